@@ -1,0 +1,40 @@
+# Takedown. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@bash scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Set up the virtualenv and system packages
+
+.PHONY: run
+run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
+	$(VENV)/bin/flask --app app run --host 127.0.0.1 --port 5000
+
+.PHONY: test
+test: $(STAMP) ## Set up and run the whole test suite
+	$(PY) -m pytest
+
+.PHONY: bench
+bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
+	$(PY) bench/bench_letters.py
+
+.PHONY: requirements
+requirements: ## Re-pin requirements.txt from requirements.in (needs the network)
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/pip install -q -r requirements.in
+	.venv-pin/bin/pip freeze --exclude-editable | sort -f > requirements.txt
+	rm -rf .venv-pin

@@ -1,0 +1,39 @@
+"""Default settings. Any of them can be overridden by a TAKEDOWN_* environment variable.
+
+Values from the environment are JSON-decoded where possible (Flask's
+``from_prefixed_env``), so ``TAKEDOWN_MAX_CONTENT_LENGTH=131072`` is a number.
+"""
+
+import secrets
+
+
+class DefaultConfig:
+    # A fresh key each start is safe because we keep nothing: a form posted with a
+    # token from before a restart comes back filled in, with a message, and is sent again.
+    # Several instances behind a load balancer must share one TAKEDOWN_SECRET_KEY.
+    SECRET_KEY = secrets.token_hex(32)
+
+    # Whole request bodies, forms and JSON alike. A case of 20 places with every
+    # field at its limit is about 60 KB; case files are limited to 64 KB on their own.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_CASE_FILE_BYTES = 64 * 1024
+
+    # The session cookie holds only the CSRF token; nothing the user typed.
+    SESSION_COOKIE_NAME = "takedown_csrf"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set TAKEDOWN_SESSION_COOKIE_SECURE=true behind HTTPS
+    WTF_CSRF_TIME_LIMIT = 3600 * 4
+
+    # Where "Exit this page" goes: a neutral, busy site that gives nothing away.
+    EXIT_URL = "https://www.bbc.co.uk/weather"
+
+    # Rate limits (Flask-Limiter). memory:// suits one process; use redis://host:6379
+    # when running several instances so they share one count.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_PDF = "30 per minute"
+    RATELIMIT_API = "120 per minute"
+
+    TEMPLATES_AUTO_RELOAD = False

@@ -1,0 +1,372 @@
+"""The action plan: an ordered, de-duplicated list of steps made from a case.
+
+``make_plan`` is a pure function of the case and the data files: no Flask, no
+clock, no network. Urgent steps come first when the case flags danger, threats
+or an adult's involvement; "what not to do" is always there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from takedown import platforms, services
+from takedown.case import Case, Location
+
+EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    body: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    places: tuple[Location, ...] = ()
+    platform: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterOption:
+    kind: str
+    platform: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    reference: str
+    urgent: bool
+    sections: tuple[Section, ...]
+    letters: tuple[LetterOption, ...] = field(default=())
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [step.id for section in self.sections for step in section.steps]
+
+
+def _service_step(step_id: str, title: str, *body: str, service: str) -> Step:
+    """A step that points to a service, with its link and phone only when confirmed."""
+    service = services.get(service)
+    if service is None:
+        return Step(step_id, title, body)
+    return Step(step_id, title, body, (Link(service.name, service.url),), phone=service.phone)
+
+
+def _region(case: Case) -> str:
+    return "uk" if case.in_uk else case.jurisdiction
+
+
+class _Steps:
+    """An ordered list of steps that keeps the first of any repeated step."""
+
+    def __init__(self):
+        self.items: list[Step] = []
+        self.seen: set[str] = set()
+
+    def add(self, step: Step | None) -> None:
+        if step is not None and step.id not in self.seen:
+            self.seen.add(step.id)
+            self.items.append(step)
+
+
+def make_plan(case: Case) -> Plan:
+    """Return the action plan for a case."""
+    sections = [
+        Section("urgent", "Do this now", tuple(_urgent_steps(case))),
+        Section("not-to-do", "What not to do", tuple(_not_to_do(case))),
+        Section("report", "Report it where it appears", tuple(_platform_steps(case))),
+        Section("stop-sharing", "Stop it being shared again", tuple(_hash_steps(case))),
+        Section("school", "The school", tuple(_school_steps(case))),
+        Section("support", "Support for you and the young person", tuple(_support_steps(case))),
+    ]
+    seen: set[str] = set()
+    kept = []
+    for section in sections:
+        fresh = tuple(step for step in section.steps if step.id not in seen)
+        seen.update(step.id for step in fresh)
+        if fresh:
+            kept.append(replace(section, steps=fresh))
+    return Plan(case.reference, case.concerns.any_urgent, tuple(kept), tuple(letter_options(case)))
+
+
+def _urgent_steps(case: Case) -> list[Step]:
+    steps = _Steps()
+    region = _region(case)
+    concerns = case.concerns
+    if concerns.immediate_danger:
+        number = "999" if region == "uk" else EMERGENCY[region]
+        steps.add(Step(
+            "call-emergency", f"Call {number} now",
+            (f"If anyone is in immediate danger, call the police on {number}. "
+             "You can come back to the rest of this plan afterwards.",),
+            phone=number,
+        ))
+    if concerns.threats:
+        steps.add(Step(
+            "sextortion-dont-pay", "Do not pay and do not send anything more",
+            ("Someone threatening to share an image is committing a crime. Paying or sending more "
+             "images rarely stops the threats and often leads to more demands.",
+             "Stop replying, but do not delete the messages or the account: they are evidence. "
+             "Write down the account names, links and times instead of taking screenshots of any image.",
+             "This happens to many young people and it is not their fault. The person making "
+             "the threats is the one doing wrong."),
+        ))
+    if concerns.threats or concerns.adult_involved:
+        for step in _report_abuse_steps(case, region):
+            steps.add(step)
+    return steps.items
+
+
+def _report_abuse_steps(case: Case, region: str) -> list[Step]:
+    why = ("An adult is involved or someone is making threats, so this needs specialist help "
+           "as well as removal.")
+    if region == "uk":
+        if not case.person.under_18:
+            return [_service_step(
+                "report-police-uk", "Report it to the police",
+                "Call 101, or 999 in an emergency. Sharing or threatening to share intimate "
+                "images without consent is a crime.", service="police-101")]
+        return [_service_step(
+            "report-ceop", "Report it to CEOP, the National Crime Agency's child protection team",
+            why, "CEOP cannot take anonymous reports: a child protection adviser will contact "
+            "you. If you would rather talk first, call the NSPCC helpline.", service="ceop")]
+    if region == "us":
+        return [
+            _service_step("report-cybertipline", "Report it to the NCMEC CyberTipline", why,
+                          service="ncmec-cybertipline"),
+            _service_step("report-fbi", "Report it to the FBI",
+                          "The FBI investigates sextortion and online exploitation of children.",
+                          service="fbi"),
+        ]
+    if region == "australia":
+        return [
+            _service_step("report-accce", "Report it to the ACCCE",
+                          why + " The Australian Centre to Counter Child Exploitation takes "
+                          "reports of online child sexual exploitation, including sextortion.",
+                          service="accce")
+            if case.person.under_18 else None,
+            _service_step("report-esafety", "Report it to eSafety",
+                          "The eSafety Commissioner can help get images removed and can order "
+                          "platforms to take them down.", service="esafety"),
+        ]
+    return [Step("report-police-local", "Report it to the police where you live",
+                 (why + " Use the police's non-emergency number or online reporting.",))]
+
+
+def _not_to_do(case: Case) -> list[Step]:
+    young = case.requester.role == "young-person"
+    child = case.person.under_18
+    steps = [Step(
+        "dont-copy", "Do not screenshot, download, forward or ask to see the image",
+        (("Copying or sending on a sexual image of someone under 18 can itself be a crime, even "
+          "when you are trying to help, and every copy is another one that could spread. "
+          "You never need the image to get it removed: the link and the account name are enough.")
+         if child else
+         ("Every copy is another one that could spread. You do not need the image to report it: "
+          "the link and the account name are enough."),),
+    )]
+    if young:
+        steps.append(Step(
+            "not-your-fault", "Do not blame yourself",
+            ("You have not done anything that means you deserve this. Tell an adult you trust: "
+             "they can help you with every step here.",),
+        ))
+    else:
+        steps.append(Step(
+            "dont-blame", "Do not confront or blame the young person",
+            ("They are probably feeling frightened and ashamed. Stay calm, listen, and tell them "
+             "you are not angry and that you will help sort this out together.",),
+        ))
+    steps.append(Step(
+        "dont-confront-sharer", "Do not contact the person who shared it",
+        ("Confronting them can lead them to share it more widely or delete evidence. "
+         "Leave that to the platform, the school or the police.",),
+    ))
+    steps.append(Step(
+        "keep-notes", "Keep notes instead",
+        ("Write down each link, the account names, the dates you saw it and every report you make, "
+         "with any reference number. The case file and letters from this site do this for you.",),
+    ))
+    return steps
+
+
+def _platform_steps(case: Case) -> list[Step]:
+    steps = []
+    for slug in case.platform_slugs:
+        platform = platforms.get(slug)
+        places = tuple(case.locations_on(slug))
+        if slug == "other":
+            steps.append(_unknown_site_step(case, places))
+            continue
+        body = []
+        if platform.in_app:
+            body.append(platform.in_app.title + ": " + "; ".join(platform.in_app.steps) + ".")
+        forms = [f for f in platform.web_forms
+                 if ("under-18" if case.person.under_18 else "adult") in f.audiences]
+        links = tuple(Link(f.title, f.url) for f in forms)
+        if not body and not links:
+            body.append("Use the report option in the app or on the website.")
+        steps.append(Step(f"platform-{slug}", f"Report it on {platform.name}", tuple(body), links,
+                          places, platform=slug))
+    return steps
+
+
+def _unknown_site_step(case: Case, places: tuple[Location, ...]) -> Step:
+    if case.person.under_18 and case.in_uk:
+        return _with_places(_service_step(
+            "platform-other", "Report other websites to the Internet Watch Foundation (IWF)",
+            "The IWF can get sexual images of under-18s removed from websites, including sites with "
+            "no report button. All they need is the link.",
+            service="iwf",
+        ), places)
+    if case.person.under_18:
+        return _with_places(_service_step(
+            "platform-other", "Report other websites to the NCMEC CyberTipline",
+            "The US National Center for Missing & Exploited Children takes reports of child "
+            "sexual abuse images from anywhere and passes them to the right authorities.",
+            service="ncmec-cybertipline",
+        ), places)
+    if case.in_uk:
+        return _with_places(_service_step(
+            "platform-other", "Ask the Revenge Porn Helpline to help with other websites",
+            "The helpline can report intimate images shared without consent to websites for you.",
+            service="revenge-porn-helpline",
+        ), places)
+    return Step("platform-other", "Report it to the website",
+                ("Look for a 'Report', 'Contact us' or 'Abuse' link on the site, and send them "
+                 "the link to the page.",), places=places, platform="other")
+
+
+def _with_places(step: Step, places: tuple[Location, ...]) -> Step:
+    return replace(step, places=places, platform="other")
+
+
+def _hash_steps(case: Case) -> list[Step]:
+    steps = _Steps()
+    if case.person.under_18:
+        if case.in_uk:
+            steps.add(_service_step(
+                "report-remove", "Use Report Remove (for the young person, with your support)",
+                "Childline and the IWF run Report Remove for under-18s who want a nude image of "
+                "themselves taken down. The young person makes the report themselves, with an "
+                "adult they trust beside them if they want, and Childline tells them what happened.",
+                service="report-remove",
+            ))
+            steps.add(_service_step(
+                "iwf-report", "Report each link to the IWF",
+                "Anyone can report a link to the Internet Watch Foundation, anonymously. They "
+                "check it and work to get it removed and blocked.",
+                service="iwf",
+            ))
+        steps.add(_service_step(
+            "take-it-down", "Use Take It Down to stop it being shared again",
+            "NCMEC's Take It Down turns the image into a digital fingerprint (a hash) on the "
+            "device where it already is. Only the fingerprint is sent, never the image, and "
+            "taking-part platforms use it to find and remove copies. Do not copy the image to "
+            "another device to do this.",
+            service="take-it-down",
+        ))
+    else:
+        steps.add(_service_step(
+            "stopncii", "Use StopNCII to stop it being shared again",
+            "StopNCII.org makes a digital fingerprint (a hash) of the image on your own device; "
+            "only the fingerprint is shared with taking-part platforms, never the image.",
+            service="stopncii",
+        ))
+        if case.in_uk:
+            steps.add(_service_step(
+                "revenge-porn-helpline", "Contact the Revenge Porn Helpline",
+                "The helpline supports adults whose intimate images have been shared without "
+                "consent, and can report them to platforms for you.",
+                service="revenge-porn-helpline",
+            ))
+    return steps.items
+
+
+def _at_school(case: Case) -> bool:
+    return bool(case.person.school or case.concerns.shared_at_school or
+                (case.school and case.school.name) or case.requester.role == "school")
+
+
+def _school_steps(case: Case) -> list[Step]:
+    if not case.person.under_18 or not _at_school(case):
+        return []
+    what_school_does = (
+        "Schools follow guidance on sharing nudes: staff must not view, copy or share the image; "
+        "the designated safeguarding lead (DSL) supports the young person, deals with any sharing "
+        "among pupils, records what happened and decides whether police or children's social care "
+        "need to be involved.",
+    )
+    if case.requester.role == "school":
+        return [_service_step(
+            "school-dsl", "Follow your safeguarding procedures",
+            "Pass this to your designated safeguarding lead (DSL) today if you are not the DSL.",
+            *what_school_does, service="ukcis-guidance",
+        )]
+    return [_service_step(
+        "tell-school", "Tell the school's designated safeguarding lead",
+        "Ask to speak to the designated safeguarding lead (DSL) — every school has one. "
+        + ("It has spread at school, so the school needs to act now. " if case.concerns.shared_at_school
+           else "") + "The letter for the school from this site sets out what to ask for.",
+        *what_school_does, service="ukcis-guidance",
+    )]
+
+
+def _support_steps(case: Case) -> list[Step]:
+    steps = _Steps()
+    if case.in_uk and case.person.under_18:
+        steps.add(_service_step(
+            "childline", "Childline, for the young person",
+            "Free and confidential, by phone or online, for anyone under 19.",
+            service="childline",
+        ))
+        if case.requester.role != "young-person":
+            steps.add(_service_step(
+                "nspcc", "The NSPCC helpline, for you",
+                "Advice for adults worried about a child, including what to say and what to do next.",
+                service="nspcc",
+            ))
+    if case.in_uk and not case.person.under_18:
+        steps.add(_service_step(
+            "revenge-porn-helpline", "The Revenge Porn Helpline",
+            "Support and advice for adults whose intimate images have been shared without consent.",
+            service="revenge-porn-helpline",
+        ))
+    if case.jurisdiction == "australia":
+        steps.add(_service_step("report-esafety", "eSafety Commissioner",
+                                "Advice and help with removal for people in Australia.",
+                                service="esafety"))
+    return steps.items
+
+
+def letter_options(case: Case) -> list[LetterOption]:
+    """Return the letters that can be made for this case, in the order to send them."""
+    options = [
+        LetterOption("platform", slug, f"Letter to {platforms.get(slug).name}")
+        for slug in case.platform_slugs if slug != "other"
+    ]
+    if case.person.under_18 and _at_school(case) and case.requester.role != "school":
+        options.append(LetterOption("school", None, "Letter to the school"))
+    elif case.person.under_18 and case.requester.role == "school":
+        options.append(LetterOption("school", None, "Record for the school's safeguarding file"))
+    if case.person.under_18:
+        options.append(LetterOption("iwf", None, "Record for the Internet Watch Foundation"))
+    options.append(LetterOption("pack", None, "Everything in one pack, with an incident log"))
+    return options

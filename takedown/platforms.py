@@ -1,0 +1,397 @@
+"""The platform directory and the link recogniser.
+
+The directory lives in ``data/platforms.toml``. Every fact in it carries the
+address it was checked against and the date it was last checked; a fact that
+could not be confirmed is simply absent. This module never imports Flask and
+never touches the network.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import tldextract
+
+DATA_FILE = Path(__file__).parent / "data" / "platforms.toml"
+
+HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
+AUDIENCES = ("under-18", "adult")
+KINDS = ("social", "messaging", "video", "gaming", "search", "other")
+
+
+class DirectoryError(ValueError):
+    """The directory file is malformed; the message names the entry and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact was checked, and when."""
+
+    url: str
+    last_checked: date
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """An ordered list of things to do, with its source."""
+
+    title: str
+    steps: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class WebForm:
+    """A web page where a report can be made."""
+
+    title: str
+    url: str
+    account_needed: bool | None
+    audiences: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A company that runs the service for some users, as named in its terms."""
+
+    name: str
+    address: str | None
+    serves: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class HashList:
+    """Whether the platform takes part in a hash-matching list."""
+
+    name: str
+    participates: bool
+    source: Source
+
+    @property
+    def title(self) -> str:
+        return HASH_LISTS[self.name]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A sourced sentence a reader needs, such as a warning about the report flow."""
+
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """One entry of the directory."""
+
+    slug: str
+    name: str
+    kind: str
+    summary: str
+    domains: tuple[str, ...]
+    hosts: tuple[str, ...]
+    domains_source: Source | None
+    in_app: Steps | None
+    web_forms: tuple[WebForm, ...]
+    after_report: Steps | None
+    entities: tuple[Entity, ...]
+    hash_lists: tuple[HashList, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def uk_eu_entity(self) -> Entity | None:
+        return next((e for e in self.entities if e.serves in ("uk", "uk-eu", "eu")), None)
+
+    @property
+    def us_entity(self) -> Entity | None:
+        return next((e for e in self.entities if e.serves == "us"), None)
+
+    @property
+    def us_based(self) -> bool:
+        """True when a US company runs the service (so US law on providers applies)."""
+        return self.us_entity is not None
+
+    @property
+    def no_account_form(self) -> WebForm | None:
+        return next((f for f in self.web_forms if f.account_needed is False), None)
+
+    def hash_list(self, name: str) -> HashList | None:
+        return next((h for h in self.hash_lists if h.name == name), None)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source behind this entry, without repeats, in page order."""
+        found: list[Source] = []
+        parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
+                 *self.entities, *self.hash_lists, *self.notes]
+        for part in parts:
+            source = part if isinstance(part, Source) else getattr(part, "source", None)
+            if source and source not in found:
+                found.append(source)
+        return tuple(found)
+
+    @property
+    def last_checked(self) -> date | None:
+        return max((s.last_checked for s in self.sources), default=None)
+
+
+class _Reader:
+    """Read one table of the TOML file, naming the entry and field in every error."""
+
+    def __init__(self, table: dict, where: str):
+        if not isinstance(table, dict):
+            raise DirectoryError(f"{where}: expected a table")
+        self.table = table
+        self.where = where
+
+    def fail(self, field: str, problem: str):
+        raise DirectoryError(f"{self.where}: field '{field}' {problem}")
+
+    def text(self, field: str, required: bool = True) -> str | None:
+        value = self.table.get(field)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(field, "must be a non-empty string")
+        return value.strip()
+
+    def url(self, field: str) -> str:
+        value = self.text(field)
+        if urlsplit(value).scheme != "https" or not urlsplit(value).netloc:
+            self.fail(field, f"must be an https:// address, not {value!r}")
+        return value
+
+    def texts(self, field: str, required: bool = True) -> tuple[str, ...]:
+        value = self.table.get(field, None if required else [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(field, "must be a list of non-empty strings")
+        if required and not value:
+            self.fail(field, "must not be empty")
+        return tuple(v.strip() for v in value)
+
+    def flag(self, field: str, required: bool = True) -> bool | None:
+        value = self.table.get(field)
+        if value is None and not required:
+            return None
+        if not isinstance(value, bool):
+            self.fail(field, "must be true or false")
+        return value
+
+    def choice(self, field: str, allowed) -> str:
+        value = self.text(field)
+        if value not in allowed:
+            self.fail(field, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def source(self) -> Source:
+        checked = self.table.get("last_checked")
+        if not isinstance(checked, date):
+            self.fail("last_checked", "must be a date such as 2026-11-25")
+        return Source(self.url("source"), checked)
+
+    def tables(self, field: str) -> list[_Reader]:
+        value = self.table.get(field, [])
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(field, "must be a table or a list of tables")
+        return [_Reader(item, f"{self.where} > {field}[{i}]") for i, item in enumerate(value)]
+
+    def optional_table(self, field: str) -> _Reader | None:
+        found = self.tables(field)
+        if len(found) > 1:
+            self.fail(field, "must appear at most once")
+        return found[0] if found else None
+
+
+def _steps(reader: _Reader | None) -> Steps | None:
+    if reader is None:
+        return None
+    return Steps(reader.text("title"), reader.texts("steps"), reader.source())
+
+
+def _host(value: str, reader: _Reader, field: str) -> str:
+    host = value.lower().rstrip(".")
+    if host != value or "/" in host or ":" in host or " " in host or "." not in host:
+        reader.fail(field, f"has {value!r}; write bare lower-case host names like 'example.com'")
+    return host
+
+
+def _platform(reader: _Reader) -> Platform:
+    slug = reader.text("slug")
+    reader.where = f"platform '{slug}'"
+    domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
+    hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
+    domains_source = reader.source() if (domains or hosts) else None
+    entities = tuple(
+        Entity(r.text("name"), r.text("address", required=False),
+               r.choice("serves", ("uk", "eu", "uk-eu", "us", "worldwide")), r.source())
+        for r in reader.tables("entity")
+    )
+    forms = tuple(
+        WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
+                tuple(_audiences(r)), r.source())
+        for r in reader.tables("web_form")
+    )
+    hash_lists = tuple(
+        HashList(r.choice("name", tuple(HASH_LISTS)), r.flag("participates"), r.source())
+        for r in reader.tables("hash_list")
+    )
+    notes = tuple(Note(r.text("text"), r.source()) for r in reader.tables("note"))
+    return Platform(
+        slug=slug,
+        name=reader.text("name"),
+        kind=reader.choice("kind", KINDS),
+        summary=reader.text("summary"),
+        domains=domains,
+        hosts=hosts,
+        domains_source=domains_source,
+        in_app=_steps(reader.optional_table("in_app")),
+        web_forms=forms,
+        after_report=_steps(reader.optional_table("after_report")),
+        entities=entities,
+        hash_lists=hash_lists,
+        notes=notes,
+    )
+
+
+def _audiences(reader: _Reader) -> tuple[str, ...]:
+    audiences = reader.texts("audiences")
+    for audience in audiences:
+        if audience not in AUDIENCES:
+            reader.fail("audiences", f"must list only {', '.join(AUDIENCES)}, not {audience!r}")
+    return audiences
+
+
+def parse_directory(text: str) -> dict[str, Platform]:
+    """Parse and validate directory TOML; raise DirectoryError naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DirectoryError(f"the directory is not valid TOML: {error}") from error
+    entries = data.get("platform")
+    if not isinstance(entries, list) or not entries:
+        raise DirectoryError("the directory has no [[platform]] entries")
+    platforms: dict[str, Platform] = {}
+    owners: dict[str, str] = {}
+    for index, table in enumerate(entries):
+        platform = _platform(_Reader(table, f"platform #{index + 1}"))
+        if platform.slug in platforms:
+            raise DirectoryError(f"platform '{platform.slug}': field 'slug' is used twice")
+        for host in platform.domains + platform.hosts:
+            if host in owners:
+                raise DirectoryError(
+                    f"platform '{platform.slug}': host '{host}' is already listed by '{owners[host]}'"
+                )
+            owners[host] = platform.slug
+        platforms[platform.slug] = platform
+    if "other" not in platforms:
+        raise DirectoryError("the directory needs a generic 'other' entry")
+    return platforms
+
+
+@cache
+def directory() -> dict[str, Platform]:
+    """Return the validated directory, keyed by slug, in file order."""
+    return parse_directory(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def get(slug: str) -> Platform | None:
+    """Return the platform with this slug, or None."""
+    return directory().get(slug)
+
+
+def all_platforms() -> list[Platform]:
+    """Return every platform, in directory order."""
+    return list(directory().values())
+
+
+# An empty suffix_list_urls and no cache directory make tldextract use the Public
+# Suffix List snapshot bundled in the package: it never fetches anything.
+_psl = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+WEB_SCHEMES = ("http", "https")
+
+
+def host_of(text: str) -> str | None:
+    """Return the lower-case host of a pasted web address, or None if it is not one.
+
+    Accepts addresses without a scheme ("instagram.com/x"), upper case, a trailing
+    dot, a port and internationalised names. Rejects anything with a scheme other
+    than http(s), and a bare "@handle".
+    """
+    text = (text or "").strip()
+    if not text or any(c.isspace() for c in text) or text.startswith("@"):
+        return None
+    lowered = text.lower()
+    if "://" in lowered:
+        scheme = lowered.split("://", 1)[0]
+        if scheme not in WEB_SCHEMES:
+            return None
+    elif ":" in lowered.split("/", 1)[0] and not _looks_like_host_port(lowered):
+        return None  # javascript:, data:, mailto:, file: and other schemes
+    else:
+        text = "http://" + text.lstrip("/")
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return None
+    if "." not in host or ".." in host:
+        return None
+    return host.lower()
+
+
+def _looks_like_host_port(text: str) -> bool:
+    head = text.split("/", 1)[0]
+    name, _, port = head.rpartition(":")
+    return bool(name) and "." in name and port.isdigit()
+
+
+@cache
+def _host_index() -> tuple[dict[str, Platform], dict[str, Platform]]:
+    exact: dict[str, Platform] = {}
+    suffix: dict[str, Platform] = {}
+    for platform in directory().values():
+        exact.update({h: platform for h in platform.hosts})
+        suffix.update({d: platform for d in platform.domains})
+    return exact, suffix
+
+
+def identify(text: str) -> Platform | None:
+    """Return the platform a pasted link belongs to, or None.
+
+    A host matches a directory domain only at or below its registrable domain
+    (per the Public Suffix List), so "instagram.com.evil.example" is not Instagram.
+    """
+    host = host_of(text)
+    if host is None:
+        return None
+    parts = _psl.extract_str(host)
+    if not parts.suffix or not parts.domain:
+        return None
+    registrable = f"{parts.domain}.{parts.suffix}"
+    exact, suffix = _host_index()
+    if host in exact:
+        return exact[host]
+    labels = host.split(".")
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        if candidate in suffix:
+            return suffix[candidate]
+        if candidate == registrable:
+            break
+    return None

@@ -1,0 +1,43 @@
+"""Blueprints by area, and the error pages. The only place blueprints are listed."""
+
+from flask import jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+def register_blueprints(app):
+    from takedown.views import api, case, guides, letters, site
+
+    for module in (site, guides, case, letters, api):
+        app.register_blueprint(module.bp)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+ERROR_TEMPLATES = {404: "errors/404.html", 413: "errors/413.html", 429: "errors/429.html"}
+
+
+def handle_http_error(error: HTTPException):
+    """Show a calm page (or a JSON error under /api/) instead of a bare error."""
+    if _wants_json():
+        body = jsonify({"error": error.name, "message": error.description})
+    else:
+        body = render_template(ERROR_TEMPLATES.get(error.code, "errors/generic.html"), error=error)
+    response = make_response(body, error.code)
+    if error.code == 429 and getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def handle_server_error(error):
+    """Never show a stack trace; say sorry and say what still works."""
+    if _wants_json():
+        return jsonify({"error": "Internal Server Error",
+                        "message": "Something went wrong on our side."}), 500
+    return render_template("errors/500.html"), 500
+
+
+def register_error_handlers(app):
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_server_error)

@@ -1,0 +1,5 @@
+"""Placeholder until this area is built."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)

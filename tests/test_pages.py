@@ -1,0 +1,115 @@
+import pytest
+
+from takedown import platforms
+from tests.helpers import normalize_spaces, page_checks
+
+PAGES = [
+    ("/", 200, "Get a child's nude or sexual image taken down"),
+    ("/platforms", 200, "How to report on each platform"),
+    ("/help", 200, "Who can help"),
+    ("/platforms/not-a-platform", 404, "Page not found"),
+    ("/no-such-page", 404, "Page not found"),
+    ("/platforms/Instagram", 404, "Page not found"),
+]
+
+
+@pytest.mark.parametrize("path, status, heading", PAGES)
+def test_page_renders(client, path, status, heading):
+    response = client.get(path)
+    assert response.status_code == status
+    html = page_checks(response)
+    assert normalize_spaces(html.h1.text) == heading
+
+
+@pytest.mark.parametrize("slug", list(platforms.directory()))
+def test_every_platform_guide_renders_with_sources(client, slug):
+    platform = platforms.get(slug)
+    html = page_checks(client.get(f"/platforms/{slug}"))
+    assert platform.name in html.h1.text or slug == "other"
+    text = normalize_spaces(html.text)
+    assert "Do not screenshot, download, forward or ask to see it" in text
+    assert "If you do not have an account" in text
+    assert "When to go to the IWF or the police" in text
+    for source in platform.sources:
+        assert html.select_one(f'.sources a[href="{source.url}"]')
+    if platform.in_app:
+        steps = [normalize_spaces(li.text) for li in html.select("ol.steps")[0].select("li")]
+        assert steps == list(platform.in_app.steps)
+
+
+def test_start_page_says_what_to_do_in_an_emergency_and_links_to_start(client):
+    html = page_checks(client.get("/"))
+    assert "If a child is in immediate danger, call 999." in normalize_spaces(html.text)
+    assert html.select_one("a#start")["href"]
+
+
+def test_platform_list_shows_every_platform(client):
+    html = page_checks(client.get("/platforms"))
+    names = [normalize_spaces(a.text) for a in html.select(".platform-list a")]
+    assert names == [p.name for p in platforms.all_platforms()]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("https://vm.tiktok.com/ZMabc/", ["TikTok"]),
+    ("insta", ["Instagram"]),
+    ("YOUTU.BE/x", ["YouTube"]),
+])
+def test_platform_search_works_without_javascript(client, query, expected):
+    html = page_checks(client.get("/platforms", query_string={"q": query}))
+    assert [normalize_spaces(a.text) for a in html.select(".platform-list a")] == expected
+
+
+def test_platform_search_with_no_match_points_to_the_general_guide(client):
+    html = page_checks(client.get("/platforms", query_string={"q": "<script>alert(1)</script>"}))
+    assert not html.select(".platform-list a")
+    assert html.select_one('a[href="/platforms/other"]')
+    assert "<script>alert(1)</script>" not in client.get(
+        "/platforms", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
+
+
+def test_help_page_lists_each_service_with_source(client):
+    from takedown import services
+    html = page_checks(client.get("/help"))
+    for service in services.all_services().values():
+        block = html.select_one(f"#{service.slug}")
+        assert block is not None, service.slug
+        assert block.select_one(f'a[href="{service.url}"]')
+        if service.phone:
+            assert service.phone in block.text
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_server_error_page_is_friendly_and_has_no_trace(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret detail" not in body and "Traceback" not in body
+    html = page_checks(response)
+    assert "Sorry, something went wrong" in html.h1.text
+
+
+def test_guide_urls_cannot_be_built_for_unknown_platforms(app):
+    from flask import url_for
+    from werkzeug.routing import BuildError
+    with app.test_request_context():
+        assert url_for("guides.guide", platform="instagram") == "/platforms/instagram"
+        with pytest.raises(BuildError):
+            url_for("guides.guide", platform="zzz")
+
+
+def test_print_stylesheet_is_linked_for_print(client):
+    html = page_checks(client.get("/platforms/instagram"))
+    assert html.select_one('link[media="print"][href$="print.css"]')
+    with client.get("/static/css/print.css") as response:
+        assert "size: A4" in response.get_data(as_text=True)

@@ -1,0 +1,206 @@
+import socket
+from datetime import date
+
+import pytest
+
+from takedown import platforms
+from takedown.platforms import DirectoryError, identify, parse_directory
+
+REQUIRED_SLUGS = [
+    "instagram", "facebook", "messenger", "whatsapp", "snapchat", "tiktok", "x", "youtube",
+    "discord", "reddit", "telegram", "twitch", "pinterest", "onlyfans", "roblox",
+    "google-search", "bing", "other",
+]
+
+
+def test_directory_has_every_required_platform_in_order():
+    assert list(platforms.directory()) == REQUIRED_SLUGS
+
+
+@pytest.mark.parametrize("slug", REQUIRED_SLUGS)
+def test_every_fact_has_a_source_and_a_date_not_in_the_future(slug):
+    platform = platforms.get(slug)
+    assert platform.name and platform.summary
+    for source in platform.sources:
+        assert source.url.startswith("https://")
+        assert date(2025, 1, 1) <= source.last_checked <= date.today()
+    if slug != "other":
+        assert platform.domains or platform.hosts, "a platform we can't recognise from a link"
+        assert platform.in_app or platform.web_forms, "no way to report"
+
+
+@pytest.mark.parametrize("slug", [s for s in REQUIRED_SLUGS if s != "other"])
+def test_every_platform_has_a_web_or_in_app_route_with_source(slug):
+    platform = platforms.get(slug)
+    routes = [platform.in_app, *platform.web_forms]
+    assert any(route is not None and route.source for route in routes)
+
+
+GOOD = """
+[[platform]]
+slug = "example"
+name = "Example"
+kind = "social"
+summary = "An example."
+domains = ["example.com"]
+source = "https://example.com/help"
+last_checked = 2026-11-25
+
+[[platform]]
+slug = "other"
+name = "Another website"
+kind = "other"
+summary = "Anything else."
+"""
+
+
+def test_a_good_directory_parses():
+    parsed = parse_directory(GOOD)
+    assert parsed["example"].domains == ("example.com",)
+
+
+@pytest.mark.parametrize("broken, message", [
+    (GOOD.replace('kind = "social"', 'kind = "blog"'), "platform 'example': field 'kind'"),
+    (GOOD.replace('source = "https://example.com/help"', 'source = "http://example.com"'),
+     "platform 'example': field 'source'"),
+    (GOOD.replace("last_checked = 2026-11-25", 'last_checked = "yesterday"'),
+     "platform 'example': field 'last_checked'"),
+    (GOOD.replace('domains = ["example.com"]', 'domains = ["https://Example.com/"]'),
+     "platform 'example': field 'domains'"),
+    (GOOD.replace('name = "Example"\n', ""), "platform 'example': field 'name'"),
+    (GOOD.replace('slug = "other"', 'slug = "example"'), "platform 'example': field 'slug' is used twice"),
+    (GOOD + '\n[platform.in_app]\ntitle = "x"\nsteps = []\nsource = "https://e.com"\nlast_checked = 2026-11-25\n',
+     "platform 'other' > in_app[0]: field 'steps'"),
+    (GOOD.replace('slug = "other"', 'slug = "misc"'), "needs a generic 'other' entry"),
+    ("[[platform]", "not valid TOML"),
+])
+def test_a_broken_entry_fails_naming_entry_and_field(broken, message):
+    with pytest.raises(DirectoryError) as error:
+        parse_directory(broken)
+    assert message in str(error.value)
+
+
+def test_one_host_cannot_belong_to_two_platforms():
+    copy = GOOD.replace('slug = "example"', 'slug = "copy"').split("[[platform]]")[1]
+    with pytest.raises(DirectoryError, match="'copy': host 'example.com' is already listed by 'example'"):
+        parse_directory(GOOD + "\n[[platform]]" + copy)
+
+
+URLS = [
+    ("https://www.instagram.com/p/Cxyz123/", "instagram"),
+    ("instagram.com/someone", "instagram"),
+    ("HTTPS://WWW.INSTAGRAM.COM/REEL/ABC", "instagram"),
+    ("  https://instagram.com/stories/someone/123  ", "instagram"),
+    ("instagram.com.", "instagram"),
+    ("https://www.instagram.com./p/x", "instagram"),
+    ("http://m.instagram.com/p/x", "instagram"),
+    ("https://instagr.am/p/x", "instagram"),
+    ("https://scontent-lhr8-1.cdninstagram.com/v/t51.jpg", "instagram"),
+    ("https://www.facebook.com/photo/?fbid=1", "facebook"),
+    ("https://m.facebook.com/story.php?id=1", "facebook"),
+    ("fb.me/abc", "facebook"),
+    ("https://fb.watch/abc/", "facebook"),
+    ("https://web.facebook.com/groups/1", "facebook"),
+    ("https://www.messenger.com/t/123", "messenger"),
+    ("https://m.me/someone", "messenger"),
+    ("https://wa.me/447700900123", "whatsapp"),
+    ("https://chat.whatsapp.com/AbCdEf", "whatsapp"),
+    ("https://web.whatsapp.com/", "whatsapp"),
+    ("https://www.snapchat.com/add/someone", "snapchat"),
+    ("https://story.snapchat.com/s/abc", "snapchat"),
+    ("https://www.tiktok.com/@someone/video/123", "tiktok"),
+    ("https://vm.tiktok.com/ZMabc/", "tiktok"),
+    ("https://vt.tiktok.com/ZSabc/", "tiktok"),
+    ("m.tiktok.com/v/123", "tiktok"),
+    ("https://x.com/someone/status/1", "x"),
+    ("https://twitter.com/someone/status/1", "x"),
+    ("https://mobile.twitter.com/someone", "x"),
+    ("https://t.co/AbC123", "x"),
+    ("https://pbs.twimg.com/media/abc.jpg", "x"),
+    ("https://www.youtube.com/watch?v=abc", "youtube"),
+    ("https://youtu.be/abc", "youtube"),
+    ("https://m.youtube.com/shorts/abc", "youtube"),
+    ("https://i.ytimg.com/vi/abc/hq.jpg", "youtube"),
+    ("https://discord.com/channels/1/2/3", "discord"),
+    ("https://discordapp.com/channels/1/2/3", "discord"),
+    ("https://discord.gg/abc", "discord"),
+    ("https://cdn.discordapp.com/attachments/1/2/a.png", "discord"),
+    ("https://media.discordapp.net/attachments/1/2/a.png", "discord"),
+    ("https://www.reddit.com/r/x/comments/abc/", "reddit"),
+    ("https://old.reddit.com/r/x/", "reddit"),
+    ("https://redd.it/abc", "reddit"),
+    ("https://i.redd.it/abc.jpg", "reddit"),
+    ("https://v.redd.it/abc", "reddit"),
+    ("https://t.me/somechannel/12", "telegram"),
+    ("https://telegram.me/someone", "telegram"),
+    ("https://web.telegram.org/k/", "telegram"),
+    ("https://www.twitch.tv/someone", "twitch"),
+    ("https://clips.twitch.tv/Abc", "twitch"),
+    ("https://www.pinterest.com/pin/123/", "pinterest"),
+    ("https://uk.pinterest.com/pin/123/", "pinterest"),
+    ("https://www.pinterest.co.uk/pin/123/", "pinterest"),
+    ("https://pin.it/abc", "pinterest"),
+    ("https://i.pinimg.com/originals/a.jpg", "pinterest"),
+    ("https://onlyfans.com/someone", "onlyfans"),
+    ("https://www.roblox.com/users/1/profile", "roblox"),
+    ("https://www.google.com/search?q=x", "google-search"),
+    ("https://www.google.co.uk/search?q=x", "google-search"),
+    ("https://images.google.com/", "google-search"),
+    ("https://www.bing.com/images/search?q=x", "bing"),
+    ("https://www.xn--nstagram-y5a.com/", None),  # a look-alike IDN, not Instagram
+    ("https://ınstagram.com/p/x", None),  # dotless i look-alike
+    ("https://instagram.com.evil.example/p/x", None),
+    ("https://instagram.com.evil.co.uk/p/x", None),
+    ("https://evilinstagram.com/", None),
+    ("https://instagram-com.example/", None),
+    ("https://evil.example/https://instagram.com/", None),
+    ("https://evil.example/?u=instagram.com", None),
+    ("https://instagram.com@evil.example/", None),
+    ("https://drive.google.com/file/d/abc", None),
+    ("https://mail.google.com/", None),
+    ("https://tiktok.com.evil.example/", None),
+    ("https://example.com/", None),
+    ("javascript:alert(document.domain)//instagram.com", None),
+    ("JaVaScRiPt:alert(1)", None),
+    ("data:text/html,<a href=instagram.com>", None),
+    ("file:///etc/passwd", None),
+    ("file://instagram.com/etc/passwd", None),
+    ("ftp://instagram.com/x", None),
+    ("mailto:someone@instagram.com", None),
+    ("@instagram", None),
+    ("@someone", None),
+    ("instagram", None),
+    ("", None),
+    ("   ", None),
+    ("http://", None),
+    ("https://[::1]/", None),
+    ("http://127.0.0.1/instagram.com", None),
+    ("sent in a Snapchat group", None),
+]
+
+
+@pytest.mark.parametrize("text, slug", URLS)
+def test_identify_recognises_real_world_link_shapes(text, slug):
+    found = identify(text)
+    assert (found.slug if found else None) == slug
+
+
+def test_identify_has_over_sixty_shapes_across_every_platform():
+    assert len(URLS) >= 60
+    covered = {slug for _, slug in URLS if slug}
+    assert covered == set(REQUIRED_SLUGS) - {"other"}
+
+
+def test_identify_returns_a_platform_with_slug_and_name():
+    found = identify("https://www.tiktok.com/@a/video/1")
+    assert (found.slug, found.name) == ("tiktok", "TikTok")
+
+
+def test_identify_never_makes_a_network_request(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network used")
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    platforms._host_index.cache_clear()
+    assert identify("https://www.instagram.com/p/x").slug == "instagram"
+    assert identify("https://ex\u00e4mple.com/") is None

@@ -32,6 +32,8 @@ def test_every_platform_guide_renders_with_sources(client, slug):
     assert "When to go to the IWF or the police" in text
     for source in platform.sources:
         assert html.select_one(f'.sources a[href="{source.url}"]')
+    if not platform.in_app and not platform.web_forms and slug != "other":
+        assert html.select_one("#no-confirmed-route")
     if platform.in_app:
         steps = [normalize_spaces(li.text) for li in html.select("ol.steps")[0].select("li")]
         assert steps == list(platform.in_app.steps)

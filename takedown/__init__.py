@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from takedown import cli, converters, filters, security, views
+    from takedown import cli, converters, filters, limits, security, views
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -28,5 +28,6 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     views.register_blueprints(app)
     views.register_error_handlers(app)
+    limits.init_app(app)
     cli.init_app(app)
     return app

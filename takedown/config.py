@@ -37,3 +37,4 @@ class DefaultConfig:
     RATELIMIT_API = "120 per minute"
 
     TEMPLATES_AUTO_RELOAD = False
+    RATELIMIT_ENABLED = True

@@ -1,5 +1,235 @@
-"""Placeholder until this area is built."""
+"""The JSON API, version 1: the directory, link recognition, the plan and letters.
 
-from flask import Blueprint
+JSON in, JSON out (letters come back as PDF). No CSRF: nothing here uses a cookie
+or changes anything, and every request carries the whole case. Nothing a client
+sends is stored or logged, and every response is marked ``Cache-Control: no-store``.
+Errors never become a 500: bad bodies are 400/413/415, bad cases 422 with the
+field each problem belongs to. ``takedown/openapi.py`` describes all of this and
+must change with it.
+"""
 
-bp = Blueprint("api", __name__)
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+
+from takedown import openapi, platforms
+from takedown.case import MAX_URL, CaseInvalid, FieldError, case_to_dict, parse_case
+from takedown.plan import make_plan
+from takedown.security import no_store
+from takedown.serialize import plan_to_dict, platform_summary, platform_to_dict
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+UTF8 = ("utf-8", "utf8")
+# No automatic OPTIONS (it would be an undocumented 200) and no redirect for a doubled
+# slash (it would be an HTML 308): either is a JSON 405 or 404 instead.
+ROUTE = {"provide_automatic_options": False, "merge_slashes": False}
+
+
+class Unprocessable(Exception):
+    """The body is well-formed JSON but its content is wrong: a 422 listing each field."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@bp.errorhandler(Unprocessable)
+def _unprocessable(error: Unprocessable):
+    errors = [{"field": e.field, "message": e.message} for e in error.errors]
+    return jsonify({"errors": errors}), 422
+
+
+@bp.after_app_request
+def _api_headers(response):
+    """Never cache an API response (they can hold a case), and say what a 405 allows."""
+    if not request.path.startswith("/api/"):
+        return response
+    if response.status_code == 405 and "Allow" not in response.headers:
+        allowed = getattr(request.routing_exception, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+    return no_store(response)
+
+
+# --- reading a request -------------------------------------------------------------
+
+
+def is_json_type(mimetype: str) -> bool:
+    """application/json, or a structured +json type such as application/merge-patch+json."""
+    if mimetype == "application/json":
+        return True
+    subtype = mimetype.removeprefix("application/")
+    return subtype != mimetype and subtype.endswith("+json") and len(subtype) > len("+json")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def json_object() -> dict:
+    """Return the request body as a JSON object, or raise 415, 413 or 400."""
+    if not is_json_type(request.mimetype):
+        raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in UTF8:
+        raise UnsupportedMediaType("Send JSON encoded as UTF-8.")
+    raw = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH...
+    limit = request.max_content_length
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        # ...but a chunked body is cut off at the limit without a word: look for more.
+        if request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"The body is not valid UTF-8 (at byte {error.start}).") from None
+    if not text.strip():
+        raise BadRequest("The body is empty: send a JSON object.")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"The body is not valid JSON: {error.msg} "
+                         f"(line {error.lineno}, column {error.colno}).") from None
+    except RecursionError:
+        raise BadRequest("The body is not valid JSON: it is nested too deeply.") from None
+    except ValueError:
+        raise BadRequest("The body is not valid JSON: it has a number out of range.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object, like {\"url\": \"...\"}.")
+    if "\\u" in text:
+        try:  # an escaped lone surrogate decodes to a string no UTF-8 can hold
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("The body is not valid JSON: it has an unpaired surrogate "
+                             "escape such as \\ud800.") from None
+        except RecursionError:
+            raise BadRequest("The body is not valid JSON: it is nested too deeply.") from None
+    return data
+
+
+def _named(errors: list[FieldError], whole: str) -> list[FieldError]:
+    """Give every error a field name, even one about a key that is the empty string."""
+    named = []
+    for error in errors:
+        field = error.field
+        if not field or field.endswith("."):
+            field = f"{field}(empty name)" if field else f"{whole}.(empty name)"
+        named.append(FieldError(field, error.message))
+    return named
+
+
+def read_case():
+    """Return the Case in the request body, or raise 400/413/415/422."""
+    data = json_object()
+    try:
+        return parse_case(data)
+    except CaseInvalid as invalid:
+        raise Unprocessable(_named(invalid.errors, "case")) from None
+
+
+# --- the endpoints ------------------------------------------------------------------
+
+
+@bp.get("/platforms", **ROUTE)
+def platform_list():
+    return jsonify({"platforms": [platform_summary(p) for p in platforms.all_platforms()]})
+
+
+@bp.get("/platforms/<slug>", **ROUTE)
+def platform_detail(slug: str):
+    platform = platforms.get(slug)
+    if platform is None:
+        raise NotFound("There is no platform with that slug. GET /api/v1/platforms lists them.")
+    return jsonify(platform_to_dict(platform))
+
+
+@bp.post("/identify", **ROUTE)
+def identify():
+    data = json_object()
+    errors = [FieldError(key, "is not a field we know") for key in data if key != "url"]
+    url = data.get("url")
+    if url is None:
+        errors.append(FieldError("url", "is required"))
+    elif not isinstance(url, str):
+        errors.append(FieldError("url", "must be text"))
+    elif len(url) > MAX_URL:
+        errors.append(FieldError("url", f"must be {MAX_URL:,} characters or fewer"))
+    if errors:
+        raise Unprocessable(_named(errors, "body"))
+    found = platforms.identify(url)
+    return jsonify({"platform": found.slug if found else None})
+
+
+@bp.post("/plan", **ROUTE)
+def plan():
+    case = read_case()
+    return jsonify({"case": case_to_dict(case), "plan": plan_to_dict(make_plan(case))})
+
+
+def _letters():
+    from takedown import letters  # imported when used, so the rest of the API never waits on it
+
+    return letters
+
+
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9-]+")
+
+
+def letter_filename(kind: str, slug: str | None, reference: str) -> str:
+    parts = ("takedown", kind, slug, reference)
+    return "-".join(_UNSAFE_IN_FILENAME.sub("-", p) for p in parts if p) + ".pdf"
+
+
+@bp.post("/letters/<kind>", **ROUTE)
+def letter(kind: str):
+    letters = _letters()
+    if kind not in letters.KINDS:
+        raise NotFound(f"There is no letter of that kind. Kinds: {', '.join(letters.KINDS)}.")
+    case = read_case()
+    slug = request.args.get("platform") or None
+    errors = list(letters.missing_fields(case, kind))
+    if kind == "platform":
+        if slug is None:
+            errors.append(FieldError(
+                "platform", "Choose which platform the letter is for, with ?platform=<slug>"))
+        elif platforms.get(slug) is None:
+            errors.append(FieldError("platform", "is not a platform we list"))
+        elif slug not in case.platform_slugs:
+            errors.append(FieldError("platform", "is not one of the places in this case"))
+    elif slug is not None:
+        errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))
+    if errors:
+        raise Unprocessable(errors)
+    try:
+        pdf = letters.render_pdf(kind, case, platform=slug)
+    except letters.LetterUnavailable as unavailable:
+        raise Unprocessable(_named(unavailable.errors, "case")) from None
+    filename = letter_filename(kind, slug, case.reference)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+@bp.get("/openapi.json", **ROUTE)
+def openapi_document():
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return jsonify(openapi.document(rate_limited=rate_limited(), max_content_length=limit))
+
+
+def rate_limited() -> bool:
+    """True when Flask-Limiter is attached and on, so the API can answer 429."""
+    return bool(current_app.extensions.get("limiter")) and bool(
+        current_app.config.get("RATELIMIT_ENABLED", True))

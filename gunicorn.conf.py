@@ -1,0 +1,42 @@
+"""Production serving: `make serve` runs `gunicorn -c gunicorn.conf.py app:app`.
+
+The app keeps no state, so any number of instances can run behind a load
+balancer. They must share two things: TAKEDOWN_SECRET_KEY (so a form from one
+instance is accepted by another) and, for rate limits that add up across
+instances, TAKEDOWN_RATELIMIT_STORAGE_URI=redis://...
+"""
+
+import multiprocessing
+import os
+import secrets
+
+bind = os.environ.get("TAKEDOWN_BIND", "127.0.0.1:8000")
+# Letters are CPU-bound (WeasyPrint), so one worker per core plus one, each with a
+# few threads for the quick pages while a letter renders.
+workers = int(os.environ.get("TAKEDOWN_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("TAKEDOWN_THREADS", 4))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Request line and header limits; bodies are capped by the app (MAX_CONTENT_LENGTH).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Behind a reverse proxy, list its address so X-Forwarded-For/-Proto are trusted,
+# e.g. TAKEDOWN_FORWARDED_ALLOW_IPS=10.0.0.5. Never "*" on an open network.
+forwarded_allow_ips = os.environ.get("TAKEDOWN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access log without query strings or referrers: they can hold what someone typed.
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = "info"
+
+
+def on_starting(server):
+    """Give every worker the same secret key, generated once, unless one was set."""
+    # Prefixed so the value can never be read as a JSON number by from_prefixed_env.
+    os.environ.setdefault("TAKEDOWN_SECRET_KEY", "k" + secrets.token_hex(32))

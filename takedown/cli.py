@@ -1,5 +1,80 @@
-"""Command-line tools (flask letters ...)."""
+"""Command-line tools: ``flask letters render CASE.json --kind ... --out DIR``.
+
+The only letters code that imports Flask or click. Problems with the input are
+reported as click errors (a message and exit status, no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from takedown import letters
+from takedown.case import CaseInvalid, parse_case
+
+letters_cli = AppGroup("letters", help="Make letters from a case file.")
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     """Register the command-line tools."""
+    app.cli.add_command(letters_cli)
+
+
+def _field_list(errors) -> str:
+    return "\n".join(f"  - {error.field}: {error.message}" for error in errors)
+
+
+def _read_case(path: Path):
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise click.FileError(str(path), hint=error.strerror or str(error)) from None
+    except UnicodeDecodeError:
+        raise click.BadParameter("is not UTF-8 text", param_hint=str(path)) from None
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"is not valid JSON ({error})", param_hint=str(path)) from None
+    try:
+        return parse_case(data)
+    except CaseInvalid as error:
+        raise click.ClickException(
+            f"{path} is not a valid case:\n{_field_list(error.errors)}") from None
+
+
+@letters_cli.command("render")
+@click.argument("case_file", metavar="CASE.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(letters.KINDS),
+              help="Which letter to make.")
+@click.option("--platform", "platform", default=None, metavar="SLUG",
+              help="For --kind platform: the platform's slug. "
+                   "Leave it out for one letter per platform.")
+@click.option("--out", "out_dir", required=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Folder to write the PDFs to.")
+def render(case_file: Path, kind: str, platform: str | None, out_dir: Path) -> None:
+    """Render letters for CASE.json as PDF files in the --out folder."""
+    case = _read_case(case_file)
+    if platform and kind != "platform":
+        raise click.UsageError("--platform is only for --kind platform")
+    specs = [spec for spec in letters.available_letters(case) if spec.kind == kind
+             and (platform is None or spec.platform_slug == platform)]
+    if kind == "platform" and platform and not specs:
+        # Not in the case: render_pdf raises LetterUnavailable, which says why.
+        specs = [letters.LetterSpec(kind, platform, platform, f"{platform}.pdf")]
+    if not specs:
+        raise click.ClickException(f"this case has no {kind} letter")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.FileError(str(out_dir), hint=error.strerror or str(error)) from None
+    for spec in specs:
+        try:
+            pdf = letters.render_pdf(kind, case, spec.platform_slug)
+        except letters.LetterUnavailable as error:
+            raise click.ClickException(
+                f"cannot make this letter:\n{_field_list(error.errors)}") from None
+        target = out_dir / spec.filename
+        target.write_bytes(pdf)
+        click.echo(f"wrote {target}")

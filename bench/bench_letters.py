@@ -1,0 +1,113 @@
+"""Time letter rendering against a reference WeasyPrint page, and watch memory.
+
+Run with ``make bench`` (or ``python bench/bench_letters.py``). In one process:
+
+1. a reference: one page holding one paragraph of plain text, rendered by plain
+   ``weasyprint.HTML(string=...).write_pdf()``;
+2. a one-platform letter for a case with one place;
+3. the pack for a case with 5 places on 3 platforms;
+4. resident memory (RSS) growth over 300 letter renders.
+
+Prints medians, ratios to the reference and pass/fail against the targets.
+Uses a fixed case and the directory and law files as they are on disk.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from takedown import letters, platforms  # noqa: E402
+from takedown.case import parse_case  # noqa: E402
+
+TARGETS = {"letter": 2.0, "pack": 8.0, "rss_mb": 30.0}
+RUNS = 15
+RSS_RENDERS = 300
+TODAY = date(2026, 11, 25)
+# One paragraph of plain prose, about 180 words.
+REFERENCE_HTML = "<!doctype html><html lang=en><title>Reference</title><p>" + (
+    "This is a paragraph of plain text used only to time a simple page. " * 15) + "</p>"
+
+
+def _case(places: list[dict]):
+    return parse_case({
+        "schema": "takedown-case/1", "reference": "TD-7KQ2-M9XP", "jurisdiction": "england",
+        "requester": {"role": "parent", "name": "Sam Taylor", "email": "sam@example.com",
+                      "phone": "01632 960 001"},
+        "person": {"under_18": True, "age": 15},
+        "concerns": {"shared_at_school": True},
+        "locations": places,
+    })
+
+
+def _pick_platforms() -> list[str]:
+    """Return three platform slugs from the directory ("other" fills in if it is small)."""
+    slugs = [slug for slug in platforms.directory() if slug != "other"]
+    return (slugs + ["other", "other"])[:3] if len(slugs) < 3 else slugs[:3]
+
+
+def _median(func, runs: int = RUNS) -> float:
+    func()  # warm up: imports, font configuration, parsed CSS
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    import resource
+    return pages * resource.getpagesize() / 2**20
+
+
+def main() -> int:
+    import weasyprint
+
+    first = _pick_platforms()[0]
+    one = _case([{"url": "https://example.com/p/1", "platform": first, "account": "@account",
+                  "description": "A post", "first_seen": "2026-11-20"}])
+    slugs = _pick_platforms()
+    five = _case([{"url": f"https://example.com/p/{i}", "platform": slugs[i % 3],
+                   "account": f"@account{i}", "description": f"Place number {i}",
+                   "first_seen": "2026-11-20"} for i in range(5)])
+
+    reference = _median(lambda: weasyprint.HTML(string=REFERENCE_HTML).write_pdf())
+    letter = _median(lambda: letters.render_pdf("platform", one, first, TODAY))
+    pack = _median(lambda: letters.render_pdf("pack", five, today=TODAY), runs=5)
+
+    gc.collect()
+    before = _rss_mb()
+    for _ in range(RSS_RENDERS):
+        letters.render_pdf("platform", one, first, TODAY)
+    gc.collect()
+    growth = _rss_mb() - before
+
+    rows = [
+        ("reference page", reference, 1.0, None),
+        (f"one-platform letter ({first})", letter, letter / reference, TARGETS["letter"]),
+        (f"pack, 5 places on {len(set(slugs))} platforms", pack, pack / reference, TARGETS["pack"]),
+    ]
+    ok = True
+    print(f"{'what':<42} {'median':>9} {'ratio':>7} {'target':>7}")
+    for name, seconds, ratio, target in rows:
+        verdict = "" if target is None else ("ok" if ratio <= target else "OVER")
+        ok &= verdict != "OVER"
+        print(f"{name:<42} {seconds * 1000:8.1f}ms {ratio:6.1f}x {('≤%.1fx' % target) if target else '':>7} {verdict}")
+    verdict = "ok" if growth < TARGETS["rss_mb"] else "OVER"
+    ok &= verdict == "ok"
+    print(f"{'RSS growth over %d letters' % RSS_RENDERS:<42} {growth:8.1f}MB {'':>7} {'<%dMB' % TARGETS['rss_mb']:>7} {verdict}")
+    print("all targets met" if ok else "some targets missed (see OVER above)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""Letters: which ones a case needs, and rendering them to HTML and PDF.
+
+A letter is built from the case alone through this module's own strict,
+autoescaping Jinja environment on ``letters/``; no Flask request is involved.
+Everything the user typed reaches a template as plain data and is escaped.
+Legal citations come only from ``data/law.toml`` (see ``takedown.law``).
+
+Which letters a case gets (``available_letters``):
+
+* one platform letter per platform in the case. Places on unknown websites
+  ("other") go in the IWF record when the person is under 18, because an
+  unknown site may be run by the people sharing the image; for an adult there
+  is no IWF route, so they get a letter to the website's owner or host;
+* a letter to the school when the person is under 18. When the sender is
+  school staff it becomes a record for the designated safeguarding lead and
+  the safeguarding file: the UKCIS advice asks any member of staff to refer
+  an incident to the DSL, whether or not the image spread at school, so this
+  matches the action plan's letter options;
+* the IWF record when the person is under 18;
+* the pack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from takedown import law, platforms, services
+from takedown.case import JURISDICTIONS, ROLES, Case, FieldError, missing_for_letters
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("platform", "school", "iwf", "pack")
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(ROOT / "letters"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    # Blocks keep their newlines: HTML folds them into the spaces between sentences.
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSpec:
+    """One letter a case can have, with the title and file name to offer it under."""
+
+    kind: str
+    platform_slug: str | None
+    title: str
+    filename: str
+
+
+class LetterUnavailable(ValueError):
+    """Raised when a letter cannot be made for this case; ``errors`` says why."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+# --- which letters ---------------------------------------------------------------
+
+
+def _platform_letter_slugs(case: Case) -> list[str]:
+    return [slug for slug in case.platform_slugs if slug != "other" or not case.person.under_18]
+
+
+def _title(kind: str, case: Case, slug: str | None = None) -> str:
+    if kind == "platform":
+        if slug == "other":
+            return "Letter to the owner of another website"
+        return f"Letter to {platforms.get(slug).name}"
+    if kind == "school":
+        if case.requester.role == "school":
+            return "Record for the school's safeguarding file"
+        return "Letter to the school"
+    if kind == "iwf":
+        return "Record for the Internet Watch Foundation"
+    return "Takedown pack"
+
+
+def _spec(kind: str, case: Case, slug: str | None = None) -> LetterSpec:
+    name = "-".join(("takedown", case.reference, slug or kind))
+    return LetterSpec(kind, slug, _title(kind, case, slug), f"{name}.pdf")
+
+
+def available_letters(case: Case) -> list[LetterSpec]:
+    """Return the letters this case can have, in the order to send them."""
+    specs = [_spec("platform", case, slug) for slug in _platform_letter_slugs(case)]
+    if case.person.under_18:
+        specs.append(_spec("school", case))
+        specs.append(_spec("iwf", case))
+    specs.append(_spec("pack", case))
+    return specs
+
+
+def missing_fields(case: Case, kind: str) -> list[FieldError]:
+    """Return what the case lacks for this kind of letter (empty when it can be made).
+
+    Platform letters and the pack are signed and need a way to reply. The school
+    letter is often handed over in person, so it needs only the sender's name.
+    The IWF takes anonymous reports, so its record needs nothing.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown letter kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind in ("platform", "pack"):
+        return missing_for_letters(case)
+    if kind == "school" and not case.requester.name:
+        return [FieldError("requester.name", "Enter your name: the school needs to know who wrote")]
+    return []
+
+
+def _check(kind: str, case: Case, platform: str | None) -> None:
+    errors = missing_fields(case, kind)
+    if kind == "platform":
+        if platform is None:
+            errors.append(FieldError("platform", "Choose which platform the letter is for"))
+        elif platform not in _platform_letter_slugs(case):
+            message = ("Places on other websites go in the record for the Internet Watch Foundation"
+                       if platform == "other" and platform in case.platform_slugs
+                       else "is not one of the places in this case")
+            errors.append(FieldError("platform", message))
+    elif platform is not None:
+        errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))
+    if kind in ("school", "iwf") and not case.person.under_18:
+        errors.append(FieldError("person.under_18",
+                                 f"the {kind} letter is only for a person under 18"))
+    if errors:
+        raise LetterUnavailable(errors)
+
+
+# --- what goes in a letter -----------------------------------------------------------
+
+# Where in a platform letter each element a law asks for can be found.
+_ELEMENT_PLACES = (
+    (r"signature", "The signature at the end of this letter"),
+    (r"good faith|bona fide", "Section 6, our statement of good faith"),
+    (r"contact|name and email", "Section 6, the sender's details"),
+    (r"made by|on behalf", "Section 1, who is writing"),
+    (r"illegal|reasons|intimate image content", "Sections 1 and 3: what the image is and the law"),
+    (r"locat|identif|URL", "Section 2, where the image is"),
+)
+
+
+def _element_place(element: str) -> str:
+    for pattern, place in _ELEMENT_PLACES:
+        if re.search(pattern, element, re.I):
+            return place
+    return "Throughout this letter"
+
+
+@dataclass(frozen=True, slots=True)
+class _Laws:
+    """The laws one letter cites, grouped by the wording they trigger."""
+
+    all: tuple[law.Law, ...]
+
+    def topic(self, *topics: str) -> list[law.Law]:
+        return [item for item in self.all if item.topic in topics]
+
+    def cites(self, *topics: str) -> str:
+        """Return the citations of these topics as one phrase ("A, B and C")."""
+        return _and([_cite(item.citation) for item in self.topic(*topics)])
+
+    def has(self, *topics: str) -> bool:
+        return bool(self.topic(*topics))
+
+    def with_elements(self) -> list[dict]:
+        return [
+            {"law": item, "rows": [(element, _element_place(element)) for element in item.elements]}
+            for item in self.all if item.elements
+        ]
+
+
+def _cite(citation: str) -> str:
+    """Return a citation ready for "under ...": "the TAKE IT DOWN Act", "18 U.S.C. § 2258A"."""
+    first = citation.split()[0]
+    return f"the {citation}" if len(first) > 1 and first.isupper() and first.isalpha() else citation
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _long_date(value: date, us: bool) -> str:
+    return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
+
+
+def _recipient(case: Case, platform: platforms.Platform) -> dict:
+    """Return who a platform letter is addressed to; the team when no company is known."""
+    if platform.slug == "other":
+        return {"name": "The owner or host of the website", "address": None, "known": True}
+    by_serves = {entity.serves: entity for entity in platform.entities}
+    if case.jurisdiction == "us":
+        order = ("us", "worldwide", "uk-eu", "uk", "eu")
+    elif case.jurisdiction == "eu":
+        order = ("eu", "uk-eu", "worldwide", "uk", "us")
+    elif case.in_uk:
+        order = ("uk", "uk-eu", "worldwide", "eu", "us")
+    else:
+        order = ("worldwide", "us", "uk-eu", "uk", "eu")
+    entity = next((by_serves[s] for s in order if s in by_serves), None)
+    if entity is None:
+        return {"name": f"{platform.name} — trust and safety team", "address": None,
+                "known": False}
+    return {"name": entity.name, "address": entity.address, "known": True}
+
+
+def _base_context(case: Case, today: date | None) -> dict:
+    today = today or date.today()
+    us = case.jurisdiction == "us"
+    return {
+        "case": case,
+        "reference": case.reference,
+        "today": _long_date(today, us),
+        "paper": "letter" if us else "a4",
+        "lang": "en-US" if us else "en-GB",
+        "under_18": case.person.under_18,
+        "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
+        "in_uk": case.in_uk,
+        "role": case.requester.role,
+        "role_label": ROLES[case.requester.role],
+        "sender": case.requester,
+        "long_date": lambda value: _long_date(value, us) if value else None,
+    }
+
+
+def _platform_context(case: Case, slug: str, today: date) -> dict:
+    platform = platforms.get(slug)
+    provider_country = "us" if platform.us_based else None
+    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
+                                    today)))
+    return {
+        "kind": "platform",
+        "title": _title("platform", case, slug),
+        "platform": platform,
+        "platform_name": "the website" if slug == "other" else platform.name,
+        "recipient": _recipient(case, platform),
+        "places": case.locations_on(slug),
+        "laws": laws,
+        "us_based": platform.us_based,
+    }
+
+
+def _iwf_context(case: Case) -> dict:
+    iwf = services.get("iwf")
+    tried = [{"name": platforms.get(slug).name, "slug": slug}
+             for slug in case.platform_slugs if slug != "other"]
+    return {"kind": "iwf", "title": _title("iwf", case), "places": list(case.locations),
+            "tried": tried, "iwf_url": iwf.url if iwf else None,
+            "iwf_anonymous": bool(iwf and iwf.anonymous)}
+
+
+# The advice a school letter asks the school to follow, by jurisdiction. The UKCIS
+# advice is written for England; Wales has its own version.
+UKCIS_TITLE = ("Sharing nudes and semi-nudes: advice for education settings working "
+               "with children and young people")
+WALES_TITLE = ("Sharing nudes and semi-nudes: responding to incidents and safeguarding "
+               "children and young people")
+
+
+def _school_guidance(case: Case) -> dict:
+    if case.jurisdiction == "england":
+        return {"name": UKCIS_TITLE, "publisher": "UK Council for Internet Safety (UKCIS)",
+                "note": None}
+    if case.jurisdiction == "wales":
+        return {"name": WALES_TITLE, "publisher": "Welsh Government", "note": None}
+    if case.in_uk:
+        return {"name": UKCIS_TITLE, "publisher": "UK Council for Internet Safety (UKCIS)",
+                "note": "written for England, alongside your own child protection procedures"}
+    return {"name": None, "publisher": None, "note": None}
+
+
+def _school_context(case: Case) -> dict:
+    names = [platforms.get(slug).name if slug != "other" else "other websites"
+             for slug in case.platform_slugs]
+    school = case.school
+    return {"kind": "school", "title": _title("school", case), "school": school,
+            "school_name": (school.name if school and school.name else case.person.school),
+            "places": list(case.locations), "platform_names": _and(names),
+            "guidance": _school_guidance(case)}
+
+
+def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -> list[dict]:
+    if kind == "platform":
+        return [_platform_context(case, platform, today)]
+    if kind == "school":
+        return [_school_context(case)]
+    if kind == "iwf":
+        return [_iwf_context(case)]
+    letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
+    if case.person.under_18:
+        letters += [_school_context(case), _iwf_context(case)]
+    return letters
+
+
+def _plan_sections(case: Case) -> list:
+    from takedown import plan  # written alongside; imported late so letters load without it
+
+    return list(plan.make_plan(case).sections)
+
+
+def render_html(kind: str, case: Case, platform: str | None = None,
+                today: date | None = None) -> str:
+    """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made."""
+    _check(kind, case, platform)
+    today = today or date.today()
+    context = _base_context(case, today)
+    context["letters"] = _letter_contexts(kind, case, platform, today)
+    context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
+    if kind == "pack":
+        context["sections"] = _plan_sections(case)
+        context["log_rows"] = 12
+        template = _env.get_template("pack.html")
+    else:
+        context["letter"] = context["letters"][0]
+        template = _env.get_template(f"{kind}.html")
+    return template.render(context)
+
+
+def render_pdf(kind: str, case: Case, platform: str | None = None,
+               today: date | None = None) -> bytes:
+    """Return the letter as PDF bytes; raise LetterUnavailable if it cannot be made."""
+    from takedown import pdf
+
+    html = render_html(kind, case, platform, today)
+    return pdf.html_to_pdf(html, f"{_title(kind, case, platform)} – {case.reference}")
+

@@ -1,0 +1,116 @@
+"""HTML to PDF for letters. The only module that imports WeasyPrint, and lazily.
+
+Letters hold text people typed, so nothing in them may make the renderer reach
+out: ``LocalAssetFetcher`` serves files under ``letters/`` and stops the render
+for any other address (``file:///etc/passwd``, ``http://127.0.0.1/``, ``data:``).
+Fonts are system fonts named in ``letter.css``; nothing is downloaded.
+
+What is reused between renders, and why it is per thread:
+``letter.css`` is parsed once into a ``weasyprint.CSS`` and the Fontconfig/Pango
+font setup is built once into a ``FontConfiguration``; building them costs more
+than laying out a one-page letter. A ``FontConfiguration`` wraps a Pango font map
+and caches that WeasyPrint fills in while it lays out text, and neither Pango nor
+those caches are documented as safe to use from two threads at once. So each
+thread keeps its own pair (``threading.local``): one per process under gunicorn's
+sync workers, one per worker thread otherwise. The CSS object is paired with the
+font configuration it was parsed with, as WeasyPrint asks.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
+STYLESHEET = LETTERS_DIR / "letter.css"
+BASE_URL = LETTERS_DIR.as_uri() + "/"
+# PDF/UA-1: tagged PDF with the document language and title, for screen readers.
+PDF_VARIANT = "pdf/ua-1"
+
+_local = threading.local()
+
+
+class FetchRefused(ValueError):
+    """A letter tried to load something from outside letters/."""
+
+
+def local_path(url: str) -> Path:
+    """Return the file under letters/ that a file:// URL names, or raise FetchRefused."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: only files under letters/ are allowed")
+    raw = unquote(parts.path)
+    if ".." in raw.split("/") or "\\" in raw or "\x00" in raw:
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: '..' is not allowed")
+    try:
+        # resolve() follows symlinks, so a link pointing outside letters/ is caught below.
+        path = Path(url2pathname(raw)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: no such file") from error
+    if not path.is_relative_to(LETTERS_DIR) or not path.is_file():
+        raise FetchRefused(f"refused to fetch {url[:200]!r}: outside letters/")
+    return path
+
+
+@cache
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class LocalAssetFetcher(URLFetcher):
+        """Serve files under letters/; stop the render for any other address."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("file",), allow_redirects=False,
+                             fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            try:
+                path = local_path(url)
+            except FetchRefused as error:
+                # Fatal, so a refused fetch stops the render instead of being logged and skipped.
+                raise FatalURLFetchingError(str(error)) from None
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+
+    return LocalAssetFetcher
+
+
+def fetcher():
+    """Return a new LocalAssetFetcher (a weasyprint.urls.URLFetcher)."""
+    return _fetcher_class()()
+
+
+def _thread_resources():
+    """Return this thread's (FontConfiguration, parsed letter.css, fetcher), made once."""
+    resources = getattr(_local, "resources", None)
+    if resources is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        url_fetcher = fetcher()
+        css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
+                  url_fetcher=url_fetcher, font_config=font_config)
+        resources = _local.resources = (font_config, css, url_fetcher)
+    return resources
+
+
+def html_to_pdf(html: str, title: str) -> bytes:
+    """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
+    from weasyprint import HTML
+
+    font_config, css, url_fetcher = _thread_resources()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
+        font_config=font_config, stylesheets=[css], pdf_variant=PDF_VARIANT)
+    metadata = document.metadata
+    metadata.title = title
+    # No personal data in the document information: no author, subject or keywords.
+    metadata.authors = []
+    metadata.description = None
+    metadata.keywords = []
+    metadata.custom = {}
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

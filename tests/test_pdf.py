@@ -1,0 +1,253 @@
+"""PDF rendering: nothing is ever fetched, hostile text prints literally, PDF/UA metadata."""
+
+import ast
+import dataclasses
+import io
+import re
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from pypdf import PdfReader
+
+from takedown import letters, pdf
+from takedown.case import Location
+from tests.test_letters import TODAY, directory, make_case, pdf_pages, pdf_text  # noqa: F401
+
+
+class Listener:
+    """A loopback TCP server that records every connection made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fetch_spy(monkeypatch):
+    """Record every URL WeasyPrint asks the letters' fetcher for."""
+    seen = []
+    cls = pdf._fetcher_class()
+    real = cls.fetch
+
+    def spy(self, url, headers=None):
+        seen.append(url)
+        return real(self, url, headers)
+
+    monkeypatch.setattr(cls, "fetch", spy)
+    return seen
+
+
+def hostile_strings(port: int) -> dict:
+    return {
+        "img": '<img src="file:///etc/passwd">',
+        "link": f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">',
+        "css": f'<style>@import url(http://127.0.0.1:{port}/y.css); body {{ background: url(http://127.0.0.1:{port}/z) }}</style>',
+        "inline": f'<p style="background: url(http://127.0.0.1:{port}/w)">x</p>',
+        "attachment": '<link rel="attachment" href="file:///etc/passwd">',
+    }
+
+
+def hostile_case(port: int):
+    bad = hostile_strings(port)
+    return make_case(
+        requester={"role": "parent", "name": bad["img"], "organisation": bad["link"],
+                   "address": bad["css"], "email": "sam@example.com"},
+        person={"under_18": True, "age": 15, "name": bad["inline"]},
+        school={"name": bad["attachment"], "contact_name": bad["img"]},
+        locations=[
+            {"url": f"http://127.0.0.1:{port}/image.jpg", "platform": "instagram",
+             "account": bad["css"], "description": bad["link"]},
+            {"url": f"http://127.0.0.1:{port}/b", "description": f"url(http://127.0.0.1:{port}/v)"},
+        ],
+    )
+
+
+@pytest.mark.parametrize("kind, platform", [("platform", "instagram"), ("school", None),
+                                            ("iwf", None), ("pack", None)])
+def test_hostile_text_is_escaped_printed_literally_and_never_fetched(
+        kind, platform, listener, fetch_spy):
+    case = hostile_case(listener.port)
+    html = letters.render_html(kind, case, platform, TODAY)
+    assert "<img" not in html and "<link" not in html and "<style>" not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    text = pdf_text(letters.render_pdf(kind, case, platform, TODAY))
+    assert '<img src="file:///etc/passwd">' in text
+    if kind in ("platform", "pack"):
+        assert f"http://127.0.0.1:{listener.port}/image.jpg" in text
+        assert f'<link rel="stylesheet" href="http://127.0.0.1:{listener.port}/x.css">' in text
+    assert fetch_spy == []
+    assert listener.connections == 0
+
+
+def test_fetcher_stops_a_render_that_asks_for_anything_outside_letters(listener):
+    from weasyprint.urls import FatalURLFetchingError
+
+    for markup in hostile_strings(listener.port).values():
+        with pytest.raises(FatalURLFetchingError, match="refused"):
+            pdf.html_to_pdf(f"<!doctype html><title>t</title>{markup}", "t")
+    assert listener.connections == 0
+
+
+def test_fetcher_serves_files_under_letters(fetch_spy):
+    html = '<!doctype html><html lang="en"><title>t</title><link rel="stylesheet" href="letter.css"><p>Hello</p>'
+    assert pdf.html_to_pdf(html, "t").startswith(b"%PDF")
+    assert [url.rsplit("/", 1)[-1] for url in fetch_spy] == ["letter.css"]
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://127.0.0.1/x",
+    "https://example.com/letter.css",
+    "data:text/css,body{}",
+    "ftp://127.0.0.1/x",
+    "file://otherhost" + str(pdf.STYLESHEET),
+    pdf.STYLESHEET.parent.as_uri() + "/../takedown/pdf.py",
+    pdf.STYLESHEET.parent.as_uri() + "/%2e%2e/takedown/pdf.py",
+    pdf.STYLESHEET.parent.as_uri() + "/missing.css",
+    pdf.STYLESHEET.parent.as_uri(),
+    pdf.STYLESHEET.as_uri() + "?x=1",
+])
+def test_local_path_refuses(url):
+    with pytest.raises(pdf.FetchRefused):
+        pdf.local_path(url)
+
+
+def test_local_path_refuses_a_symlink_out_of_letters(tmp_path, monkeypatch):
+    root = tmp_path / "letters"
+    root.mkdir()
+    (root / "ok.css").write_text("p {}")
+    (root / "sneaky.css").symlink_to("/etc/passwd")
+    monkeypatch.setattr(pdf, "LETTERS_DIR", root.resolve())
+    assert pdf.local_path((root / "ok.css").as_uri()) == (root / "ok.css").resolve()
+    with pytest.raises(pdf.FetchRefused):
+        pdf.local_path((root / "sneaky.css").as_uri())
+
+
+def test_local_path_allows_the_stylesheet():
+    assert pdf.local_path(pdf.STYLESHEET.as_uri()) == pdf.STYLESHEET
+
+
+def test_pdf_is_tagged_pdf_ua_with_title_and_no_personal_metadata():
+    case = make_case(requester={"role": "parent", "name": "Sam Taylor"},
+                     person={"under_18": True, "age": 15, "name": "Alex Taylor"})
+    data = letters.render_pdf("platform", case, "instagram", TODAY)
+    reader = PdfReader(io.BytesIO(data))
+    info = reader.metadata
+    assert info.title == f"Letter to Instagram – {case.reference}"
+    assert info.author is None and info.subject is None and info.get("/Keywords") is None
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp
+    for personal in (b"Sam Taylor", b"Alex Taylor"):
+        assert personal not in xmp
+
+
+@pytest.mark.parametrize("name", [
+    "محمد الأحمد",            # Arabic, right to left
+    "שרה כהן",                # Hebrew, right to left
+    "Zoë 🌈✨ O'Brien",       # emoji and an apostrophe
+    "Αλέξανδρος Παπαδόπουλος",  # Greek
+    "Анастасия Иванова",      # Cyrillic
+    "Renée Ångström-Øberg",   # accented Latin
+    "李小龍",                  # a script DejaVu lacks: must still render
+])
+def test_names_in_any_script_render(name):
+    case = make_case(requester={"role": "parent", "name": name},
+                     person={"under_18": True, "age": 15, "name": name})
+    html = letters.render_html("platform", case, "instagram", TODAY)
+    assert html.count(name.replace("'", "&#39;")) >= 2
+    text = pdf_text(letters.render_pdf("platform", case, "instagram", TODAY))
+    if name[0] in "ΑАR":  # Greek, Cyrillic, accented Latin: DejaVu, extracted as typed
+        assert name in text
+
+
+def test_long_words_and_links_wrap_inside_the_page():
+    from weasyprint import HTML
+
+    # Longer than the case allows: the letter must cope even if validation changes.
+    word = "x" * 5000
+    url = "https://www.instagram.com/p/" + "A" * 1900
+    case = make_case()
+    case = dataclasses.replace(case, locations=(
+        Location("instagram", url=url, description=word, account="@" + "y" * 300),))
+    html = letters.render_html("platform", case, "instagram", TODAY)
+    font_config, css, url_fetcher = pdf._thread_resources()
+    document = HTML(string=html, base_url=pdf.LETTERS_DIR.as_uri() + "/", url_fetcher=url_fetcher
+                    ).render(font_config=font_config, stylesheets=[css])
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from boxes(child)
+
+    for page in document.pages:
+        right_edge = page.width
+        for box in boxes(page._page_box):
+            if hasattr(box, "position_x") and box.width is not None and box.element_tag != "html":
+                assert box.position_x + box.width <= right_edge + 0.5, box
+    # The word runs over a page break, so count it rather than look for it whole.
+    text = pdf_text(letters.render_pdf("platform", case, "instagram", TODAY))
+    assert sum(len(run) for run in re.findall(r"x{20,}", text)) == 5000
+    assert "A" * 200 in "".join(text.split())
+
+
+def test_renders_from_several_threads_at_once():
+    case = make_case()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: letters.render_pdf("platform", case, "instagram", TODAY),
+                                range(6)))
+    for data in results:
+        assert "Request to remove a sexual image of a person under 18" in pdf_text(data)
+
+
+def test_weasyprint_is_imported_lazily_and_only_by_pdf_py():
+    code = "import sys, takedown.letters, takedown.pdf; print('weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=pdf.LETTERS_DIR.parent)
+    assert out.stdout.strip() == "False"
+    for module in ("letters", "law", "pdf", "cli", "case", "plan"):
+        path = pdf.LETTERS_DIR.parent / "takedown" / f"{module}.py"
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {alias.name.split(".")[0] for node in tree.body
+               if isinstance(node, (ast.Import, ast.ImportFrom))
+               for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        assert "weasyprint" not in top, module
+        if module != "cli":
+            assert not top & {"flask", "click", "werkzeug"}, module

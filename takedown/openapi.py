@@ -166,6 +166,10 @@ def schemas() -> dict:
             "id": {"type": "string"},
             "title": {"type": "string"},
             "body": {"type": "array", "items": {"type": "string"}},
+            "items_title": _nullable({"type": "string"}),
+            "items": {"type": "array", "items": {"type": "string"},
+                      "description": "Steps to follow in order, such as a platform's in-app "
+                                     "reporting steps, headed by items_title."},
             "links": {"type": "array", "items": _ref("Link")},
             "places": {"type": "array", "items": _ref("PlanLocation"),
                        "description": "The places in the case this step is about."},

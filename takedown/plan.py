@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from takedown import platforms, services
+from takedown import letters, platforms, services
 from takedown.case import Case, Location
 
 EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
@@ -27,9 +27,11 @@ class Step:
     title: str
     body: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    items: tuple[str, ...] = ()
     places: tuple[Location, ...] = ()
     platform: str | None = None
     phone: str | None = None
+    items_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,16 +217,17 @@ def _platform_steps(case: Case) -> list[Step]:
         if slug == "other":
             steps.append(_unknown_site_step(case, places))
             continue
-        body = []
-        if platform.in_app:
-            body.append(platform.in_app.title + ": " + "; ".join(platform.in_app.steps) + ".")
         forms = [f for f in platform.web_forms
                  if ("under-18" if case.person.under_18 else "adult") in f.audiences]
         links = tuple(Link(f.title, f.url) for f in forms)
-        if not body and not links:
-            body.append("Use the report option in the app or on the website.")
-        steps.append(Step(f"platform-{slug}", f"Report it on {platform.name}", tuple(body), links,
-                          places, platform=slug))
+        in_app = platform.in_app
+        body = () if in_app or links else (
+            "Look for a 'Report' option next to the post, message or profile, and report the "
+            "link to the organisations below too.",)
+        steps.append(Step(f"platform-{slug}", f"Report it on {platform.name}", body, links,
+                          items=in_app.steps if in_app else (),
+                          items_title=in_app.title if in_app else None,
+                          places=places, platform=slug))
     return steps
 
 
@@ -358,15 +361,5 @@ def _support_steps(case: Case) -> list[Step]:
 
 def letter_options(case: Case) -> list[LetterOption]:
     """Return the letters that can be made for this case, in the order to send them."""
-    options = [
-        LetterOption("platform", slug, f"Letter to {platforms.get(slug).name}")
-        for slug in case.platform_slugs if slug != "other"
-    ]
-    if case.person.under_18 and _at_school(case) and case.requester.role != "school":
-        options.append(LetterOption("school", None, "Letter to the school"))
-    elif case.person.under_18 and case.requester.role == "school":
-        options.append(LetterOption("school", None, "Record for the school's safeguarding file"))
-    if case.person.under_18:
-        options.append(LetterOption("iwf", None, "Record for the Internet Watch Foundation"))
-    options.append(LetterOption("pack", None, "Everything in one pack, with an incident log"))
-    return options
+    return [LetterOption(spec.kind, spec.platform_slug, spec.title)
+            for spec in letters.available_letters(case)]

@@ -91,6 +91,8 @@ def step_to_dict(step: Step) -> dict:
         "id": step.id,
         "title": step.title,
         "body": list(step.body),
+        "items_title": step.items_title,
+        "items": list(step.items),
         "links": [_link(link) for link in step.links],
         "places": [location_to_dict(place) for place in step.places],
         "platform": step.platform,

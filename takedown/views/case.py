@@ -1,10 +1,229 @@
-"""The case flow (being built): questions, check your answers, the plan."""
+"""The case flow: the questions, check your answers, the plan, and the case file.
 
-from flask import Blueprint, redirect, url_for
+Nothing is kept between requests. The case travels in the user's own requests
+(a hidden field holding the case JSON) and in the case file they can save and
+open again. A form sent with an expired or unknown CSRF token (for example
+after the server restarted with a new key) comes back filled in, never empty.
+"""
+
+import json
+
+from flask import Blueprint, current_app, make_response, render_template, request
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
+
+from takedown import platforms
+from takedown.case import (
+    JURISDICTIONS,
+    MAX_LOCATIONS,
+    ROLES,
+    SCHEMA,
+    Case,
+    CaseInvalid,
+    case_to_dict,
+    missing_for_letters,
+    parse_case,
+)
+from takedown.forms import (
+    AGE_GROUPS,
+    CONCERN_LABELS,
+    TIMED_OUT,
+    CarryForm,
+    CaseForm,
+    OpenForm,
+    add_error,
+    case_form_from_data,
+    case_from_form,
+    case_json,
+    error_list,
+)
+from takedown.plan import make_plan
+from takedown.security import no_store
 
 bp = Blueprint("case", __name__, url_prefix="/case")
+
+OPENED = "Your case file is open. Check the answers, add anything new, then continue."
+UNREADABLE = ("We could not read the answers sent from the last page. Nothing has been kept, "
+              "so please fill them in again below, or open your case file.")
+
+
+@bp.context_processor
+def _template_helpers():
+    return {
+        "csrf_token": generate_csrf,
+        "roles": ROLES,
+        "jurisdictions": JURISDICTIONS,
+        "age_groups": AGE_GROUPS,
+        "concern_labels": CONCERN_LABELS,
+        "platform_name": lambda slug: platforms.get(slug).name,
+        "max_places": MAX_LOCATIONS,
+    }
+
+
+def _page(template: str, status: int = 200, **context):
+    return no_store(make_response(render_template(template, **context), status))
+
+
+def _formdata() -> MultiDict:
+    """The posted fields, without any a broken multipart body left nameless."""
+    return MultiDict([(key, value) for key, value in request.form.items(multi=True)
+                      if isinstance(key, str) and isinstance(value, str)])
+
+
+def _csrf_ok(form) -> bool:
+    """Check the form's CSRF token, leaving no error on the form itself."""
+    form.validate()
+    if not form.meta.csrf:
+        return True
+    ok = not form.csrf_token.errors
+    form.csrf_token.errors = []
+    return ok
+
+
+def _questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200):
+    errors = error_list(form) + list(extra_errors)
+    return _page("case/questions.html", status, form=form, errors=errors,
+                 extra_errors=dict(extra_errors), form_has_errors=bool(errors), notice=notice)
+
+
+def _check(case: Case, notice: str | None = None):
+    return _page("case/check.html", case=case, case_json=case_json(case), notice=notice)
+
+
+def _read_case_field(text):
+    """Return the case data sent in a hidden field, or None if it cannot be read."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _carried_case():
+    """Read the hidden case. Return (case, csrf ok, response to send instead)."""
+    form = CarryForm(_formdata())
+    csrf_ok = _csrf_ok(form)
+    data = _read_case_field(form.case.data)
+    if data is None:
+        return None, csrf_ok, _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
+    try:
+        return parse_case(data), csrf_ok, None
+    except CaseInvalid:
+        questions = case_form_from_data(data)
+        case = case_from_form(questions)
+        if case is None:
+            return None, csrf_ok, _questions(questions)
+        # Only something the form does not ask about was wrong; the form's answers are good.
+        return case, csrf_ok, None
 
 
 @bp.get("/start")
 def start():
-    return redirect(url_for("guides.index"))
+    """The questions, empty."""
+    return _questions(CaseForm(formdata=None))
+
+
+@bp.post("/start")
+def answer():
+    """Add or remove a place, or check the answers and show them back."""
+    form = CaseForm(_formdata())
+    action = request.form.get("action") or "continue"
+    if action == "add-place":
+        if len(form.places.entries) >= MAX_LOCATIONS:
+            return _questions(form, extra_errors=[(
+                "add-place",
+                f"You can list up to {MAX_LOCATIONS} places in one case. Save this case file, "
+                "then start a second case for the other places")])
+        form.places.append_entry()
+        return _questions(form)
+    if action.startswith("remove-place-"):
+        index = action.removeprefix("remove-place-")
+        if index.isdigit() and int(index) < len(form.places.entries) and len(form.places) > 1:
+            form.places.pop_entry(int(index))
+        return _questions(form)
+    if not _csrf_ok(form):
+        return _questions(form, notice=TIMED_OUT)
+    case = case_from_form(form)
+    if case is None:
+        return _questions(form)
+    return _check(case)
+
+
+@bp.post("/change")
+def change():
+    """Back to the questions, filled in from the hidden case."""
+    data = _read_case_field(CarryForm(_formdata()).case.data)
+    if data is None:
+        return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
+    return _questions(case_form_from_data(data))
+
+
+@bp.post("/plan")
+def plan():
+    """The action plan for the case in the hidden field."""
+    case, csrf_ok, instead = _carried_case()
+    if instead is not None:
+        return instead
+    if not csrf_ok:
+        return _check(case, notice=TIMED_OUT)
+    return _page("case/plan.html", case=case, case_json=case_json(case), plan=make_plan(case),
+                 missing=missing_for_letters(case))
+
+
+@bp.post("/save")
+def save():
+    """The case as a JSON file to keep on the user's own device."""
+    case, csrf_ok, instead = _carried_case()
+    if instead is not None:
+        return instead
+    if not csrf_ok:
+        return _check(case, notice=TIMED_OUT)
+    body = json.dumps(case_to_dict(case), indent=2, ensure_ascii=False) + "\n"
+    response = make_response(body)
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="takedown-case-{case.reference}.json"')
+    return no_store(response)
+
+
+@bp.get("/open")
+def open_file():
+    """Ask for a case file saved earlier."""
+    return _page("case/open.html", form=OpenForm(formdata=None))
+
+
+def _open_error(form: OpenForm, message: str):
+    add_error(form.case_file, message)
+    return _page("case/open.html", 400, form=form, errors=error_list(form), form_has_errors=True)
+
+
+@bp.post("/open")
+def open_post():
+    """Read a case file in memory and carry on at the questions, filled in."""
+    form = OpenForm(_formdata())
+    csrf_ok = _csrf_ok(form)
+    form.case_file.errors = []
+    upload = request.files.get("case_file")
+    if upload is None or not upload.filename:
+        return _open_error(form, "Select your case file")
+    limit = current_app.config["MAX_CASE_FILE_BYTES"]
+    raw = upload.stream.read(limit + 1)
+    if len(raw) > limit:
+        return _open_error(form, f"The file is bigger than {limit // 1024} KB, so it is not a "
+                           "case file from this site. Choose the .json file you saved")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _open_error(form, "The file is not a case file from this site. Choose the .json "
+                           "file you saved, named like takedown-case-TD-7KQ2-M9XP.json")
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return _open_error(form, "The file is not a Takedown case file, or it was made by a "
+                           f"different version. Case files start with \"schema\": \"{SCHEMA}\"")
+    questions = case_form_from_data(data)
+    try:
+        parse_case(data)
+    except CaseInvalid:
+        case_from_form(questions)  # shows each problem at its field
+    return _questions(questions, notice=OPENED if csrf_ok else TIMED_OUT)

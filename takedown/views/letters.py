@@ -1,5 +1,55 @@
-"""Placeholder until this area is built."""
+"""Letter downloads: POST only, so personal data never travels in a URL."""
 
-from flask import Blueprint
+import json
 
-bp = Blueprint("letters", __name__)
+from flask import Blueprint, Response, render_template, request
+from flask_wtf import FlaskForm
+
+from takedown import letters
+from takedown.case import CaseInvalid, parse_case
+from takedown.plan import make_plan
+from takedown.security import no_store
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+class DownloadForm(FlaskForm):
+    """Only the CSRF token: the case itself arrives as JSON in a hidden field."""
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return no_store(response)
+
+
+@bp.post("/download")
+def download():
+    raw = request.form.get("case", "")
+    kind = request.form.get("kind", "")
+    platform = request.form.get("platform") or None
+    try:
+        case = parse_case(json.loads(raw))
+    except (ValueError, CaseInvalid):
+        return no_store(Response(render_template("letters/problem.html", case_json=None,
+                                                 problems=["We could not read your case. Start again, "
+                                                           "or open your saved case file."]), 400))
+    form = DownloadForm()
+    if kind not in letters.KINDS:
+        problems = ["Choose a letter from your plan."]
+    elif not form.validate_on_submit():
+        problems = ["For your security this page timed out. We kept your answers: "
+                    "choose the letter again to download it."]
+    else:
+        try:
+            pdf = letters.render_pdf(kind, case, platform)
+        except letters.LetterUnavailable as error:
+            problems = [e.message for e in error.errors]
+        else:
+            spec = next((s for s in letters.available_letters(case)
+                         if s.kind == kind and s.platform_slug == platform), None)
+            filename = spec.filename if spec else f"takedown-{case.reference.lower()}-{kind}.pdf"
+            return pdf_response(pdf, filename)
+    page = render_template("letters/problem.html", case_json=raw, problems=problems,
+                           plan=make_plan(case), case=case)
+    return no_store(Response(page, 400 if kind not in letters.KINDS else 200))

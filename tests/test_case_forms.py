@@ -1,0 +1,197 @@
+"""The question form and its mapping to a case, without HTTP (MultiDict in, case out)."""
+
+import json
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from takedown.case import SCHEMA, case_to_dict, parse_case
+from takedown.forms import (
+    CaseForm,
+    case_data_from_form,
+    case_form_from_data,
+    case_from_form,
+    error_list,
+    form_data_from_case,
+)
+from tests.helpers import page_checks
+from tests.test_case_flow import make_app
+
+FULL = {
+    "schema": SCHEMA,
+    "reference": "TD-7KQ2-M9XP",
+    "jurisdiction": "scotland",
+    "requester": {"role": "caseworker", "name": "Jo Bloggs", "email": "jo@example.org",
+                  "phone": "01632 960 001", "organisation": "Council", "address": "1 Road\nTown"},
+    "person": {"age": 15, "under_18": True, "name": "Alex", "school": "Hill Academy"},
+    "concerns": {"immediate_danger": False, "threats": True, "adult_involved": True,
+                 "shared_at_school": False},
+    "locations": [
+        {"url": "https://www.instagram.com/p/x/", "platform": "instagram",
+         "description": "posted on a story", "account": "@someone", "first_seen": "2026-01-02"},
+        {"platform": "snapchat", "description": "sent in a group"},
+        {"url": "https://unknown.example/a", "platform": "other"},
+    ],
+    "school": {"name": "Hill Academy", "contact_name": "Ms Lead", "address": "School Lane",
+               "email": "dsl@school.example"},
+}
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context(method="POST"):
+        yield
+
+
+def form_from(data: dict) -> CaseForm:
+    return CaseForm(formdata=MultiDict(data), meta={"csrf": False})
+
+
+def test_a_full_case_goes_through_the_form_unchanged(ctx):
+    form = case_form_from_data(FULL, meta={"csrf": False})
+    case = case_from_form(form)
+    assert case is not None, error_list(form)
+    assert case_to_dict(case) == case_to_dict(parse_case(FULL))
+
+
+def test_age_choices_map_to_the_case(ctx):
+    for fields, person in [
+        ({"age_group": "known", "age": "12"}, {"age": 12, "under_18": True}),
+        ({"age_group": "known", "age": "30"}, {"age": 30, "under_18": False}),
+        ({"age_group": "under-18", "age": "99"}, {"age": None, "under_18": True}),
+        ({"age_group": "adult"}, {"age": None, "under_18": False}),
+        ({"age": "16"}, {"age": 16, "under_18": True}),  # a number alone is enough
+    ]:
+        form = form_from({"role": "parent", "jurisdiction": "us", "places-0-platform": "x",
+                          **fields})
+        case = case_from_form(form)
+        assert case is not None, error_list(form)
+        assert case_to_dict(case)["person"] == person
+
+
+def test_form_data_from_case_survives_anything(ctx):
+    for junk in [None, [], "text", 7, {"requester": [1], "person": "x", "locations": "no"},
+                 {"locations": [None, 3, {"url": ["a"], "platform": {"x": 1}}] * 30},
+                 {"person": {"age": True, "under_18": "yes"}, "concerns": {"threats": "true"}}]:
+        form = case_form_from_data(junk, meta={"csrf": False})
+        assert case_from_form(form) is None
+        assert all(anchor and message for anchor, message in error_list(form))
+        assert len(form.places.entries) <= 40
+
+
+def test_errors_map_to_the_form_entry_even_after_blank_places(ctx):
+    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+                      "places-0-url": "tiktok.com/@a", "places-1-url": "",
+                      "places-2-url": "mailto:x@example.com"})
+    assert case_from_form(form) is None
+    assert error_list(form) == [(
+        "places-2-url",
+        "Place 3: link must be a web address starting with https:// or www, or a site name "
+        "like instagram.com")]
+
+
+def test_a_changed_reference_is_replaced_not_an_error(ctx):
+    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+                      "places-0-platform": "tiktok", "reference": "<b>nope</b>"})
+    case = case_from_form(form)
+    assert case is not None and case.reference.startswith("TD-")
+
+
+def test_textarea_line_endings_are_kept_as_plain_new_lines(ctx):
+    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+                      "places-0-platform": "tiktok", "requester_address": "1 Road\r\nTown\r\n"})
+    case = case_from_form(form)
+    assert case.requester.address == "1 Road\nTown"
+
+
+def test_case_data_from_form_names_only_case_fields(ctx):
+    data, entries = case_data_from_form(form_from({"places-3-url": "a.example"}))
+    assert set(data) == {"schema", "jurisdiction", "requester", "person", "concerns",
+                         "locations", "school"}
+    assert entries == [0]
+
+
+def test_form_data_round_trips_for_the_radio_and_check_fields(ctx):
+    data = form_data_from_case(FULL)
+    assert data["role"] == "caseworker" and data["age_group"] == "known" and data["age"] == "15"
+    assert data["threats"] is True and data["immediate_danger"] is False
+    # A platform worked out from the link is left unchosen, so it follows a changed link.
+    assert [p["platform"] for p in data["places"]] == ["", "snapchat", ""]
+
+
+# --- Property: random form data never breaks a page, and every error names a field -------------
+
+
+_NAMES = ["role", "jurisdiction", "age_group", "age", "person_name", "person_school", "threats",
+          "immediate_danger", "adult_involved", "shared_at_school", "requester_name",
+          "requester_email", "requester_phone", "requester_address", "school_email", "reference",
+          "case", "action", "csrf_token", "places-0-url", "places-0-platform", "places-1-url",
+          "places-7-first_seen", "places-99999999999999999999-account", "places--1-url",
+          "places-x-url", "case_file"]
+_VALUES = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["add-place", "remove-place-0", "remove-place-5", "continue", "parent",
+                     "england", "known", "under-18", "adult", "14", "-1", "instagram", "other",
+                     "2026-02-30", "https://www.instagram.com/p/x", "javascript:alert(1)",
+                     '{"schema": "takedown-case/1"}', "[]", "{}", "null", "<script>x</script>"]),
+)
+_FORMS = st.lists(st.tuples(st.one_of(st.sampled_from(_NAMES), st.text(max_size=20)), _VALUES),
+                  max_size=25)
+_PATHS = st.sampled_from(["/case/start", "/case/change", "/case/plan", "/case/save",
+                          "/case/open"])
+
+
+@cache
+def _client(csrf: bool):
+    return make_app(WTF_CSRF_ENABLED=csrf).test_client()
+
+
+@given(path=_PATHS, fields=_FORMS, csrf=st.booleans(), multipart=st.booleans())
+def test_random_form_data_never_breaks_a_page(path, fields, csrf, multipart):
+    client = _client(csrf)
+    data = MultiDict(fields)
+    response = client.post(path, data=data,
+                           content_type="multipart/form-data" if multipart else None)
+    assert response.status_code in (200, 400), response.status_code
+    if response.mimetype == "application/json":
+        assert path == "/case/save"
+        parse_case(json.loads(response.data))
+        return
+    html = page_checks(response)
+    links = html.select(".error-summary a")
+    if links:
+        assert html.title.text.startswith("Error: ")
+    for link in links:
+        target = html.select_one(link["href"])
+        assert target is not None, link["href"]
+        assert target.name in ("input", "select", "textarea", "button", "p"), target.name
+        assert link.text.strip()
+
+
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=False),
+              st.text(max_size=30), st.sampled_from(["england", "parent", "instagram", SCHEMA,
+                                                     "2026-01-01", "https://x.example/"])),
+    lambda children: st.one_of(
+        st.lists(children, max_size=5),
+        st.dictionaries(st.sampled_from(["schema", "jurisdiction", "requester", "person", "role",
+                                         "age", "under_18", "concerns", "threats", "locations",
+                                         "url", "platform", "first_seen", "school", "reference",
+                                         "name", "email"]) | st.text(max_size=8),
+                        children, max_size=6)),
+    max_leaves=30,
+)
+
+
+@given(path=st.sampled_from(["/case/plan", "/case/save", "/case/change"]), case=_JSON)
+def test_random_case_json_in_the_hidden_field_never_breaks_a_page(path, case):
+    client = _client(False)
+    response = client.post(path, data={"case": json.dumps(case)})
+    assert response.status_code in (200, 400)
+    if response.mimetype == "text/html":
+        html = page_checks(response)
+        for link in html.select(".error-summary a"):
+            assert html.select_one(link["href"]) is not None

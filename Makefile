@@ -24,6 +24,10 @@ install: $(STAMP) ## Set up the virtualenv and system packages
 run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
 	$(VENV)/bin/flask --app app run --host 127.0.0.1 --port 5000
 
+.PHONY: serve
+serve: $(STAMP) ## Serve under gunicorn (production settings in gunicorn.conf.py) on :8000
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
+
 .PHONY: test
 test: $(STAMP) ## Set up and run the whole test suite
 	$(PY) -m pytest
@@ -31,6 +35,10 @@ test: $(STAMP) ## Set up and run the whole test suite
 .PHONY: bench
 bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
 	$(PY) bench/bench_letters.py
+
+.PHONY: load
+load: $(STAMP) ## Load-test gunicorn on loopback for about 90 s (locust, in .venv-load)
+	$(PY) bench/load.py
 
 .PHONY: requirements
 requirements: ## Re-pin requirements.txt from requirements.in (needs the network)

@@ -40,3 +40,10 @@ def on_starting(server):
     """Give every worker the same secret key, generated once, unless one was set."""
     # Prefixed so the value can never be read as a JSON number by from_prefixed_env.
     os.environ.setdefault("TAKEDOWN_SECRET_KEY", "k" + secrets.token_hex(32))
+
+
+def post_worker_init(worker):
+    """Load WeasyPrint and its fonts before the worker takes its first request."""
+    from takedown import pdf
+
+    pdf.warm_up()

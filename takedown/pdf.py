@@ -5,15 +5,14 @@ out: ``LocalAssetFetcher`` serves files under ``letters/`` and stops the render
 for any other address (``file:///etc/passwd``, ``http://127.0.0.1/``, ``data:``).
 Fonts are system fonts named in ``letter.css``; nothing is downloaded.
 
-What is reused between renders, and why it is per thread:
-``letter.css`` is parsed once into a ``weasyprint.CSS`` and the Fontconfig/Pango
-font setup is built once into a ``FontConfiguration``; building them costs more
-than laying out a one-page letter. A ``FontConfiguration`` wraps a Pango font map
-and caches that WeasyPrint fills in while it lays out text, and neither Pango nor
-those caches are documented as safe to use from two threads at once. So each
-thread keeps its own pair (``threading.local``): one per process under gunicorn's
-sync workers, one per worker thread otherwise. The CSS object is paired with the
-font configuration it was parsed with, as WeasyPrint asks.
+One render at a time per process, and what that lets us reuse:
+WeasyPrint's layout is pure Python, so two renders in one process only take
+turns on one core under the GIL. Running them one after another finishes each
+sooner and leaves the GIL free for quick page requests in between. It also
+makes it safe to share one ``FontConfiguration`` (a Pango font map with caches
+WeasyPrint fills in as it lays out text) and ``letter.css`` parsed once with it:
+neither is documented as safe to use from two threads at once, and building
+them costs more than laying out a one-page letter.
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ BASE_URL = LETTERS_DIR.as_uri() + "/"
 # PDF/UA-1: tagged PDF with the document language and title, for screen readers.
 PDF_VARIANT = "pdf/ua-1"
 
-_local = threading.local()
+_render_lock = threading.Lock()
+_resources = None
 
 
 class FetchRefused(ValueError):
@@ -84,10 +84,10 @@ def fetcher():
     return _fetcher_class()()
 
 
-def _thread_resources():
-    """Return this thread's (FontConfiguration, parsed letter.css, fetcher), made once."""
-    resources = getattr(_local, "resources", None)
-    if resources is None:
+def _shared_resources():
+    """Return the process's (FontConfiguration, parsed letter.css, fetcher); call under the lock."""
+    global _resources
+    if _resources is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -95,22 +95,32 @@ def _thread_resources():
         url_fetcher = fetcher()
         css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
                   url_fetcher=url_fetcher, font_config=font_config)
-        resources = _local.resources = (font_config, css, url_fetcher)
-    return resources
+        _resources = (font_config, css, url_fetcher)
+    return _resources
 
 
 def html_to_pdf(html: str, title: str) -> bytes:
     """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
     from weasyprint import HTML
 
-    font_config, css, url_fetcher = _thread_resources()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
-        font_config=font_config, stylesheets=[css], pdf_variant=PDF_VARIANT)
-    metadata = document.metadata
-    metadata.title = title
-    # No personal data in the document information: no author, subject or keywords.
-    metadata.authors = []
-    metadata.description = None
-    metadata.keywords = []
-    metadata.custom = {}
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    with _render_lock:
+        font_config, css, url_fetcher = _shared_resources()
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
+            font_config=font_config, stylesheets=[css], pdf_variant=PDF_VARIANT)
+        metadata = document.metadata
+        metadata.title = title
+        # No personal data in the document information: no author, subject or keywords.
+        metadata.authors = []
+        metadata.description = None
+        metadata.keywords = []
+        metadata.custom = {}
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and build the shared resources now, not on the first letter.
+
+    gunicorn calls this as each worker starts, so a worker's memory is at its
+    working size before it takes traffic and the first letter is not slower.
+    """
+    html_to_pdf("<!doctype html><html lang=en><title>Warm-up</title><p>Ready.</p>", "Warm-up")

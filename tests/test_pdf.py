@@ -206,9 +206,10 @@ def test_long_words_and_links_wrap_inside_the_page():
     case = dataclasses.replace(case, locations=(
         Location("instagram", url=url, description=word, account="@" + "y" * 300),))
     html = letters.render_html("platform", case, "instagram", TODAY)
-    font_config, css, url_fetcher = pdf._thread_resources()
-    document = HTML(string=html, base_url=pdf.LETTERS_DIR.as_uri() + "/", url_fetcher=url_fetcher
-                    ).render(font_config=font_config, stylesheets=[css])
+    with pdf._render_lock:
+        font_config, css, url_fetcher = pdf._shared_resources()
+        document = HTML(string=html, base_url=pdf.LETTERS_DIR.as_uri() + "/",
+                        url_fetcher=url_fetcher).render(font_config=font_config, stylesheets=[css])
 
     def boxes(box):
         yield box
@@ -251,3 +252,15 @@ def test_weasyprint_is_imported_lazily_and_only_by_pdf_py():
         assert "weasyprint" not in top, module
         if module != "cli":
             assert not top & {"flask", "click", "werkzeug"}, module
+
+
+def test_letters_rendered_from_several_threads_at_once_are_all_whole():
+    from concurrent.futures import ThreadPoolExecutor
+
+    case = make_case()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(pool.map(lambda _: letters.render_pdf("platform", case, "instagram", TODAY),
+                             range(6)))
+    texts = {pdf_text(item) for item in pdfs}
+    assert len(texts) == 1
+    assert case.reference in texts.pop()

@@ -255,8 +255,6 @@ def test_weasyprint_is_imported_lazily_and_only_by_pdf_py():
 
 
 def test_letters_rendered_from_several_threads_at_once_are_all_whole():
-    from concurrent.futures import ThreadPoolExecutor
-
     case = make_case()
     with ThreadPoolExecutor(max_workers=4) as pool:
         pdfs = list(pool.map(lambda _: letters.render_pdf("platform", case, "instagram", TODAY),

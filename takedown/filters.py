@@ -1,6 +1,8 @@
-"""Jinja filters shared by the web pages."""
+"""Jinja filters and globals shared by the web pages."""
 
 from datetime import date
+
+from flask_wtf.csrf import generate_csrf
 
 from takedown import services
 
@@ -13,3 +15,4 @@ def long_date(value: date | None) -> str:
 def init_app(app):
     app.add_template_filter(long_date)
     app.add_template_global(services.get, "service")
+    app.add_template_global(generate_csrf, "csrf_token")

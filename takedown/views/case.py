@@ -9,7 +9,6 @@ after the server restarted with a new key) comes back filled in, never empty.
 import json
 
 from flask import Blueprint, current_app, make_response, render_template, request
-from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 from takedown import platforms
@@ -50,7 +49,6 @@ UNREADABLE = ("We could not read the answers sent from the last page. Nothing ha
 @bp.context_processor
 def _template_helpers():
     return {
-        "csrf_token": generate_csrf,
         "roles": ROLES,
         "jurisdictions": JURISDICTIONS,
         "age_groups": AGE_GROUPS,

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 
 from takedown import letters
 from takedown.case import CaseInvalid, parse_case
-from takedown.plan import make_plan
 from takedown.security import no_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
@@ -31,9 +30,9 @@ def download():
     try:
         case = parse_case(json.loads(raw))
     except (ValueError, CaseInvalid):
-        return no_store(Response(render_template("letters/problem.html", case_json=None,
-                                                 problems=["We could not read your case. Start again, "
-                                                           "or open your saved case file."]), 400))
+        problems = ["We could not read your case. Start again, or open your saved case file."]
+        page = render_template("letters/problem.html", case_json=None, problems=problems)
+        return no_store(Response(page, 400))
     form = DownloadForm()
     if kind not in letters.KINDS:
         problems = ["Choose a letter from your plan."]
@@ -50,6 +49,5 @@ def download():
                          if s.kind == kind and s.platform_slug == platform), None)
             filename = spec.filename if spec else f"takedown-{case.reference.lower()}-{kind}.pdf"
             return pdf_response(pdf, filename)
-    page = render_template("letters/problem.html", case_json=raw, problems=problems,
-                           plan=make_plan(case), case=case)
+    page = render_template("letters/problem.html", case_json=raw, problems=problems)
     return no_store(Response(page, 400 if kind not in letters.KINDS else 200))

@@ -63,9 +63,9 @@ class Plan:
         return [step.id for section in self.sections for step in section.steps]
 
 
-def _service_step(step_id: str, title: str, *body: str, service: str) -> Step:
+def _service_step(step_id: str, title: str, *body: str, service: str | None) -> Step:
     """A step that points to a service, with its link and phone only when confirmed."""
-    service = services.get(service)
+    service = services.get(service) if service else None
     if service is None:
         return Step(step_id, title, body)
     return Step(step_id, title, body, (Link(service.name, service.url),), phone=service.phone)
@@ -137,8 +137,11 @@ def _urgent_steps(case: Case) -> list[Step]:
 
 
 def _report_abuse_steps(case: Case, region: str) -> list[Step]:
-    why = ("An adult is involved or someone is making threats, so this needs specialist help "
-           "as well as removal.")
+    who = {(True, True): "An adult is involved and someone is making threats",
+           (True, False): "An adult is involved",
+           (False, True): "Someone is making threats"}[
+        (case.concerns.adult_involved, case.concerns.threats)]
+    why = f"{who}, so this needs specialist help as well as removal."
     if region == "uk":
         if not case.person.under_18:
             return [_service_step(
@@ -308,6 +311,15 @@ def _at_school(case: Case) -> bool:
                 (case.school and case.school.name) or case.requester.role == "school")
 
 
+def _school_guidance(case: Case) -> str | None:
+    """The schools' guidance for where the family lives (England's UKCIS advice, or Wales's own).
+
+    Scotland and Northern Ireland have their own arrangements that we have not
+    yet confirmed, so no guidance is linked there.
+    """
+    return {"england": "ukcis-guidance", "wales": "ukcis-guidance-wales"}.get(case.jurisdiction)
+
+
 def _school_steps(case: Case) -> list[Step]:
     if not case.person.under_18 or not _at_school(case):
         return []
@@ -321,14 +333,14 @@ def _school_steps(case: Case) -> list[Step]:
         return [_service_step(
             "school-dsl", "Follow your safeguarding procedures",
             "Pass this to your designated safeguarding lead (DSL) today if you are not the DSL.",
-            *what_school_does, service="ukcis-guidance",
+            *what_school_does, service=_school_guidance(case),
         )]
     return [_service_step(
         "tell-school", "Tell the school's designated safeguarding lead",
         "Ask to speak to the designated safeguarding lead (DSL) — every school has one. "
         + ("It has spread at school, so the school needs to act now. " if case.concerns.shared_at_school
            else "") + "The letter for the school from this site sets out what to ask for.",
-        *what_school_does, service="ukcis-guidance",
+        *what_school_does, service=_school_guidance(case),
     )]
 
 

@@ -590,3 +590,19 @@ def test_a_letter_download_button_sends_what_the_letters_area_needs(browser):
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:500]
     assert response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("jurisdiction, guidance", [
+    ("england", "ukcis-guidance"), ("wales", "ukcis-guidance-wales"),
+    ("scotland", None), ("northern-ireland", None),
+])
+def test_school_step_links_the_guidance_for_that_nation_only(jurisdiction, guidance):
+    from takedown import services
+    from takedown.case import SCHEMA, parse_case
+    from takedown.plan import make_plan
+    case = parse_case({"schema": SCHEMA, "jurisdiction": jurisdiction,
+                       "requester": {"role": "parent"}, "person": {"age": 14, "school": "Hillside"},
+                       "locations": [{"platform": "snapchat"}]})
+    step = make_plan(case).section("school").steps[0]
+    expected = [services.get(guidance).url] if guidance else []
+    assert [link.url for link in step.links] == expected

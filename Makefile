@@ -29,7 +29,8 @@ serve: $(STAMP) ## Serve under gunicorn (production settings in gunicorn.conf.py
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
 
 .PHONY: test
-test: $(STAMP) ## Set up and run the whole test suite
+test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), then run the whole test suite
+	@bash scripts/audit.sh
 	$(PY) -m pytest
 
 .PHONY: bench

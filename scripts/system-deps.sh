@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those missing.
-# WeasyPrint needs Pango; letters use the DejaVu fonts; tests read PDFs with poppler.
+# WeasyPrint needs Pango; letters use the DejaVu fonts; tests read PDFs with poppler;
+# the browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 set -euo pipefail
-needed=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+needed=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from takedown import cli, converters, filters, limits, security, views
 
+    security.trust_proxies(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     converters.init_app(app)

@@ -257,14 +257,17 @@ def _person(check: _Checker, data) -> Person | None:
     if data is None:
         return None
     age = data.get("age")
-    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
+    bad_age = age is not None and (isinstance(age, bool) or not isinstance(age, int)
+                                   or not 0 <= age <= 120)
+    if bad_age:
         check.error(f"{where}.age", "must be a whole number from 0 to 120")
         age = None
     under_18 = check.flag(data, "under_18", where, default=None)
     if under_18 is None and age is not None:
         under_18 = age < 18
     if under_18 is None:
-        if "under_18" not in data or data.get("under_18") is None:
+        # An age that is not a number already has its own error: one problem, one message.
+        if not bad_age and ("under_18" not in data or data.get("under_18") is None):
             check.error(f"{where}.under_18", "Select whether the person in the image is under 18")
         under_18 = True
     elif age is not None and under_18 != (age < 18):

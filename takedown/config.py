@@ -36,5 +36,11 @@ class DefaultConfig:
     RATELIMIT_PDF = "30 per minute"
     RATELIMIT_API = "120 per minute"
 
+    # Reverse proxies in front of the app that set X-Forwarded-For and -Proto. 0: none, and
+    # those headers are ignored (anyone could send them). Behind one proxy or load balancer,
+    # set TAKEDOWN_PROXY_COUNT=1: otherwise every visitor has the proxy's address, and all
+    # of them share one rate-limit count.
+    PROXY_COUNT = 0
+
     TEMPLATES_AUTO_RELOAD = False
     RATELIMIT_ENABLED = True

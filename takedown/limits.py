@@ -1,16 +1,62 @@
 """Rate limits on the expensive and automatable parts: PDF letters and the JSON API.
 
 Counts live in memory by default (one process). Several instances must share a
-store: set TAKEDOWN_RATELIMIT_STORAGE_URI=redis://host:6379.
+store: set TAKEDOWN_RATELIMIT_STORAGE_URI=redis://host:6379 (this needs the
+``redis`` client package, which is not in requirements.txt). Flask-Limiter counts
+each route separately: the limit is per route, per client address.
 """
 
-from flask import current_app
+import math
+import time
+
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import RequestEntityTooLarge
+
+DEFAULT_RETRY_AFTER = 60
+
+
+def retry_after_seconds() -> int:
+    """Whole seconds (at least 1) until the limit this request broke lets it through again.
+
+    Remembered for the request, so the page, the JSON message and the Retry-After
+    header all give the same number.
+    """
+    if "retry_after" not in g:
+        g.retry_after = DEFAULT_RETRY_AFTER
+        for limiter in current_app.extensions.get("limiter", ()):
+            current = limiter.current_limit
+            if current is not None and current.breached:
+                g.retry_after = max(1, math.ceil(current.window[0] - time.time()))
+                break
+    return g.retry_after
+
+
+def _retry_after_on_every_429(response):
+    """Every 429 says when to come back: the number the page gave, never "0"."""
+    if response.status_code == 429:
+        # Flask-Limiter sets its own Retry-After just before this, rounding down (even to 0).
+        response.headers["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
+def _refuse_a_cut_off_form():
+    """A form sent chunked (no Content-Length) is read only up to MAX_CONTENT_LENGTH and the
+    rest dropped without a word. Refuse it with a 413, as a form that says its size is."""
+    if (request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and request.content_length is None and request.max_content_length is not None
+            and request.environ.get("wsgi.input_terminated")):
+        request.form  # noqa: B018 - parse it now, reading up to the limit
+        if request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
 
 
 def init_app(app):
     """Attach a limiter to this app and limit the letters and API blueprints."""
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
+    app.after_request(_retry_after_on_every_429)
+    app.before_request(_refuse_a_cut_off_form)
     limiter = Limiter(
         get_remote_address,
         app=app,

@@ -52,7 +52,9 @@ def no_store(response):
     return response
 
 
-_QUERY = re.compile(r'(\s"?[A-Z]+ [^ ?"]*)\?[^ "]*')
+# The request line, then its query string. Werkzeug colours the request line of an error
+# (4xx/5xx) with ANSI codes, which come between the quote and the method.
+_QUERY = re.compile(r'(\s"?(?:\x1b\[[0-9;]*m)*[A-Z]+ [^ ?"]*)\?[^ "\x1b]*')
 
 
 class DropQueryStrings(logging.Filter):
@@ -73,3 +75,16 @@ def init_app(app):
         logger = logging.getLogger(name)
         if not any(isinstance(f, DropQueryStrings) for f in logger.filters):
             logger.addFilter(DropQueryStrings())
+
+
+def trust_proxies(app):
+    """Behind a reverse proxy, take the visitor's address and scheme from X-Forwarded-*.
+
+    Only as many proxies as PROXY_COUNT are trusted (0: none, and the headers are
+    ignored, since anyone could send them). Rate limits count by this address.
+    """
+    hops = int(app.config.get("PROXY_COUNT") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -11,6 +11,8 @@
     window.location.replace(link.href);
   }
   link.addEventListener("click", leave);
+  var hint = document.querySelector(".exit-hint");
+  if (hint) { hint.hidden = false; }
   var presses = 0;
   var timer = null;
   document.addEventListener("keyup", function (event) {

@@ -3,6 +3,8 @@
 from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from takedown import limits
+
 
 def register_blueprints(app):
     from takedown.views import api, case, guides, letters, site
@@ -20,12 +22,18 @@ ERROR_TEMPLATES = {404: "errors/404.html", 413: "errors/413.html", 429: "errors/
 
 def handle_http_error(error: HTTPException):
     """Show a calm page (or a JSON error under /api/) instead of a bare error."""
+    message = error.description
+    if error.code == 429:
+        # Flask-Limiter's own description is the limit ("30 per 1 minute"); say what to do.
+        error.retry_after = limits.retry_after_seconds()
+        message = (f"There have been a lot of requests from your connection in a short time. "
+                   f"Please wait {error.retry_after} seconds, then try again.")
     if _wants_json():
-        body = jsonify({"error": error.name, "message": error.description})
+        body = jsonify({"error": error.name, "message": message})
     else:
         body = render_template(ERROR_TEMPLATES.get(error.code, "errors/generic.html"), error=error)
     response = make_response(body, error.code)
-    if error.code == 429 and getattr(error, "retry_after", None):
+    if error.code == 429:
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 

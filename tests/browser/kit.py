@@ -1,0 +1,212 @@
+"""What the browser tests share: two ways to drive a page, axe, and reading downloaded PDFs."""
+
+import io
+import json
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from pypdf import PdfReader
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_axe = Axe()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def axe_violations(page) -> str:
+    """Run axe-core at WCAG 2.2 A/AA; return a readable report, empty when there is nothing."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                      "resultTypes": ["violations"]})
+    return results.generate_report() if results.violations_count else ""
+
+
+def assert_no_axe_violations(page, where: str) -> None:
+    report = axe_violations(page)
+    assert not report, f"axe on {where} ({page.url}):\n{report}"
+
+
+# --- Focus ---------------------------------------------------------------------------------
+
+_FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const style = getComputedStyle(el);
+  const rect = el.getBoundingClientRect();
+  // A link can wrap over lines: look at the middle of its first line box.
+  const first = el.getClientRects()[0] || rect;
+  const x = Math.min(Math.max(first.left + first.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(first.top + first.height / 2, 0), innerHeight - 1);
+  const hit = document.elementFromPoint(x, y);
+  const label = el.labels && el.labels.length ? el.labels[0] : null;
+  return {
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    shadow: style.boxShadow !== 'none',
+    covered: !(hit && (hit === el || el.contains(hit) || (label && label.contains(hit)))),
+    inView: rect.bottom > 0 && rect.top < innerHeight,
+    hit: hit ? hit.tagName + '.' + hit.className : null,
+    tag: el.tagName, id: el.id, name: el.getAttribute('name'),
+    text: (el.innerText || '').slice(0, 60),
+  };
+}"""
+
+
+def focus_state(page):
+    return page.evaluate(_FOCUS_STATE)
+
+
+def assert_focus_visible(page) -> dict:
+    """The focused element shows a focus indicator and is not hidden (WCAG 2.4.7, 2.4.11)."""
+    state = focus_state(page)
+    assert state is not None, "nothing has focus"
+    assert state["outline"] or state["shadow"], f"no visible focus indicator on {state}"
+    assert state["inView"] and not state["covered"], f"focused element is hidden: {state}"
+    return state
+
+
+# --- Two ways to drive a page --------------------------------------------------------------
+
+
+class Mouse:
+    """Point and click, type into fields: most people."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def fill(self, selector, text):
+        self.page.fill(selector, text)
+
+    def tick(self, selector):
+        self.page.check(selector)
+
+    def choose(self, selector, label):
+        self.page.select_option(selector, label=label)
+
+    def submit(self, selector):
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def download(self, selector):
+        with self.page.expect_download() as info:
+            self.page.click(selector)
+        return info.value
+
+    def attach(self, selector, path):
+        self.page.set_input_files(selector, path)
+
+
+class Keyboard:
+    """No mouse at all: Tab to a control, then Space, Enter or type. Focus must always show."""
+
+    MAX_TABS = 200
+
+    def __init__(self, page):
+        self.page = page
+        self.tabs = 0
+
+    def tab_to(self, selector):
+        target = self.page.locator(selector)
+        target.wait_for(state="attached")
+        for _ in range(self.MAX_TABS):
+            self.page.keyboard.press("Tab")
+            self.tabs += 1
+            if target.evaluate("el => el === document.activeElement"):
+                assert_focus_visible(self.page)
+                return
+        raise AssertionError(f"could not reach {selector} with Tab")
+
+    def fill(self, selector, text):
+        self.tab_to(selector)
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.type(text)
+
+    def tick(self, selector):
+        self.tab_to(selector)
+        self.page.keyboard.press("Space")
+        assert self.page.is_checked(selector)
+
+    def choose(self, selector, label):
+        self.tab_to(selector)
+        self.page.keyboard.type(label)  # type-ahead in a closed select
+        chosen = self.page.eval_on_selector(selector, "el => el.selectedOptions[0].text")
+        assert chosen == label
+
+    def submit(self, selector):
+        self.tab_to(selector)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+
+    def download(self, selector):
+        self.tab_to(selector)
+        with self.page.expect_download() as info:
+            self.page.keyboard.press("Enter")
+        return info.value
+
+
+# --- The case flow ------------------------------------------------------------------------
+
+
+def heading(page) -> str:
+    return squash(page.inner_text("h1"))
+
+
+def fill_questions(driver, answers: dict) -> None:
+    """Answer the question page in page order, adding places as needed; stop before Continue."""
+    for name in ("role", "jurisdiction", "age_group"):
+        if name in answers:
+            driver.tick(f"input[name={name}][value={answers[name]}]")
+    for name in ("age", "person_name", "person_school"):
+        if name in answers:
+            driver.fill(f"#{name}", answers[name])
+    for concern in answers.get("concerns", ()):
+        driver.tick(f"#{concern}")
+    # "first_place": the index to fill from, after places a case file already holds.
+    for index, place in enumerate(answers.get("places", ()), start=answers.get("first_place", 0)):
+        if index >= driver.page.locator("fieldset.place").count():
+            driver.submit("#add-place")
+            assert driver.page.locator("fieldset.place").count() == index + 1
+        for field in ("url", "description", "account", "first_seen"):
+            if field in place:
+                driver.fill(f"#places-{index}-{field}", place[field])
+            if field == "url" and "platform" in place:
+                driver.choose(f"#places-{index}-platform", place["platform"])
+    for name in ("requester_name", "requester_email", "requester_phone", "requester_organisation",
+                 "requester_address", "school_name", "school_contact_name", "school_address",
+                 "school_email"):
+        if name in answers:
+            driver.fill(f"#{name}", answers[name])
+
+
+def letter_buttons(page) -> dict[str, str]:
+    """Letter title -> a selector for its Download button."""
+    titles = [squash(t) for t in page.locator(".letter-list .letter-title").all_inner_texts()]
+    return {title: f".letter-list li:nth-child({i}) button" for i, title in enumerate(titles, 1)}
+
+
+class Pdf:
+    def __init__(self, download):
+        self.filename = download.suggested_filename
+        with open(download.path(), "rb") as file:
+            self.data = file.read()
+        reader = PdfReader(io.BytesIO(self.data))
+        self.pages = len(reader.pages)
+        self.text = squash(" ".join(page.extract_text() for page in reader.pages))
+
+    def __contains__(self, text):
+        return squash(text) in self.text
+
+
+def download_pdf(driver, selector) -> Pdf:
+    download = driver.download(selector)
+    assert download.failure() is None
+    pdf = Pdf(download)
+    assert pdf.data.startswith(b"%PDF-"), pdf.data[:200]
+    return pdf
+
+
+def download_json(driver, selector) -> dict:
+    download = driver.download(selector)
+    assert download.failure() is None
+    with open(download.path(), encoding="utf-8") as file:
+        return download.suggested_filename, json.load(file)

@@ -1,0 +1,433 @@
+"""Limits: request size (413), places and text length, and rate limits (429).
+
+Every POST endpoint, web and API, is found from the URL map, so a new one is
+covered (or fails here) without this file changing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from takedown import create_app
+from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
+from tests.helpers import normalize_spaces, page_checks
+from tests.test_case_flow import make_app
+from tests.test_security_headers import assert_security_headers
+
+LIMIT = 256 * 1024
+
+
+def post_paths(app, api: bool) -> list[str]:
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.rule.startswith("/api/") != api:
+            continue
+        paths.append(rule.rule.replace("<kind>", "pack"))
+    return sorted(paths)
+
+
+@pytest.fixture
+def app():
+    return make_app(WTF_CSRF_ENABLED=False)
+
+
+WEB_POSTS = post_paths(make_app(), api=False)
+API_POSTS = post_paths(make_app(), api=True)
+
+
+def test_every_post_endpoint_is_listed():
+    assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/save", "/case/start",
+                         "/letters/download"]
+    assert API_POSTS == ["/api/v1/identify", "/api/v1/letters/pack", "/api/v1/plan"]
+
+
+def assert_friendly_413(response):
+    assert response.status_code == 413
+    assert response.mimetype == "text/html"
+    html = page_checks(response)
+    assert normalize_spaces(html.h1.text) == "That was too much to send at once"
+    assert "back button" in html.text
+    assert_security_headers(response)
+
+
+# --- 413: whole bodies --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", WEB_POSTS)
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_an_oversize_form_post_is_a_friendly_413_page(client, path, encoding):
+    data = {"case": "x" * (LIMIT + 1), "requester_name": "Pat"}
+    if encoding == "multipart":
+        response = client.post(path, data=data, content_type="multipart/form-data")
+    else:
+        response = client.post(path, data=data)
+    assert_friendly_413(response)
+
+
+def _chunked(client, path, body: bytes, content_type: str):
+    return client.post(path, input_stream=io.BytesIO(body), content_type=content_type,
+                       headers={"Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+@pytest.mark.parametrize("path", WEB_POSTS)
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_an_oversize_chunked_form_post_is_a_friendly_413_page(client, path, encoding):
+    """No Content-Length (chunked): not cut off at the limit and read as if whole, but a 413."""
+    if encoding == "urlencoded":
+        body, kind = b"case=" + b"x" * (LIMIT + 10), "application/x-www-form-urlencoded"
+    else:
+        body = (b'--B\r\nContent-Disposition: form-data; name="case"\r\n\r\n'
+                + b"x" * (LIMIT + 10) + b"\r\n--B--\r\n")
+        kind = "multipart/form-data; boundary=B"
+    assert_friendly_413(_chunked(client, path, body, kind))
+
+
+def test_a_small_chunked_form_post_is_read_whole(client):
+    response = _chunked(client, "/case/change", b"case=" + json.dumps(
+        _case_with_places(1)).encode(), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert page_checks(response).select_one("#places-0-platform option[selected]")[
+        "value"] == "instagram"
+
+
+@pytest.mark.parametrize("path", WEB_POSTS)
+def test_an_oversize_upload_is_a_friendly_413_page(client, path):
+    response = client.post(path, data={"case_file": (io.BytesIO(b"{" * (LIMIT + 1)), "a.json")},
+                           content_type="multipart/form-data")
+    assert_friendly_413(response)
+
+
+@pytest.mark.parametrize("path", WEB_POSTS)
+def test_one_huge_form_field_is_a_413_even_under_the_body_limit(path):
+    app = make_app(MAX_CONTENT_LENGTH=LIMIT, MAX_FORM_MEMORY_SIZE=1000, WTF_CSRF_ENABLED=False)
+    response = app.test_client().post(path, data={"requester_name": "x" * 1001},
+                                      content_type="multipart/form-data")
+    assert_friendly_413(response)
+
+
+@pytest.mark.parametrize("path", WEB_POSTS)
+def test_thousands_of_form_parts_are_a_413(client, path):
+    data = MultiDict([(f"places-{i}-url", "x") for i in range(1200)])
+    response = client.post(path, data=data, content_type="multipart/form-data")
+    assert_friendly_413(response)
+
+
+@pytest.mark.parametrize("path", API_POSTS)
+def test_an_oversize_json_post_is_a_json_413(client, path):
+    body = json.dumps({"url": "x" * LIMIT}).encode()
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 413 and response.is_json
+    assert set(response.get_json()) == {"error", "message"}
+    assert_security_headers(response)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", WEB_POSTS + API_POSTS)
+def test_the_configured_limit_is_the_one_used(path):
+    app = make_app(MAX_CONTENT_LENGTH=2000, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+
+    def post(size):
+        if path.startswith("/api/"):
+            body = json.dumps({"url": "x" * size}).encode()
+            return client.post(path, data=body, content_type="application/json")
+        return client.post(path, data={"case": "x" * size})
+
+    assert post(2100).status_code == 413
+    assert post(1000).status_code != 413
+
+
+# --- a full-size case still fits --------------------------------------------------------------
+
+
+def full_size_case() -> dict:
+    """20 places and every text field at its limit: the largest case there can be."""
+    text = "w" * MAX_TEXT
+    url = "https://www.tiktok.com/@" + "u" * (MAX_URL - len("https://www.tiktok.com/@"))
+    return {
+        "schema": "takedown-case/1", "jurisdiction": "england",
+        "requester": {"role": "parent", "name": text, "email": "e" * 240 + "@example.com",
+                      "phone": "0" * 30, "organisation": text, "address": text},
+        "person": {"under_18": True, "age": 15, "name": text, "school": text},
+        "concerns": {"threats": True},
+        "locations": [{"url": url, "description": text, "account": text,
+                       "first_seen": "2026-01-01"} for _ in range(MAX_LOCATIONS)],
+        "school": {"name": text, "contact_name": text, "address": text,
+                   "email": "s" * 240 + "@example.com"},
+    }
+
+
+def test_the_largest_case_fits_in_every_request(client):
+    case = full_size_case()
+    assert client.post("/api/v1/plan", json=case).status_code == 200
+    carried = json.dumps(case)
+    assert len(carried) < LIMIT / 2
+    for path in ("/case/plan", "/case/save", "/case/change"):
+        assert client.post(path, data={"case": carried}).status_code == 200, path
+    # As the question form: every field filled in for 20 places.
+    form = {"role": "parent", "jurisdiction": "england", "age_group": "known", "age": "15",
+            "person_name": "w" * MAX_TEXT, "person_school": "w" * MAX_TEXT,
+            "requester_name": "w" * MAX_TEXT, "requester_address": "w" * MAX_TEXT,
+            "requester_organisation": "w" * MAX_TEXT, "school_name": "w" * MAX_TEXT,
+            "school_contact_name": "w" * MAX_TEXT, "school_address": "w" * MAX_TEXT}
+    for i in range(MAX_LOCATIONS):
+        form |= {f"places-{i}-url": case["locations"][i]["url"],
+                 f"places-{i}-description": "w" * MAX_TEXT, f"places-{i}-account": "w" * MAX_TEXT}
+    response = client.post("/case/start", data=form)
+    assert response.status_code == 200
+    assert normalize_spaces(page_checks(response).h1.text) == "Check your answers"
+
+
+# --- at most 20 places ---------------------------------------------------------------------
+
+
+def _case_with_places(count: int) -> dict:
+    return {"schema": "takedown-case/1", "jurisdiction": "england",
+            "requester": {"role": "parent", "name": "Pat", "email": "pat@example.com"},
+            "person": {"under_18": True},
+            "locations": [{"platform": "instagram"} for _ in range(count)]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/plan", "/api/v1/letters/pack"])
+def test_the_api_refuses_a_21st_place(client, path):
+    response = client.post(path, json=_case_with_places(MAX_LOCATIONS + 1))
+    assert response.status_code == 422
+    assert {"field": "locations", "message": "can list up to 20 places"} in \
+        response.get_json()["errors"]
+    assert client.post(path, json=_case_with_places(MAX_LOCATIONS)).status_code == 200
+
+
+def test_a_hidden_case_with_21_places_goes_back_to_the_questions(client):
+    response = client.post("/case/plan", data={"case": json.dumps(_case_with_places(21))})
+    html = page_checks(response)
+    assert normalize_spaces(html.h1.text) == "Tell us what has happened"
+    assert "You can list up to 20 places" in html.text
+    assert not html.select("#section-letters")
+
+
+def test_a_letter_for_21_places_is_refused(client):
+    response = client.post("/letters/download", data={"case": json.dumps(_case_with_places(21)),
+                                                      "kind": "pack"})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    page_checks(response)
+
+
+def test_a_case_file_with_21_places_opens_with_the_problem_shown(client):
+    content = json.dumps(_case_with_places(21)).encode()
+    response = client.post("/case/open", data={"case_file": (io.BytesIO(content), "c.json")},
+                           content_type="multipart/form-data")
+    html = page_checks(response)
+    assert "You can list up to 20 places" in html.text
+
+
+def test_place_numbers_far_beyond_the_limit_read_at_most_40(client):
+    data = {f"places-{i}-url": f"https://www.tiktok.com/@p{i}" for i in range(0, 400, 3)}
+    data |= {"places-99999999999999999999-url": "tiktok.com", "role": "parent"}
+    response = client.post("/case/start", data=data)
+    html = page_checks(response)
+    assert len(html.select("fieldset.place")) <= 2 * MAX_LOCATIONS
+    assert "You can list up to 20 places" in html.text
+
+
+# --- text lengths -------------------------------------------------------------------------
+
+TEXT_FIELDS = {  # case field: (form field, limit)
+    "requester.name": ("requester_name", MAX_TEXT),
+    "requester.organisation": ("requester_organisation", MAX_TEXT),
+    "requester.address": ("requester_address", MAX_TEXT),
+    "requester.email": ("requester_email", 254),
+    "requester.phone": ("requester_phone", 30),
+    "person.name": ("person_name", MAX_TEXT),
+    "person.school": ("person_school", MAX_TEXT),
+    "school.name": ("school_name", MAX_TEXT),
+    "school.contact_name": ("school_contact_name", MAX_TEXT),
+    "school.address": ("school_address", MAX_TEXT),
+    "school.email": ("school_email", 254),
+    "locations[0].url": ("places-0-url", MAX_URL),
+    "locations[0].description": ("places-0-description", MAX_TEXT),
+    "locations[0].account": ("places-0-account", MAX_TEXT),
+}
+
+
+def _too_long(limit: int, field: str) -> str:
+    if field.endswith("email"):
+        return "a" * limit + "@example.com"
+    if field.endswith("phone"):
+        return "0" * (limit + 1)
+    if field.endswith("url"):
+        return "https://www.tiktok.com/@" + "u" * limit
+    return "a" * (limit + 1)
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_the_api_refuses_text_over_its_limit(client, field):
+    _, limit = TEXT_FIELDS[field]
+    case = _case_with_places(1)
+    case["school"] = {}
+    part, key = field.replace("[0]", "").split(".")
+    target = case["locations"][0] if part == "locations" else case[part]
+    target[key] = _too_long(limit, field)
+    response = client.post("/api/v1/plan", json=case)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert {"field": field, "message": f"must be {limit:,} characters or fewer"} in errors
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_the_form_refuses_text_over_its_limit_and_says_so(client, field):
+    name, limit = TEXT_FIELDS[field]
+    response = client.post("/case/start", data={
+        "role": "parent", "jurisdiction": "england", "age_group": "under-18",
+        "places-0-platform": "instagram", name: _too_long(limit, field)})
+    html = page_checks(response)
+    target = "#" + name
+    links = {a["href"]: normalize_spaces(a.text) for a in html.select(".error-summary a")}
+    assert target in links, links
+    assert f"{limit:,} characters or fewer" in links[target]
+
+
+def test_the_openapi_document_gives_the_same_limits(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    case = doc["components"]["schemas"]["Case"]["properties"]
+    requester = case["requester"]["properties"]
+    assert requester["name"]["anyOf"][0]["maxLength"] == MAX_TEXT
+    assert requester["email"]["anyOf"][0]["maxLength"] == 254
+    assert requester["phone"]["anyOf"][0]["maxLength"] == 30
+    assert case["locations"]["maxItems"] == MAX_LOCATIONS
+
+
+def test_the_guide_search_reads_at_most_100_characters(client):
+    response = client.get("/platforms", query_string={"q": "q" * 5000})
+    assert response.status_code == 200
+    assert "q" * 101 not in response.get_data(as_text=True)
+
+
+# --- rate limits ------------------------------------------------------------------------------
+
+
+def limited_app(**config):
+    settings = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "RATELIMIT_PDF": "2 per minute",
+                "RATELIMIT_API": "2 per minute", **config}
+    return make_app(**settings)
+
+
+def _letter(client, **environ):
+    case = json.dumps(_case_with_places(1))
+    return client.post("/letters/download", data={"case": case, "kind": "iwf"},
+                       **({"environ_base": environ} if environ else {}))
+
+
+def assert_retry_after(response) -> int:
+    seconds = int(response.headers["Retry-After"])
+    assert 1 <= seconds <= 60
+    return seconds
+
+
+def test_the_pdf_limit_is_a_friendly_page_with_retry_after():
+    client = limited_app().test_client()
+    assert [_letter(client).status_code for _ in range(2)] == [200, 200]
+    limited = _letter(client)
+    assert limited.status_code == 429 and limited.mimetype == "text/html"
+    seconds = assert_retry_after(limited)
+    html = page_checks(limited)
+    assert normalize_spaces(html.h1.text) == "Please wait a moment"
+    assert f"Please try again in about {seconds} seconds." in normalize_spaces(html.text)
+    assert_security_headers(limited)
+
+
+def test_the_api_limit_is_friendly_json_with_retry_after():
+    client = limited_app().test_client()
+    for _ in range(2):
+        assert client.post("/api/v1/identify", json={"url": "tiktok.com"}).status_code == 200
+    limited = client.post("/api/v1/identify", json={"url": "tiktok.com"})
+    assert limited.status_code == 429 and limited.is_json
+    seconds = assert_retry_after(limited)
+    body = limited.get_json()
+    assert body["error"] == "Too Many Requests"
+    assert f"Please wait {seconds} seconds" in body["message"]
+    assert limited.headers["Cache-Control"] == "no-store"
+    assert_security_headers(limited)
+
+
+def test_retry_after_is_sent_even_with_the_rate_limit_headers_off():
+    client = limited_app(RATELIMIT_HEADERS_ENABLED=False).test_client()
+    responses = [client.get("/api/v1/platforms") for _ in range(3)]
+    assert responses[-1].status_code == 429
+    assert_retry_after(responses[-1])
+    assert "X-RateLimit-Limit" not in responses[-1].headers
+
+
+def test_flask_limiter_counts_each_route_separately():
+    client = limited_app().test_client()
+    for _ in range(3):
+        last = client.get("/api/v1/platforms")
+    assert last.status_code == 429
+    # Another API route, and the PDF route, each have their own count.
+    assert client.get("/api/v1/platforms/instagram").status_code == 200
+    assert client.post("/api/v1/identify", json={"url": "x.example"}).status_code == 200
+    assert _letter(client).status_code == 200
+
+
+def test_the_counts_are_per_client_address():
+    client = limited_app().test_client()
+    for _ in range(3):
+        last = _letter(client, REMOTE_ADDR="192.0.2.1")
+    assert last.status_code == 429
+    assert _letter(client, REMOTE_ADDR="192.0.2.2").status_code == 200
+
+
+def test_pages_that_make_no_pdf_are_not_limited():
+    client = limited_app().test_client()
+    for _ in range(5):
+        assert client.get("/case/start").status_code == 200
+        assert client.post("/case/plan", data={"case": json.dumps(_case_with_places(1))}
+                           ).status_code == 200
+        assert client.get("/platforms/instagram").status_code == 200
+
+
+def test_rate_limits_can_be_turned_off():
+    client = limited_app(RATELIMIT_ENABLED=False).test_client()
+    assert all(client.get("/api/v1/platforms").status_code == 200 for _ in range(5))
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_the_limit():
+    client = limited_app().test_client()
+    statuses = [client.get("/api/v1/platforms", headers={"X-Forwarded-For": f"198.51.100.{i}"})
+                .status_code for i in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_count():
+    """With TAKEDOWN_PROXY_COUNT=1 the limit counts the visitor, not the proxy's address."""
+    client = limited_app(PROXY_COUNT=1).test_client()
+
+    def via_proxy(visitor):
+        return client.get("/api/v1/platforms", headers={"X-Forwarded-For": visitor},
+                          environ_base={"REMOTE_ADDR": "10.0.0.5"}).status_code
+
+    assert [via_proxy("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert via_proxy("203.0.113.8") == 200
+    # A visitor cannot choose an address by sending their own header: the proxy appends.
+    assert via_proxy("198.51.100.1, 203.0.113.7") == 429
+
+
+def test_the_store_is_in_memory_by_default():
+    app = create_app({"SECRET_KEY": "t"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    limiter = next(iter(app.extensions["limiter"]))
+    assert type(limiter.limiter.storage).__name__ == "MemoryStorage"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("redis") is not None,
+                    reason="the redis client is installed")
+def test_a_redis_store_without_the_redis_client_fails_at_start_not_later():
+    from limits.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="redis"):
+        create_app({"SECRET_KEY": "t", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})

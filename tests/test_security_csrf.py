@@ -1,0 +1,187 @@
+"""CSRF: with tokens on, a web form POST without a good token never does what it asks.
+
+What each form does with a good token, and what it must do instead without one:
+
+* /case/start "continue": the check page. Instead: the questions again, filled in.
+* /case/plan: the plan. Instead: the check page again.
+* /case/save: a case file download. Instead: the check page again.
+* /letters/download: a PDF. Instead: a page saying it timed out.
+* /case/open: the questions, filled in from the file, saying it opened. Instead: the same
+  questions saying the page timed out (reading your own file changes nothing).
+
+/case/change does nothing but show the questions for the case sent (like a GET), so it
+has no token to check. The API takes only JSON, which a cross-site form cannot send.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from takedown.forms import TIMED_OUT
+from tests.helpers import normalize_spaces, page_checks
+from tests.test_case_flow import ANSWERS, make_app
+from tests.test_security_headers import assert_security_headers
+
+CASE = {"schema": "takedown-case/1", "jurisdiction": "england",
+        "requester": {"role": "parent", "name": "Pat Doe", "email": "pat@example.com"},
+        "person": {"under_18": True, "age": 14},
+        "locations": [{"url": "https://www.instagram.com/p/abc/"}]}
+
+
+@pytest.fixture
+def app():
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token(client) -> str:
+    html = page_checks(client.get("/case/start"))
+    return html.select_one("input[name=csrf_token]")["value"]
+
+
+def foreign_token() -> str:
+    """A real token, signed with the same key, but for another browser's session."""
+    return token(make_app(WTF_CSRF_ENABLED=True).test_client())
+
+
+def post(client, path, csrf, **data):
+    if csrf is not None:
+        data["csrf_token"] = csrf
+    if path == "/case/open":
+        data["case_file"] = (io.BytesIO(json.dumps(CASE).encode()), "takedown-case.json")
+        return client.post(path, data=data, content_type="multipart/form-data")
+    return client.post(path, data=data)
+
+
+FORMS = {
+    "/case/start": {**ANSWERS, "action": "continue"},
+    "/case/plan": {"case": json.dumps(CASE)},
+    "/case/save": {"case": json.dumps(CASE)},
+    "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/case/open": {},
+}
+BAD_TOKENS = {"none": None, "empty": "", "garbage": "not-a-token",
+              "tampered": "IjAwMDAi.AAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA", "foreign": "foreign"}
+
+
+def heading(response) -> str:
+    return normalize_spaces(BeautifulSoup(response.data, "html.parser").h1.text)
+
+
+def did_the_action(path, response) -> bool:
+    if path == "/case/save":
+        return response.mimetype == "application/json"
+    if path == "/letters/download":
+        return response.mimetype == "application/pdf"
+    if path == "/case/start":
+        return heading(response) == "Check your answers"
+    if path == "/case/plan":
+        return heading(response) == "Your plan"
+    return TIMED_OUT not in normalize_spaces(BeautifulSoup(response.data, "html.parser").text)
+
+
+def test_every_web_form_post_is_listed(app):
+    posts = {rule.rule for rule in app.url_map.iter_rules()
+             if "POST" in rule.methods and not rule.rule.startswith("/api/")}
+    assert posts == set(FORMS) | {"/case/change"}
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_a_good_token_does_the_action(client, path):
+    response = post(client, path, token(client), **FORMS[path])
+    assert did_the_action(path, response), response.get_data(as_text=True)[:2000]
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+@pytest.mark.parametrize("path", FORMS)
+def test_a_missing_or_bad_token_never_does_the_action(client, path, bad):
+    token(client)  # the browser has a session with its own token
+    csrf = foreign_token() if bad == "foreign" else BAD_TOKENS[bad]
+    response = post(client, path, csrf, **FORMS[path])
+    assert not did_the_action(path, response)
+    assert response.status_code in (200, 400)
+    assert response.mimetype == "text/html"
+    html = page_checks(response)
+    assert TIMED_OUT in normalize_spaces(html.text) or "timed out" in html.text
+    assert_security_headers(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    # The page offers a fresh, good token: sending again works.
+    fresh = html.select_one("input[name=csrf_token]")
+    assert fresh is not None and fresh["value"] not in ("", csrf)
+
+
+def test_a_timed_out_question_page_keeps_the_answers_and_sends_again(client):
+    token(client)
+    response = post(client, "/case/start", "stale", **FORMS["/case/start"], requester_name="Pat")
+    html = page_checks(response)
+    assert html.select_one("input[name=requester_name]")["value"] == "Pat"
+    again = {tag["name"]: tag.get("value", "") for tag in html.select("input[type=hidden]")}
+    response = post(client, "/case/start", again["csrf_token"], **FORMS["/case/start"])
+    assert heading(response) == "Check your answers"
+
+
+def test_a_token_without_its_session_cookie_is_refused(app):
+    client = app.test_client()
+    good = token(client)
+    client.delete_cookie("takedown_csrf")
+    response = post(client, "/letters/download", good, **FORMS["/letters/download"])
+    assert response.mimetype == "text/html"
+
+
+def test_change_only_shows_the_questions(client):
+    response = client.post("/case/change", data={"case": json.dumps(CASE)})
+    assert heading(response) == "Tell us what has happened"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers or "takedown_csrf" in response.headers["Set-Cookie"]
+
+
+def test_pages_cannot_be_framed(client):
+    response = client.get("/case/start")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_session_cookie_is_httponly_and_samesite(client):
+    client.get("/case/start")
+    cookie = client.get_cookie("takedown_csrf")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+# --- the API: JSON only, so no cross-site form can post to it --------------------------------
+
+API_POSTS = ["/api/v1/identify", "/api/v1/plan", "/api/v1/letters/pack"]
+# What a cross-site HTML form (or a "simple" fetch) can send without a preflight.
+SIMPLE_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", None]
+
+
+@pytest.mark.parametrize("content_type", SIMPLE_TYPES)
+@pytest.mark.parametrize("path", API_POSTS)
+def test_the_api_refuses_anything_but_json(client, path, content_type):
+    body = json.dumps(CASE if not path.endswith("identify") else {"url": "tiktok.com"})
+    if content_type == "multipart/form-data":
+        response = client.post(path, data={"json": body}, content_type=content_type)
+    elif content_type == "application/x-www-form-urlencoded":
+        response = client.post(path, data={body: ""})
+    else:
+        response = client.post(path, data=body.encode(),
+                               **({"content_type": content_type} if content_type else {}))
+    assert response.status_code == 415
+    assert response.is_json and set(response.get_json()) == {"error", "message"}
+    assert_security_headers(response)
+
+
+@pytest.mark.parametrize("path", API_POSTS)
+def test_the_api_needs_no_cookie_or_token(path):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    body = CASE if not path.endswith("identify") else {"url": "tiktok.com"}
+    response = client.post(path, json=body)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

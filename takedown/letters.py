@@ -163,7 +163,7 @@ class _Laws:
 
     def cites(self, *topics: str) -> str:
         """Return the citations of these topics as one phrase ("A, B and C")."""
-        return _and([_cite(item.citation) for item in self.topic(*topics)])
+        return _and(_merge_sections([_cite(item.citation) for item in self.topic(*topics)]))
 
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
@@ -179,6 +179,25 @@ def _cite(citation: str) -> str:
     """Return a citation ready for "under ...": "the TAKE IT DOWN Act", "18 U.S.C. § 2258A"."""
     first = citation.split()[0]
     return f"the {citation}" if len(first) > 1 and first.isupper() and first.isalpha() else citation
+
+
+_SECTION = re.compile(r"^(?P<act>.+), section (?P<number>[^,()]+)$")
+
+
+def _merge_sections(citations: list[str]) -> list[str]:
+    """Cite each Act once: "OSA 2023, section 20" and "..., section 21" -> "..., sections 20 and 21"."""
+    groups: dict[str, list[str]] = {}  # citation or Act -> its section numbers, in first-seen order
+    for citation in citations:
+        match = _SECTION.match(citation)
+        if match:
+            groups.setdefault(match["act"], []).append(match["number"])
+        else:
+            groups.setdefault(citation, [])
+    return [
+        head if not numbers else
+        f"{head}, section {numbers[0]}" if len(numbers) == 1 else f"{head}, sections {_and(numbers)}"
+        for head, numbers in groups.items()
+    ]
 
 
 def _and(items: list[str]) -> str:

@@ -404,7 +404,7 @@ def test_page_size_is_a4_by_default_and_us_letter_for_us_cases():
 @pytest.mark.parametrize("jurisdiction, expected", [
     ("england", ["Protection of Children Act 1978, section 1", "Criminal Justice Act 1988, section 160",
                  "Online Safety Act 2023, section 10(3) requires you to take it down swiftly",
-                 "priority illegal content (Online Safety Act 2023, Schedule 6)"]),
+                 "priority illegal content under Online Safety Act 2023, Schedule 6"]),
     ("wales", ["Protection of Children Act 1978, section 1", "Online Safety Act 2023, section 10(3)"]),
     ("scotland", ["Civic Government (Scotland) Act 1982, section 52",
                   "Online Safety Act 2023, section 10(3)"]),
@@ -539,3 +539,10 @@ def test_render_html_is_a_document_with_title_and_language():
     assert html.lstrip().startswith("<!doctype html>")
     assert '<html lang="en-GB"' in html
     assert f"<title>Letter to Instagram – {REFERENCE}</title>" in html
+
+
+def test_an_act_cited_twice_in_one_phrase_is_named_once():
+    from takedown.letters import _merge_sections
+    assert _merge_sections(["Online Safety Act 2023, section 20", "Online Safety Act 2023, section 21",
+                            "18 U.S.C. § 2258A"]) == [
+        "Online Safety Act 2023, sections 20 and 21", "18 U.S.C. § 2258A"]

@@ -55,17 +55,21 @@ class Wire:
 
     def total(self, page) -> tuple[int, dict]:
         page.wait_for_load_state("load")
-        page.wait_for_timeout(100)  # the last loadingFinished events, and the favicon request
+        page.wait_for_timeout(100)  # the last loadingFinished events, and the icon request
         by_url = {self.urls.get(rid, rid): size for rid, size in self.sizes.items()}
-        if not any(url.endswith("/favicon.ico") for url in by_url):
-            # Chromium asks for /favicon.ico once a session (a 404 here) and then remembers:
+        if not any(url.endswith(ICON) for url in by_url):
+            # Chromium fetches the page icon once a session and then remembers it:
             # count it on every page, as if each were the first.
-            by_url["/favicon.ico (first page of a visit)"] = _favicon_bytes(page)
+            by_url[f"{ICON} (first page of a visit)"] = _icon_bytes(page)
         return sum(by_url.values()), by_url
 
 
-def _favicon_bytes(page) -> int:
-    response = page.request.get("/favicon.ico")
+ICON = "/static/img/icon.svg"
+
+
+def _icon_bytes(page) -> int:
+    response = page.request.get(ICON)
+    assert response.status == 200
     head = f"HTTP/1.1 {response.status} {response.status_text}\r\n" + "".join(
         f"{h['name']}: {h['value']}\r\n" for h in response.headers_array) + "\r\n"
     return len(head.encode()) + len(response.body())

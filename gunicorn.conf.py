@@ -43,7 +43,7 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Load WeasyPrint and its fonts before the worker takes its first request."""
-    from takedown import pdf
+    """Load WeasyPrint, its fonts and caches before the worker takes its first request."""
+    from takedown import letters
 
-    pdf.warm_up()
+    letters.warm_up()

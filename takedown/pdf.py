@@ -116,11 +116,3 @@ def html_to_pdf(html: str, title: str) -> bytes:
         metadata.custom = {}
         return document.write_pdf(pdf_variant=PDF_VARIANT)
 
-
-def warm_up() -> None:
-    """Import WeasyPrint and build the shared resources now, not on the first letter.
-
-    gunicorn calls this as each worker starts, so a worker's memory is at its
-    working size before it takes traffic and the first letter is not slower.
-    """
-    html_to_pdf("<!doctype html><html lang=en><title>Warm-up</title><p>Ready.</p>", "Warm-up")

@@ -546,3 +546,4 @@ def test_an_act_cited_twice_in_one_phrase_is_named_once():
     assert _merge_sections(["Online Safety Act 2023, section 20", "Online Safety Act 2023, section 21",
                             "18 U.S.C. § 2258A"]) == [
         "Online Safety Act 2023, sections 20 and 21", "18 U.S.C. § 2258A"]
+

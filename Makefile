@@ -26,7 +26,7 @@ run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
 
 .PHONY: serve
 serve: $(STAMP) ## Serve under gunicorn (production settings in gunicorn.conf.py) on :8000
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
+	MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
 
 .PHONY: test
 test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), then run the whole test suite

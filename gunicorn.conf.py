@@ -1,5 +1,9 @@
 """Production serving: `make serve` runs `gunicorn -c gunicorn.conf.py app:app`.
 
+`make serve` also sets MALLOC_ARENA_MAX=2: with several threads per worker, glibc
+otherwise gives threads their own heaps, which roughly doubles memory growth under
+load (docs/performance.md). It must be set before the process starts, so not here.
+
 The app keeps no state, so any number of instances can run behind a load
 balancer. They must share two things: TAKEDOWN_SECRET_KEY (so a form from one
 instance is accepted by another) and, for rate limits that add up across

@@ -158,6 +158,9 @@ def start_gunicorn(port: int, logfile: Path) -> subprocess.Popen:
     env = dict(os.environ)
     env["TAKEDOWN_BIND"] = f"{HOST}:{port}"
     env["TAKEDOWN_RATELIMIT_ENABLED"] = "false"
+    # As `make serve` does: fewer glibc malloc arenas, so a worker's threads don't each
+    # grow their own heap (about half the memory growth under load).
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     log = open(logfile, "wb")
     return subprocess.Popen(
         # --no-control-socket: gunicorn's default control socket is one path per user

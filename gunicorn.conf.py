@@ -15,8 +15,11 @@ import os
 import secrets
 
 bind = os.environ.get("TAKEDOWN_BIND", "127.0.0.1:8000")
-# Letters are CPU-bound (WeasyPrint), so one worker per core plus one, each with a
-# few threads for the quick pages while a letter renders.
+# Letters are CPU-bound (WeasyPrint), so one worker per core plus one. Each worker
+# makes one letter at a time; the other threads serve the quick pages meanwhile.
+# TAKEDOWN_RENDER_QUEUE_LIMIT (default 4, the thread count) caps letters waiting in a
+# worker; below the thread count it keeps threads free for pages in a surge, at the
+# cost of some 503s in bursts (docs/performance.md has the measurements).
 workers = int(os.environ.get("TAKEDOWN_WORKERS", multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("TAKEDOWN_THREADS", 4))

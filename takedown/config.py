@@ -36,6 +36,12 @@ class DefaultConfig:
     RATELIMIT_PDF = "30 per minute"
     RATELIMIT_API = "120 per minute"
 
+    # Letters in one worker process at once (one renders, the rest wait); more are turned
+    # away with 503 and Retry-After. At gunicorn's thread count (4) this only bounds the
+    # queue; set it lower to keep threads free for pages in a surge (docs/performance.md).
+    RENDER_QUEUE_LIMIT = 4
+    RENDER_RETRY_AFTER = 5
+
     # Reverse proxies in front of the app that set X-Forwarded-For and -Proto. 0: none, and
     # those headers are ignored (anyone could send them). Behind one proxy or load balancer,
     # set TAKEDOWN_PROXY_COUNT=1: otherwise every visitor has the proxy's address, and all

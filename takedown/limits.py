@@ -53,6 +53,14 @@ def _refuse_a_cut_off_form():
 
 
 def init_app(app):
+    """Attach a limiter to this app, limit letters and the API, and bound letter renders."""
+    from takedown import pdf
+
+    pdf.set_queue_limit(app.config["RENDER_QUEUE_LIMIT"])
+    return _limiter(app)
+
+
+def _limiter(app):
     """Attach a limiter to this app and limit the letters and API blueprints."""
     # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
     app.after_request(_retry_after_on_every_429)

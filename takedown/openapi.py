@@ -300,6 +300,7 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
                     "content": {"application/pdf": {}},
                 },
                 "404": _error(404),
+                "503": _error(503),
                 **posted,
             },
         }},
@@ -328,6 +329,8 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
     }
     if rate_limited:
         responses["429"] = _json("Too many requests: wait Retry-After seconds.", "Error", _LIMITED)
+    responses["503"] = _json("Too many letters are being made right now: wait Retry-After "
+                             "seconds and send the same request again.", "Error", _LIMITED)
     headers = {
         "CacheControl": {"description": "Always no-store: responses can hold a case.",
                          "schema": {"type": "string", "const": "no-store"}},

@@ -32,6 +32,20 @@ PDF_VARIANT = "pdf/ua-1"
 
 _render_lock = threading.Lock()
 _resources = None
+# Renders allowed in this process at once, running or waiting for the lock (set from
+# RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy: "try
+# again in a few seconds") rather than queueing without bound.
+_queue = threading.BoundedSemaphore(4)
+
+
+class RenderBusy(RuntimeError):
+    """Too many letters are being made in this process right now; try again shortly."""
+
+
+def set_queue_limit(limit: int) -> None:
+    """Allow this many renders in the process at once (running or waiting)."""
+    global _queue
+    _queue = threading.BoundedSemaphore(max(1, int(limit)))
 
 
 class FetchRefused(ValueError):
@@ -101,6 +115,16 @@ def _shared_resources():
 
 def html_to_pdf(html: str, title: str) -> bytes:
     """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
+    queue = _queue
+    if not queue.acquire(blocking=False):
+        raise RenderBusy("too many letters are being made right now")
+    try:
+        return _render(html, title)
+    finally:
+        queue.release()
+
+
+def _render(html: str, title: str) -> bytes:
     from weasyprint import HTML
 
     with _render_lock:

@@ -1,0 +1,63 @@
+"""A surge of letters is turned away politely (503, Retry-After), never queued without bound."""
+
+import json
+import threading
+
+import pytest
+
+from takedown import create_app, pdf
+from takedown.case import SCHEMA
+from tests.helpers import page_checks
+
+CASE = {
+    "schema": SCHEMA, "jurisdiction": "england",
+    "requester": {"role": "parent", "name": "Pat Doe", "email": "pat@example.com"},
+    "person": {"age": 15},
+    "locations": [{"url": "https://www.instagram.com/p/abc/"}],
+}
+
+
+@pytest.fixture
+def busy(monkeypatch):
+    """Every render slot in this process is taken."""
+    full = threading.BoundedSemaphore(1)
+    full.acquire()
+    monkeypatch.setattr(pdf, "_queue", full)
+
+
+@pytest.fixture
+def client():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False})
+    return app.test_client()
+
+
+def test_a_busy_web_download_says_when_to_try_again(client, busy):
+    response = client.post("/letters/download", data={
+        "case": json.dumps(CASE), "kind": "platform", "platform": "instagram"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    html = page_checks(response)
+    assert "try again" in html.text and "back button" in html.text
+
+
+def test_a_busy_api_letter_is_json_with_retry_after(client, busy):
+    response = client.post("/api/v1/letters/pack", json=CASE)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json["error"] == "Service Unavailable"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_queue_frees_its_slot_after_each_render(client):
+    pdf.set_queue_limit(1)
+    try:
+        for _ in range(3):
+            assert client.post("/api/v1/letters/pack", json=CASE).status_code == 200
+    finally:
+        pdf.set_queue_limit(create_app().config["RENDER_QUEUE_LIMIT"])
+
+
+def test_the_api_document_declares_the_busy_answer(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert "503" in document["paths"]["/api/v1/letters/{kind}"]["post"]["responses"]

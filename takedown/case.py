@@ -55,12 +55,16 @@ class FieldError:
     message: str
 
 
-class CaseInvalid(ValueError):
-    """Raised with every problem found in a case."""
+class FieldProblems(ValueError):
+    """An error that carries a list of FieldError, each naming its field."""
 
     def __init__(self, errors: list[FieldError]):
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
         self.errors = errors
+
+
+class CaseInvalid(FieldProblems):
+    """Raised with every problem found in a case."""
 
 
 @dataclass(frozen=True, slots=True)

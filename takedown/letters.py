@@ -30,7 +30,14 @@ from pathlib import Path
 import jinja2
 
 from takedown import law, platforms, services
-from takedown.case import JURISDICTIONS, ROLES, Case, FieldError, missing_for_letters
+from takedown.case import (
+    JURISDICTIONS,
+    ROLES,
+    Case,
+    FieldError,
+    FieldProblems,
+    missing_for_letters,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
@@ -53,12 +60,8 @@ class LetterSpec:
     filename: str
 
 
-class LetterUnavailable(ValueError):
+class LetterUnavailable(FieldProblems):
     """Raised when a letter cannot be made for this case; ``errors`` says why."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
 
 
 # --- which letters ---------------------------------------------------------------

@@ -68,7 +68,8 @@ def _service_step(step_id: str, title: str, *body: str, service: str | None) -> 
     service = services.get(service) if service else None
     if service is None:
         return Step(step_id, title, body)
-    return Step(step_id, title, body, (Link(service.name, service.url),), phone=service.phone)
+    links = () if service.phone_only else (Link(service.name, service.url),)
+    return Step(step_id, title, body, links, phone=service.phone)
 
 
 def _region(case: Case) -> str:

@@ -30,6 +30,7 @@ class Service:
     phone_note: str | None
     anonymous: bool | None
     source: Source
+    phone_only: bool = False
 
     def serves(self, region: str) -> bool:
         return region in self.regions or "worldwide" in self.regions
@@ -63,6 +64,7 @@ def parse_services(text: str) -> dict[str, Service]:
             phone_note=reader.text("phone_note", required=False),
             anonymous=reader.flag("anonymous", required=False),
             source=reader.source(),
+            phone_only=bool(reader.flag("phone_only", required=False)),
         )
     return services
 

@@ -75,7 +75,10 @@ def test_help_page_lists_each_service_with_source(client):
     for service in services.all_services().values():
         block = html.select_one(f"#{service.slug}")
         assert block is not None, service.slug
-        assert block.select_one(f'a[href="{service.url}"]')
+        if service.phone_only:
+            assert service.phone and block.select_one(f'a[href="tel:{service.phone}"]')
+        else:
+            assert block.select_one(f'a[href="{service.url}"]')
         if service.phone:
             assert service.phone in block.text
 

@@ -141,7 +141,7 @@ def machine_cpu() -> list[int]:
 
 def busy_share(before: list[int], after: list[int]) -> tuple[float, float]:
     """Share of all cores busy (anything but idle and iowait), and share stolen by the host."""
-    delta = [b - a for a, b in zip(before, after)]
+    delta = [b - a for a, b in zip(before, after, strict=True)]
     total = sum(delta) or 1
     return (total - delta[3] - delta[4]) / total, delta[7] / total
 

@@ -405,9 +405,6 @@ def case_to_dict(case: Case) -> dict:
     return data
 
 
-SENDER_CONTACT_FIELDS = ("requester.email", "requester.phone", "requester.address")
-
-
 def missing_for_letters(case: Case) -> list[FieldError]:
     """Return what a signed letter needs and the case lacks: a name and a way to reply."""
     missing = []

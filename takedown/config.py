@@ -31,6 +31,7 @@ class DefaultConfig:
 
     # Rate limits (Flask-Limiter). memory:// suits one process; use redis://host:6379
     # when running several instances so they share one count.
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PDF = "30 per minute"
@@ -49,4 +50,3 @@ class DefaultConfig:
     PROXY_COUNT = 0
 
     TEMPLATES_AUTO_RELOAD = False
-    RATELIMIT_ENABLED = True

@@ -58,9 +58,6 @@ class Plan:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
-    @property
-    def step_ids(self) -> list[str]:
-        return [step.id for section in self.sections for step in section.steps]
 
 
 def _service_step(step_id: str, title: str, *body: str, service: str | None) -> Step:
@@ -76,19 +73,6 @@ def _region(case: Case) -> str:
     return "uk" if case.in_uk else case.jurisdiction
 
 
-class _Steps:
-    """An ordered list of steps that keeps the first of any repeated step."""
-
-    def __init__(self):
-        self.items: list[Step] = []
-        self.seen: set[str] = set()
-
-    def add(self, step: Step | None) -> None:
-        if step is not None and step.id not in self.seen:
-            self.seen.add(step.id)
-            self.items.append(step)
-
-
 def make_plan(case: Case) -> Plan:
     """Return the action plan for a case."""
     sections = [
@@ -99,30 +83,35 @@ def make_plan(case: Case) -> Plan:
         Section("school", "The school", tuple(_school_steps(case))),
         Section("support", "Support for you and the young person", tuple(_support_steps(case))),
     ]
+    # A step can be called for twice (the Revenge Porn Helpline to stop sharing and for
+    # support, say): keep it where it first comes, and leave out sections left empty.
     seen: set[str] = set()
     kept = []
     for section in sections:
-        fresh = tuple(step for step in section.steps if step.id not in seen)
-        seen.update(step.id for step in fresh)
+        fresh = []
+        for step in section.steps:
+            if step.id not in seen:
+                seen.add(step.id)
+                fresh.append(step)
         if fresh:
-            kept.append(replace(section, steps=fresh))
+            kept.append(replace(section, steps=tuple(fresh)))
     return Plan(case.reference, case.concerns.any_urgent, tuple(kept), tuple(letter_options(case)))
 
 
 def _urgent_steps(case: Case) -> list[Step]:
-    steps = _Steps()
+    steps: list[Step] = []
     region = _region(case)
     concerns = case.concerns
     if concerns.immediate_danger:
         number = "999" if region == "uk" else EMERGENCY[region]
-        steps.add(Step(
+        steps.append(Step(
             "call-emergency", f"Call {number} now",
             (f"If anyone is in immediate danger, call the police on {number}. "
              "You can come back to the rest of this plan afterwards.",),
             phone=number,
         ))
     if concerns.threats:
-        steps.add(Step(
+        steps.append(Step(
             "sextortion-dont-pay", "Do not pay and do not send anything more",
             ("Someone threatening to share an image is committing a crime. Paying or sending more "
              "images rarely stops the threats and often leads to more demands.",
@@ -132,9 +121,8 @@ def _urgent_steps(case: Case) -> list[Step]:
              "the threats is the one doing wrong."),
         ))
     if concerns.threats or concerns.adult_involved:
-        for step in _report_abuse_steps(case, region):
-            steps.add(step)
-    return steps.items
+        steps.extend(step for step in _report_abuse_steps(case, region) if step)
+    return steps
 
 
 def _report_abuse_steps(case: Case, region: str) -> list[Step]:
@@ -266,23 +254,23 @@ def _with_places(step: Step, places: tuple[Location, ...]) -> Step:
 
 
 def _hash_steps(case: Case) -> list[Step]:
-    steps = _Steps()
+    steps: list[Step] = []
     if case.person.under_18:
         if case.in_uk:
-            steps.add(_service_step(
+            steps.append(_service_step(
                 "report-remove", "Use Report Remove (for the young person, with your support)",
                 "Childline and the IWF run Report Remove for under-18s who want a nude image of "
                 "themselves taken down. The young person makes the report themselves, with an "
                 "adult they trust beside them if they want, and Childline tells them what happened.",
                 service="report-remove",
             ))
-            steps.add(_service_step(
+            steps.append(_service_step(
                 "iwf-report", "Report each link to the IWF",
                 "Anyone can report a link to the Internet Watch Foundation, anonymously. They "
                 "check it and work to get it removed and blocked.",
                 service="iwf",
             ))
-        steps.add(_service_step(
+        steps.append(_service_step(
             "take-it-down", "Use Take It Down to stop it being shared again",
             "NCMEC's Take It Down turns the image into a digital fingerprint (a hash) on the "
             "device where it already is. Only the fingerprint is sent, never the image, and "
@@ -291,20 +279,20 @@ def _hash_steps(case: Case) -> list[Step]:
             service="take-it-down",
         ))
     else:
-        steps.add(_service_step(
+        steps.append(_service_step(
             "stopncii", "Use StopNCII to stop it being shared again",
             "StopNCII.org makes a digital fingerprint (a hash) of the image on your own device; "
             "only the fingerprint is shared with taking-part platforms, never the image.",
             service="stopncii",
         ))
         if case.in_uk:
-            steps.add(_service_step(
+            steps.append(_service_step(
                 "revenge-porn-helpline", "Contact the Revenge Porn Helpline",
                 "The helpline supports adults whose intimate images have been shared without "
                 "consent, and can report them to platforms for you.",
                 service="revenge-porn-helpline",
             ))
-    return steps.items
+    return steps
 
 
 def _at_school(case: Case) -> bool:
@@ -346,30 +334,30 @@ def _school_steps(case: Case) -> list[Step]:
 
 
 def _support_steps(case: Case) -> list[Step]:
-    steps = _Steps()
+    steps: list[Step] = []
     if case.in_uk and case.person.under_18:
-        steps.add(_service_step(
+        steps.append(_service_step(
             "childline", "Childline, for the young person",
             "Free and confidential, by phone or online, for anyone under 19.",
             service="childline",
         ))
         if case.requester.role != "young-person":
-            steps.add(_service_step(
+            steps.append(_service_step(
                 "nspcc", "The NSPCC helpline, for you",
                 "Advice for adults worried about a child, including what to say and what to do next.",
                 service="nspcc",
             ))
     if case.in_uk and not case.person.under_18:
-        steps.add(_service_step(
+        steps.append(_service_step(
             "revenge-porn-helpline", "The Revenge Porn Helpline",
             "Support and advice for adults whose intimate images have been shared without consent.",
             service="revenge-porn-helpline",
         ))
     if case.jurisdiction == "australia":
-        steps.add(_service_step("report-esafety", "eSafety Commissioner",
+        steps.append(_service_step("report-esafety", "eSafety Commissioner",
                                 "Advice and help with removal for people in Australia.",
                                 service="esafety"))
-    return steps.items
+    return steps
 
 
 def letter_options(case: Case) -> list[LetterOption]:

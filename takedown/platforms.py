@@ -106,10 +106,6 @@ class Platform:
     notes: tuple[Note, ...]
 
     @property
-    def uk_eu_entity(self) -> Entity | None:
-        return next((e for e in self.entities if e.serves in ("uk", "uk-eu", "eu")), None)
-
-    @property
     def us_entity(self) -> Entity | None:
         return next((e for e in self.entities if e.serves == "us"), None)
 
@@ -121,9 +117,6 @@ class Platform:
     @property
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
-
-    def hash_list(self, name: str) -> HashList | None:
-        return next((h for h in self.hash_lists if h.name == name), None)
 
     @property
     def sources(self) -> tuple[Source, ...]:

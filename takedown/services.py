@@ -32,9 +32,6 @@ class Service:
     source: Source
     phone_only: bool = False
 
-    def serves(self, region: str) -> bool:
-        return region in self.regions or "worldwide" in self.regions
-
 
 def parse_services(text: str) -> dict[str, Service]:
     """Parse and validate services TOML; raise DirectoryError naming what is wrong."""

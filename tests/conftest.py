@@ -7,6 +7,7 @@ import pytest
 from hypothesis import settings
 
 from takedown import create_app
+from tests.helpers import Listener
 
 # Hypothesis keeps no example database on disk: the test run writes nothing.
 settings.register_profile("takedown", database=None, deadline=None)
@@ -54,3 +55,11 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def listener():
+    """A loopback server that counts connections: proof that nothing was fetched."""
+    server = Listener()
+    yield server
+    server.close()

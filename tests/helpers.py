@@ -1,6 +1,8 @@
 """Small helpers for reading what users see."""
 
 import re
+import socket
+import threading
 
 from bs4 import BeautifulSoup
 
@@ -35,3 +37,32 @@ def page_checks(response) -> BeautifulSoup:
     for upload in html.select("input[type=file]"):
         assert upload.get("accept") == ".json,application/json", "a file field that could take an image"
     return html
+
+
+class Listener:
+    """A loopback TCP server that records every connection made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.sock.close()

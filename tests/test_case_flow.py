@@ -7,7 +7,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from takedown import create_app, platforms
-from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES, UK
+from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES
 from takedown.forms import TIMED_OUT
 from tests.helpers import normalize_spaces, page_checks
 
@@ -275,7 +275,7 @@ def _directory_slugs():
 def test_twenty_places_on_eight_platforms_added_without_javascript(browser):
     slugs = _directory_slugs()[:8]
     browser.get("/case/start")
-    for index in range(MAX_LOCATIONS - 1):
+    for _ in range(MAX_LOCATIONS - 1):
         browser.press("#add-place")
     assert len(browser.page.select("fieldset.place")) == MAX_LOCATIONS
     assert not browser.page.select("button#add-place")  # the 21st cannot be added

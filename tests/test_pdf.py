@@ -4,10 +4,8 @@ import ast
 import dataclasses
 import io
 import re
-import socket
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,42 +14,6 @@ from pypdf import PdfReader
 from takedown import letters, pdf
 from takedown.case import Location
 from tests.test_letters import TODAY, directory, make_case, pdf_pages, pdf_text  # noqa: F401
-
-
-class Listener:
-    """A loopback TCP server that records every connection made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def listener():
-    server = Listener()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from bs4 import BeautifulSoup
 
 from takedown import pdf
 from tests.test_case_flow import make_app
-from tests.test_pdf import Listener
 
 PROBE_HOST = "ssrf-probe.example"
 
@@ -65,13 +64,6 @@ def hostile_case(port: int, under_18: bool) -> dict:
         "school": {"name": bad[1], "contact_name": bad[3], "address": bad[4],
                    "email": "dsl@school.example"},
     }
-
-
-@pytest.fixture
-def listener():
-    server = Listener()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -45,9 +45,9 @@ def download():
         except letters.LetterUnavailable as error:
             problems = [e.message for e in error.errors]
         else:
-            spec = next((s for s in letters.available_letters(case)
-                         if s.kind == kind and s.platform_slug == platform), None)
-            filename = spec.filename if spec else f"takedown-{case.reference.lower()}-{kind}.pdf"
-            return pdf_response(pdf, filename)
+            # render_pdf only makes letters the case can have, so its spec is always there.
+            spec = next(s for s in letters.available_letters(case)
+                        if s.kind == kind and s.platform_slug == platform)
+            return pdf_response(pdf, spec.filename)
     page = render_template("letters/problem.html", case_json=raw, problems=problems)
     return no_store(Response(page, 400 if kind not in letters.KINDS else 200))

@@ -13,6 +13,8 @@ instances, TAKEDOWN_RATELIMIT_STORAGE_URI=redis://...
 import multiprocessing
 import os
 import secrets
+import shutil
+import tempfile
 
 bind = os.environ.get("TAKEDOWN_BIND", "127.0.0.1:8000")
 # Letters are CPU-bound (WeasyPrint), so one worker per core plus one. Each worker
@@ -42,11 +44,24 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = "info"
 
+# Directories on_starting made, for on_exit to remove.
+_made_dirs = []
+
 
 def on_starting(server):
-    """Give every worker the same secret key, generated once, unless one was set."""
+    """Give every worker the same secret key, generated once, unless one was set, and
+    the render slots they share (one per core: takedown/render_slots.py)."""
     # Prefixed so the value can never be read as a JSON number by from_prefixed_env.
     os.environ.setdefault("TAKEDOWN_SECRET_KEY", "k" + secrets.token_hex(32))
+    if "TAKEDOWN_RENDER_SLOTS_DIR" not in os.environ:
+        os.environ["TAKEDOWN_RENDER_SLOTS_DIR"] = tempfile.mkdtemp(prefix="takedown-render-slots-")
+        _made_dirs.append(os.environ["TAKEDOWN_RENDER_SLOTS_DIR"])
+
+
+def on_exit(server):
+    """Remove the render slots' directory made in on_starting (its files are empty)."""
+    for directory in _made_dirs:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def post_worker_init(worker):

@@ -42,6 +42,13 @@ class DefaultConfig:
     # queue; set it lower to keep threads free for pages in a surge (docs/performance.md).
     RENDER_QUEUE_LIMIT = 4
     RENDER_RETRY_AFTER = 5
+    # Renders running at once across all workers of an instance (takedown/render_slots.py):
+    # gunicorn.conf.py makes the directory and sets TAKEDOWN_RENDER_SLOTS_DIR; unset (the
+    # development server, tests), each process only makes one letter at a time. 0 slots
+    # means one per core this process may use. A letter that waits longer than RENDER_SLOT_WAIT seconds gets 503.
+    RENDER_SLOTS_DIR = None
+    RENDER_SLOTS = 0
+    RENDER_SLOT_WAIT = 20
 
     # Reverse proxies in front of the app that set X-Forwarded-For and -Proto. 0: none, and
     # those headers are ignored (anyone could send them). Behind one proxy or load balancer,

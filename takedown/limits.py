@@ -7,6 +7,7 @@ each route separately: the limit is per route, per client address.
 """
 
 import math
+import os
 import time
 
 from flask import current_app, g, request
@@ -57,6 +58,13 @@ def init_app(app):
     from takedown import pdf
 
     pdf.set_queue_limit(app.config["RENDER_QUEUE_LIMIT"])
+    slots = None
+    if app.config["RENDER_SLOTS_DIR"]:
+        from takedown.render_slots import RenderSlots
+
+        slots = RenderSlots(app.config["RENDER_SLOTS_DIR"],
+                            app.config["RENDER_SLOTS"] or len(os.sched_getaffinity(0)))
+    pdf.use_slots(slots, app.config["RENDER_SLOT_WAIT"])
     return _limiter(app)
 
 

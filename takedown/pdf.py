@@ -12,7 +12,8 @@ sooner and leaves the GIL free for quick page requests in between. It also
 makes it safe to share one ``FontConfiguration`` (a Pango font map with caches
 WeasyPrint fills in as it lays out text) and ``letter.css`` parsed once with it:
 neither is documented as safe to use from two threads at once, and building
-them costs more than laying out a one-page letter.
+them costs more than laying out a one-page letter. Under gunicorn, renders also
+take one of the slots all workers share (render_slots.py), one per core.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ _resources = None
 # RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy: "try
 # again in a few seconds") rather than queueing without bound.
 _queue = threading.BoundedSemaphore(4)
+# Renders running at once across all the instance's workers (render_slots.py), when
+# gunicorn set them up; None under the development server and in tests.
+_slots = None
+_slot_wait_seconds = 20.0
 
 
 class RenderBusy(RuntimeError):
@@ -46,6 +51,12 @@ def set_queue_limit(limit: int) -> None:
     """Allow this many renders in the process at once (running or waiting)."""
     global _queue
     _queue = threading.BoundedSemaphore(max(1, int(limit)))
+
+
+def use_slots(slots, wait_seconds: float) -> None:
+    """Share ``slots`` (a render_slots.RenderSlots, or None) with the other workers."""
+    global _slots, _slot_wait_seconds
+    _slots, _slot_wait_seconds = slots, float(wait_seconds)
 
 
 class FetchRefused(ValueError):
@@ -125,18 +136,34 @@ def html_to_pdf(html: str, title: str) -> bytes:
 
 
 def _render(html: str, title: str) -> bytes:
+    with _render_lock:
+        slots = _slots
+        if slots is None:
+            return _render_here(html, title)
+        from takedown.render_slots import SlotWaitTooLong
+
+        try:
+            slot = slots.acquire(_slot_wait_seconds)
+        except SlotWaitTooLong as error:
+            raise RenderBusy(str(error)) from None
+        try:
+            return _render_here(html, title)
+        finally:
+            slots.release(slot)
+
+
+def _render_here(html: str, title: str) -> bytes:
+    """Render in this thread; the caller holds _render_lock (and a slot, if there are any)."""
     from weasyprint import HTML
 
-    with _render_lock:
-        font_config, css, url_fetcher = _shared_resources()
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
-            font_config=font_config, stylesheets=[css], pdf_variant=PDF_VARIANT)
-        metadata = document.metadata
-        metadata.title = title
-        # No personal data in the document information: no author, subject or keywords.
-        metadata.authors = []
-        metadata.description = None
-        metadata.keywords = []
-        metadata.custom = {}
-        return document.write_pdf(pdf_variant=PDF_VARIANT)
-
+    font_config, css, url_fetcher = _shared_resources()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
+        font_config=font_config, stylesheets=[css], pdf_variant=PDF_VARIANT)
+    metadata = document.metadata
+    metadata.title = title
+    # No personal data in the document information: no author, subject or keywords.
+    metadata.authors = []
+    metadata.description = None
+    metadata.keywords = []
+    metadata.custom = {}
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

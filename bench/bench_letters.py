@@ -8,7 +8,10 @@ Run with ``make bench`` (or ``python bench/bench_letters.py``). In one process:
 3. the pack for a case with 5 places on 3 platforms;
 4. resident memory (RSS) growth over 300 letter renders.
 
-Prints medians, ratios to the reference and pass/fail against the targets.
+Prints medians, ratios to the reference and pass/fail against the targets, and,
+for information, each PDF's pages and words and its time per page against the
+reference page: render time follows the amount of text laid out, and a letter
+with every element issue 4 asks for fills about three pages.
 Uses a fixed case and the directory and law files as they are on disk.
 """
 
@@ -69,6 +72,25 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def _pages_and_words(pdf_bytes: bytes) -> tuple[int, int]:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    return len(reader.pages), sum(len(page.extract_text().split()) for page in reader.pages)
+
+
+def _plain_paragraphs(words: int) -> str:
+    """Reference-style HTML: plain paragraphs of the reference's sentence, about ``words`` long."""
+    sentence = "This is a paragraph of plain text used only to time a simple page. "
+    per_sentence = len(sentence.split())
+    sentences = max(1, round(words / per_sentence))
+    paragraphs = [sentence * min(2, sentences - done) for done in range(0, sentences, 2)]
+    return ("<!doctype html><html lang=en><title>Plain</title>"
+            + "".join(f"<p>{text}</p>" for text in paragraphs))
+
+
 def main() -> int:
     import weasyprint
 
@@ -91,17 +113,29 @@ def main() -> int:
     gc.collect()
     growth = _rss_mb() - before
 
+    shapes = [_pages_and_words(weasyprint.HTML(string=REFERENCE_HTML).write_pdf()),
+              _pages_and_words(letters.render_pdf("platform", one, first, TODAY)),
+              _pages_and_words(letters.render_pdf("pack", five, today=TODAY))]
+    # For information: the reference's own sentence, repeated in plain paragraphs to as many
+    # words as the letter. How far the letter is from 2x before any of its structure.
+    plain = _plain_paragraphs(shapes[1][1])
+    plain_time = _median(lambda: weasyprint.HTML(string=plain).write_pdf())
+    shapes.append(_pages_and_words(weasyprint.HTML(string=plain).write_pdf()))
     rows = [
         ("reference page", reference, 1.0, None),
         (f"one-platform letter ({first})", letter, letter / reference, TARGETS["letter"]),
         (f"pack, 5 places on {len(set(slugs))} platforms", pack, pack / reference, TARGETS["pack"]),
+        ("(info) plain paragraphs, the letter's words", plain_time, plain_time / reference, None),
     ]
     ok = True
-    print(f"{'what':<42} {'median':>9} {'ratio':>7} {'target':>7}")
-    for name, seconds, ratio, target in rows:
+    print(f"{'what':<42} {'median':>9} {'ratio':>7} {'target':>7}      "
+          f"{'pages':>5} {'words':>6} {'per page':>9}")
+    for (name, seconds, ratio, target), (pages, words) in zip(rows, shapes):
         verdict = "" if target is None else ("ok" if ratio <= target else "OVER")
         ok &= verdict != "OVER"
-        print(f"{name:<42} {seconds * 1000:8.1f}ms {ratio:6.1f}x {('≤%.1fx' % target) if target else '':>7} {verdict}")
+        print(f"{name:<42} {seconds * 1000:8.1f}ms {ratio:6.1f}x "
+              f"{('≤%.1fx' % target) if target else '':>7} {verdict:<4} "
+              f"{pages:5d} {words:6d} {ratio / pages:8.1f}x")
     verdict = "ok" if growth < TARGETS["rss_mb"] else "OVER"
     ok &= verdict == "ok"
     print(f"{'RSS growth over %d letters' % RSS_RENDERS:<42} {growth:8.1f}MB {'':>7} {'<%dMB' % TARGETS['rss_mb']:>7} {verdict}")

@@ -18,7 +18,8 @@ import tempfile
 
 bind = os.environ.get("TAKEDOWN_BIND", "127.0.0.1:8000")
 # Letters are CPU-bound (WeasyPrint), so one worker per core plus one. Each worker
-# makes one letter at a time; the other threads serve the quick pages meanwhile.
+# makes one letter at a time, and all workers together at most one per core (the
+# render slots made in on_starting); the other threads serve the quick pages meanwhile.
 # TAKEDOWN_RENDER_QUEUE_LIMIT (default 4, the thread count) caps letters waiting in a
 # worker; below the thread count it keeps threads free for pages in a surge, at the
 # cost of some 503s in bursts (docs/performance.md has the measurements).

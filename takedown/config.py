@@ -45,7 +45,8 @@ class DefaultConfig:
     # Renders running at once across all workers of an instance (takedown/render_slots.py):
     # gunicorn.conf.py makes the directory and sets TAKEDOWN_RENDER_SLOTS_DIR; unset (the
     # development server, tests), each process only makes one letter at a time. 0 slots
-    # means one per core this process may use. A letter that waits longer than RENDER_SLOT_WAIT seconds gets 503.
+    # means one per core this process may use. A letter that has waited RENDER_SLOT_WAIT
+    # seconds for a slot gets 503 and Retry-After.
     RENDER_SLOTS_DIR = None
     RENDER_SLOTS = 0
     RENDER_SLOT_WAIT = 20

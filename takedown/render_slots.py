@@ -52,15 +52,28 @@ class RenderSlots:
 
     def _descriptors(self) -> list[int]:
         # Opened again in each process: a descriptor inherited over fork shares its
-        # lock with the parent and siblings, so it could not tell workers apart.
+        # lock with the parent and siblings, so it could not tell workers apart. Opened
+        # again, too, if a file was removed (a /tmp cleaner, after days of running), so
+        # that this process and newly started ones lock the same files.
         with self._open_lock:
-            if self._owner_pid != os.getpid():
-                self.queue.mkdir(mode=0o700, exist_ok=True)
+            forked = self._owner_pid != os.getpid()
+            if forked or (not self._held and not self._files_still_ours()):
+                self.queue.mkdir(mode=0o700, parents=True, exist_ok=True)
+                if not forked:
+                    for fd in self._fds:
+                        os.close(fd)
                 self._fds = [os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
                              for path in self.paths]
                 self._owner_pid = os.getpid()
                 self._held = set()
             return self._fds
+
+    def _files_still_ours(self) -> bool:
+        try:
+            return all(os.stat(path).st_ino == os.fstat(fd).st_ino
+                       for path, fd in zip(self.paths, self._fds, strict=True))
+        except (FileNotFoundError, ValueError):
+            return False
 
     def acquire(self, wait_seconds: float) -> int:
         """Take a slot, in turn, waiting up to ``wait_seconds``; return it for ``release``."""

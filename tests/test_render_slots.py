@@ -79,6 +79,19 @@ def test_a_free_slot_is_taken_and_given_back(tmp_path):
     assert all(path.stat().st_size == 0 for path in tmp_path.glob("slot-*"))
 
 
+def test_slot_files_removed_while_running_are_made_again(tmp_path, hold_slots):
+    slots = RenderSlots(tmp_path, 1)
+    slots.release(slots.acquire(0))
+    for path in tmp_path.glob("slot-*"):
+        path.unlink()
+    (tmp_path / "queue").rmdir()
+    # A process started after the clean-up takes the slot: this one must see it is taken.
+    hold_slots(1)
+    with pytest.raises(SlotWaitTooLong):
+        slots.acquire(0.2)
+    assert (tmp_path / "slot-0").exists()
+
+
 def test_slots_held_by_another_process_make_this_one_wait_then_give_up(tmp_path, hold_slots):
     hold_slots(2)
     slots = RenderSlots(tmp_path, 2)

@@ -441,10 +441,14 @@ def main() -> int:
     if mg:
         check(f"guide pages p95 < {GUIDE_P95_MS} ms while PDFs render (mixed)",
               mg["p95"] < GUIDE_P95_MS, f"p95 {mg['p95']:.0f} ms", counts=False)
+    # The target names letter downloads, one of the four kinds in the mix; a pack (the plan
+    # and every letter in one PDF, 14 pages at the median) is held to the same 2 s, but
+    # only for information.
     for group in ("letter", "pack"):
         s = mixed_stats.get(group)
         check(f"{group} downloads p95 < {LETTER_P95_MS / 1000:g} s (mixed, saturated)",
-              bool(s) and s["p95"] < LETTER_P95_MS, f"p95 {s['p95']:.0f} ms" if s else "no samples")
+              bool(s) and s["p95"] < LETTER_P95_MS, f"p95 {s['p95']:.0f} ms" if s else "no samples",
+              counts=group == "letter")
     worst = max(growths) if growths else None
     check(f"worker memory growth < {GROWTH_MB} MB", worst is not None and worst < GROWTH_MB and not recycled,
           f"largest {worst:+.1f} MB over {len(growths)} workers" if worst is not None else "not measured")

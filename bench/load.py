@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import resource
+import runpy
 import signal
 import socket
 import subprocess
@@ -350,13 +351,15 @@ def main() -> int:
     platforms_json = json.dumps(entries)
 
     cores = os.cpu_count() or 1
-    expected_workers = int(os.environ.get("TAKEDOWN_WORKERS", cores + 1))
+    serving = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    expected_workers = serving["workers"]
     memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**20
     workdir = Path(tempfile.mkdtemp(prefix="takedown-load-"))
     port = free_port()
     base = f"http://{HOST}:{port}"
     say(f"load: {cores} cores, {memory_mb / 1024:.1f} GiB; gunicorn on {base} "
-        f"({expected_workers} workers x {os.environ.get('TAKEDOWN_THREADS', 4)} threads); logs in {workdir}")
+        f"({expected_workers} {serving['worker_class']} workers x {serving['threads']} threads); "
+        f"logs in {workdir}")
 
     # This machine may be shared: say how busy it was before we added anything.
     idle_before = machine_cpu()

@@ -38,7 +38,7 @@ class SlotWaitTooLong(RuntimeError):
 class RenderSlots:
     """``count`` slots, as lock files in ``directory``, shared by every process that opens them."""
 
-    POLL_SECONDS = 0.005
+    POLL_SECONDS = 0.01
 
     def __init__(self, directory: str | os.PathLike, count: int):
         self.directory = Path(directory)
@@ -82,7 +82,7 @@ class RenderSlots:
         place, place_fd = self._join_queue()
         try:
             while True:
-                if self._waiting_ahead_of(place) < len(slots):
+                if self._waiting_ahead_of(place, enough=len(slots)) < len(slots):
                     for fd in slots:
                         if self._take(fd):
                             return fd
@@ -120,11 +120,12 @@ class RenderSlots:
         os.rename(draft, place)
         return place, fd
 
-    def _waiting_ahead_of(self, place: Path) -> int:
-        """Count the live waiters that arrived before ``place``, clearing any left by dead processes."""
+    def _waiting_ahead_of(self, place: Path, enough: int) -> int:
+        """Count the live waiters that arrived before ``place``, up to ``enough``, clearing
+        any left by dead processes on the way."""
         ahead = 0
         for name in sorted(os.listdir(self.queue)):
-            if name >= place.name:
+            if name >= place.name or ahead >= enough:
                 break
             if name.startswith("draft-"):
                 continue

@@ -34,8 +34,9 @@ RUNS = 15
 RSS_RENDERS = 300
 TODAY = date(2026, 11, 25)
 # One paragraph of plain prose, about 180 words.
-REFERENCE_HTML = "<!doctype html><html lang=en><title>Reference</title><p>" + (
-    "This is a paragraph of plain text used only to time a simple page. " * 15) + "</p>"
+REFERENCE_SENTENCE = "This is a paragraph of plain text used only to time a simple page. "
+REFERENCE_HTML = ("<!doctype html><html lang=en><title>Reference</title><p>"
+                  + REFERENCE_SENTENCE * 15 + "</p>")
 
 
 def _case(places: list[dict]):
@@ -55,14 +56,15 @@ def _pick_platforms() -> list[str]:
     return (slugs + ["other", "other"])[:3] if len(slugs) < 3 else slugs[:3]
 
 
-def _median(func, runs: int = RUNS) -> float:
-    func()  # warm up: imports, font configuration, parsed CSS
+def _median(func, runs: int = RUNS) -> tuple[float, bytes]:
+    """Return the median time of ``runs`` calls, and what the first (warm-up) call made."""
+    made = func()  # warm up: imports, font configuration, parsed CSS
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), made
 
 
 def _rss_mb() -> float:
@@ -83,10 +85,9 @@ def _pages_and_words(pdf_bytes: bytes) -> tuple[int, int]:
 
 def _plain_paragraphs(words: int) -> str:
     """Reference-style HTML: plain paragraphs of the reference's sentence, about ``words`` long."""
-    sentence = "This is a paragraph of plain text used only to time a simple page. "
-    per_sentence = len(sentence.split())
+    per_sentence = len(REFERENCE_SENTENCE.split())
     sentences = max(1, round(words / per_sentence))
-    paragraphs = [sentence * min(2, sentences - done) for done in range(0, sentences, 2)]
+    paragraphs = [REFERENCE_SENTENCE * min(2, sentences - done) for done in range(0, sentences, 2)]
     return ("<!doctype html><html lang=en><title>Plain</title>"
             + "".join(f"<p>{text}</p>" for text in paragraphs))
 
@@ -102,9 +103,9 @@ def main() -> int:
                    "account": f"@account{i}", "description": f"Place number {i}",
                    "first_seen": "2026-11-20"} for i in range(5)])
 
-    reference = _median(lambda: weasyprint.HTML(string=REFERENCE_HTML).write_pdf())
-    letter = _median(lambda: letters.render_pdf("platform", one, first, TODAY))
-    pack = _median(lambda: letters.render_pdf("pack", five, today=TODAY), runs=5)
+    reference, reference_pdf = _median(lambda: weasyprint.HTML(string=REFERENCE_HTML).write_pdf())
+    letter, letter_pdf = _median(lambda: letters.render_pdf("platform", one, first, TODAY))
+    pack, pack_pdf = _median(lambda: letters.render_pdf("pack", five, today=TODAY), runs=5)
 
     gc.collect()
     before = _rss_mb()
@@ -113,14 +114,12 @@ def main() -> int:
     gc.collect()
     growth = _rss_mb() - before
 
-    shapes = [_pages_and_words(weasyprint.HTML(string=REFERENCE_HTML).write_pdf()),
-              _pages_and_words(letters.render_pdf("platform", one, first, TODAY)),
-              _pages_and_words(letters.render_pdf("pack", five, today=TODAY))]
+    shapes = [_pages_and_words(made) for made in (reference_pdf, letter_pdf, pack_pdf)]
     # For information: the reference's own sentence, repeated in plain paragraphs to as many
     # words as the letter. How far the letter is from 2x before any of its structure.
     plain = _plain_paragraphs(shapes[1][1])
-    plain_time = _median(lambda: weasyprint.HTML(string=plain).write_pdf())
-    shapes.append(_pages_and_words(weasyprint.HTML(string=plain).write_pdf()))
+    plain_time, plain_pdf = _median(lambda: weasyprint.HTML(string=plain).write_pdf())
+    shapes.append(_pages_and_words(plain_pdf))
     rows = [
         ("reference page", reference, 1.0, None),
         (f"one-platform letter ({first})", letter, letter / reference, TARGETS["letter"]),

@@ -25,6 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from takedown.render_slots import SlotWaitTooLong
+
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
 STYLESHEET = LETTERS_DIR / "letter.css"
 BASE_URL = LETTERS_DIR.as_uri() + "/"
@@ -140,8 +142,6 @@ def _render(html: str, title: str) -> bytes:
         slots = _slots
         if slots is None:
             return _render_here(html, title)
-        from takedown.render_slots import SlotWaitTooLong
-
         try:
             slot = slots.acquire(_slot_wait_seconds)
         except SlotWaitTooLong as error:

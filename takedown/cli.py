@@ -6,7 +6,7 @@ reported as click errors (a message and exit status, no traceback).
 
 from __future__ import annotations
 
-import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from takedown import letters
-from takedown.case import CaseInvalid, parse_case
+from takedown.case import CaseInvalid, CaseUnreadable, loads
 
 letters_cli = AppGroup("letters", help="Make letters from a case file.")
 
@@ -30,15 +30,14 @@ def _field_list(errors) -> str:
 
 def _read_case(path: Path):
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return loads(path.read_bytes(), today=date.today(), from_file=True)
     except OSError as error:
         raise click.FileError(str(path), hint=error.strerror or str(error)) from None
-    except UnicodeDecodeError:
-        raise click.BadParameter("is not UTF-8 text", param_hint=str(path)) from None
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(f"is not valid JSON ({error})", param_hint=str(path)) from None
-    try:
-        return parse_case(data)
+    except CaseUnreadable as error:
+        if error.reason == "is not a JSON object":
+            raise click.ClickException(f"{path} is not a valid case: it must be a JSON "
+                                       "object") from None
+        raise click.BadParameter(error.reason, param_hint=str(path)) from None
     except CaseInvalid as error:
         raise click.ClickException(
             f"{path} is not a valid case:\n{_field_list(error.errors)}") from None
@@ -58,23 +57,23 @@ def render(case_file: Path, kind: str, platform: str | None, out_dir: Path) -> N
     case = _read_case(case_file)
     if platform and kind != "platform":
         raise click.UsageError("--platform is only for --kind platform")
-    specs = [spec for spec in letters.available_letters(case) if spec.kind == kind
-             and (platform is None or spec.platform_slug == platform)]
-    if kind == "platform" and platform and not specs:
-        # Not in the case: render_pdf raises LetterUnavailable, which says why.
-        specs = [letters.LetterSpec(kind, platform, platform, f"{platform}.pdf")]
-    if not specs:
+    if kind == "platform" and platform is None:
+        wanted = [option.platform for option in letters.available_letters(case)
+                  if option.kind == "platform"]
+    else:
+        wanted = [platform]
+    if not wanted:
         raise click.ClickException(f"this case has no {kind} letter")
+    try:
+        made = [letters.make(kind, case, slug, today=date.today()) for slug in wanted]
+    except letters.LetterUnavailable as error:
+        raise click.ClickException(
+            f"cannot make this letter:\n{_field_list(error.errors)}") from None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise click.FileError(str(out_dir), hint=error.strerror or str(error)) from None
-    for spec in specs:
-        try:
-            pdf = letters.render_pdf(kind, case, spec.platform_slug)
-        except letters.LetterUnavailable as error:
-            raise click.ClickException(
-                f"cannot make this letter:\n{_field_list(error.errors)}") from None
-        target = out_dir / spec.filename
-        target.write_bytes(pdf)
+    for letter in made:
+        target = out_dir / letter.filename
+        target.write_bytes(letter.pdf)
         click.echo(f"wrote {target}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -342,7 +343,7 @@ def case_from_form(form: CaseForm) -> Case | None:
 
 def _parse(data) -> tuple[Case | None, list[FieldError]]:
     try:
-        return parse_case(data), []
+        return parse_case(data, today=date.today()), []
     except CaseInvalid as invalid:
         return None, invalid.errors
 

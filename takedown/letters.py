@@ -30,6 +30,7 @@ from pathlib import Path
 import jinja2
 
 from takedown import law, platforms, services
+from takedown.plan import make_plan
 from takedown.case import (
     JURISDICTIONS,
     ROLES,
@@ -51,13 +52,22 @@ _env = jinja2.Environment(
 
 
 @dataclass(frozen=True, slots=True)
-class LetterSpec:
+class LetterOption:
     """One letter a case can have, with the title and file name to offer it under."""
 
     kind: str
-    platform_slug: str | None
+    platform: str | None
     title: str
     filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A letter made for a case: its file name, title and PDF."""
+
+    filename: str
+    title: str
+    pdf: bytes
 
 
 class LetterUnavailable(FieldProblems):
@@ -85,19 +95,23 @@ def _title(kind: str, case: Case, slug: str | None = None) -> str:
     return "Takedown pack"
 
 
-def _spec(kind: str, case: Case, slug: str | None = None) -> LetterSpec:
-    name = "-".join(("takedown", case.reference, slug or kind))
-    return LetterSpec(kind, slug, _title(kind, case, slug), f"{name}.pdf")
+def filename(kind: str, case: Case, slug: str | None = None) -> str:
+    """The one file name a letter has, on the web, in the API and from the command line."""
+    return f"takedown-{case.reference}-{slug or kind}.pdf"
 
 
-def available_letters(case: Case) -> list[LetterSpec]:
+def _option(kind: str, case: Case, slug: str | None = None) -> LetterOption:
+    return LetterOption(kind, slug, _title(kind, case, slug), filename(kind, case, slug))
+
+
+def available_letters(case: Case) -> list[LetterOption]:
     """Return the letters this case can have, in the order to send them."""
-    specs = [_spec("platform", case, slug) for slug in _platform_letter_slugs(case)]
+    options = [_option("platform", case, slug) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
-        specs.append(_spec("school", case))
-        specs.append(_spec("iwf", case))
-    specs.append(_spec("pack", case))
-    return specs
+        options.append(_option("school", case))
+        options.append(_option("iwf", case))
+    options.append(_option("pack", case))
+    return options
 
 
 def missing_fields(case: Case, kind: str) -> list[FieldError]:
@@ -121,6 +135,8 @@ def _check(kind: str, case: Case, platform: str | None) -> None:
     if kind == "platform":
         if platform is None:
             errors.append(FieldError("platform", "Choose which platform the letter is for"))
+        elif platforms.get(platform) is None:
+            errors.append(FieldError("platform", "is not a platform we list"))
         elif platform not in _platform_letter_slugs(case):
             message = ("Places on other websites go in the record for the Internet Watch Foundation"
                        if platform == "other" and platform in case.platform_slugs
@@ -321,12 +337,6 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -
     return letters
 
 
-def _plan_sections(case: Case) -> list:
-    from takedown import plan  # written alongside; imported late so letters load without it
-
-    return list(plan.make_plan(case).sections)
-
-
 def render_html(kind: str, case: Case, platform: str | None = None,
                 today: date | None = None) -> str:
     """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made."""
@@ -336,7 +346,7 @@ def render_html(kind: str, case: Case, platform: str | None = None,
     context["letters"] = _letter_contexts(kind, case, platform, today)
     context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
     if kind == "pack":
-        context["sections"] = _plan_sections(case)
+        context["sections"] = list(make_plan(case).sections)
         context["log_rows"] = 12
         template = _env.get_template("pack.html")
     else:
@@ -348,11 +358,24 @@ def render_html(kind: str, case: Case, platform: str | None = None,
 def render_pdf(kind: str, case: Case, platform: str | None = None,
                today: date | None = None) -> bytes:
     """Return the letter as PDF bytes; raise LetterUnavailable if it cannot be made."""
-    from takedown import pdf
+    return make(kind, case, platform, today).pdf
 
+
+def make(kind: str, case: Case, platform: str | None = None,
+         today: date | None = None) -> Letter:
+    """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
+
+    The one path to a letter: the web, the API and the command line all call it.
+    """
+    from takedown import pdf  # WeasyPrint loads only when a letter is made
+
+    if kind not in KINDS:
+        raise LetterUnavailable([FieldError(
+            "kind", f"must be one of: {', '.join(KINDS)}")])
     html = render_html(kind, case, platform, today)
-    return pdf.html_to_pdf(html, f"{_title(kind, case, platform)} – {case.reference}")
-
+    title = _title(kind, case, platform)
+    return Letter(filename(kind, case, platform), title,
+                  pdf.html_to_pdf(html, f"{title} – {case.reference}"))
 
 
 # A made-up case that uses every part of the letters (five places on three

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from takedown import case as case_model
 from takedown import platforms
+from takedown.declare import DATE_PATTERN
 
 VERSION = "1.0.0"
 SECTION_IDS = ("urgent", "not-to-do", "report", "stop-sharing", "school", "support")
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 _URL = {"type": "string", "format": "uri"}
-_REFERENCE_PATTERN = case_model._REFERENCE.pattern
 
 
 def _ref(name: str) -> dict:
@@ -47,10 +47,6 @@ def _sourced(properties: dict, description: str | None = None) -> dict:
                 description=description)
 
 
-def _text(limit: int = case_model.MAX_TEXT, **extra) -> dict:
-    return _nullable({"type": "string", "maxLength": limit, **extra})
-
-
 def _letter_kinds() -> tuple[str, ...]:
     try:
         from takedown import letters
@@ -63,7 +59,6 @@ def schemas() -> dict:
     slugs = [p.slug for p in platforms.all_platforms()]
     slug = {"type": "string", "enum": slugs}
     kinds = list(_letter_kinds())
-    flags = {key: {"type": "boolean", "default": False} for key in case_model.CONCERNS}
     return {
         "Error": _obj({"error": {"type": "string", "description": "The HTTP status, in words."},
                        "message": {"type": "string", "description": "What went wrong."}}),
@@ -76,51 +71,7 @@ def schemas() -> dict:
         }),
         "FieldErrors": _obj({"errors": {"type": "array", "minItems": 1,
                                         "items": _ref("FieldError")}}),
-        "Location": _obj({
-            "url": _text(case_model.MAX_URL, description=(
-                "A link to where the image is: a web address (https://…, www.… or a site name "
-                "like instagram.com). Never fetched.")),
-            "platform": _nullable({"type": "string", "description": (
-                "A platform slug. Left out, null or empty: recognised from the url, or 'other'. "
-                "Always present in responses."), "anyOf": [slug, {"const": ""}]}),
-            "description": _text(),
-            "account": _text(description="The account that posted it."),
-            "first_seen": _nullable({"anyOf": [_DATE, {"const": ""}], "description": (
-                "When it was first seen: from 1990 up to today.")}),
-        }, required=(), description="One place where the image is. Needs a url or a platform."),
-        "Case": _obj({
-            "schema": {"const": case_model.SCHEMA},
-            "reference": _nullable({"type": "string", "pattern": _REFERENCE_PATTERN,
-                                    "description": "Made up at random when left out."}),
-            "jurisdiction": {"type": "string", "enum": list(case_model.JURISDICTIONS)},
-            "requester": _obj({
-                "role": {"type": "string", "enum": list(case_model.ROLES)},
-                "name": _text(),
-                "email": _text(254, description="An email address."),
-                "phone": _text(30, description="A phone number, 6 to 30 digits, spaces and +()-."),
-                "organisation": _text(),
-                "address": _text(description="A postal address."),
-            }, required=("role",), description="The adult (or young person) asking for help."),
-            "person": _obj({
-                "under_18": _nullable({"type": "boolean"}),
-                "age": _nullable({"type": "integer", "minimum": 0, "maximum": 120}),
-                "name": _text(),
-                "school": _text(),
-            }, required=(), description=(
-                "The person in the image. Give under_18, age, or both (they must agree). "
-                "Responses always include under_18 and age (possibly null).")),
-            "concerns": _nullable(_obj(flags, required=(), description=(
-                "What makes it urgent. Always present, with every flag, in responses."))),
-            "locations": {"type": "array", "minItems": 1, "maxItems": case_model.MAX_LOCATIONS,
-                          "items": _ref("Location")},
-            "school": _nullable(_obj({
-                "name": _text(), "contact_name": _text(), "address": _text(),
-                "email": _text(254),
-            }, required=())),
-        }, required=("schema", "jurisdiction", "requester", "person", "locations"), description=(
-            "A case in schema takedown-case/1: the same shape as the case file the site "
-            "downloads. Text is trimmed; empty optional text counts as left out. Responses "
-            "carry the normalised case, which posted back gives the same case again.")),
+        **case_model.case_schemas(),
         "IdentifyRequest": _obj({"url": {"type": "string", "maxLength": case_model.MAX_URL}}),
         "IdentifyResult": _obj({"platform": _nullable(slug)}),
         "PlatformSummary": _platform_summary(),
@@ -187,7 +138,7 @@ def schemas() -> dict:
             "title": {"type": "string"},
         }),
         "Plan": _obj({
-            "reference": {"type": "string", "pattern": _REFERENCE_PATTERN},
+            "reference": {"type": "string", "pattern": case_model.REFERENCE_PATTERN},
             "urgent": {"type": "boolean", "description": "Someone is in danger, there are "
                        "threats, or an adult is involved: do the 'urgent' section first."},
             "sections": {"type": "array", "items": _ref("Section"),

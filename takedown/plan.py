@@ -7,9 +7,9 @@ or an adult's involvement; "what not to do" is always there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from takedown import letters, platforms, services
+from takedown import platforms, services
 from takedown.case import Case, Location
 
 EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
@@ -42,18 +42,10 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class LetterOption:
-    kind: str
-    platform: str | None
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
 class Plan:
     reference: str
     urgent: bool
     sections: tuple[Section, ...]
-    letters: tuple[LetterOption, ...] = field(default=())
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -95,7 +87,7 @@ def make_plan(case: Case) -> Plan:
                 fresh.append(step)
         if fresh:
             kept.append(replace(section, steps=tuple(fresh)))
-    return Plan(case.reference, case.concerns.any_urgent, tuple(kept), tuple(letter_options(case)))
+    return Plan(case.reference, case.concerns.any_urgent, tuple(kept))
 
 
 def _urgent_steps(case: Case) -> list[Step]:
@@ -358,9 +350,3 @@ def _support_steps(case: Case) -> list[Step]:
                                 "Advice and help with removal for people in Australia.",
                                 service="esafety"))
     return steps
-
-
-def letter_options(case: Case) -> list[LetterOption]:
-    """Return the letters that can be made for this case, in the order to send them."""
-    return [LetterOption(spec.kind, spec.platform_slug, spec.title)
-            for spec in letters.available_letters(case)]

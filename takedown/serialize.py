@@ -8,7 +8,9 @@ present as ``null`` rather than missing, so each object always has the same keys
 from __future__ import annotations
 
 from takedown.case import Location
-from takedown.plan import LetterOption, Link, Plan, Section, Step
+from takedown.declare import to_data
+from takedown.letters import LetterOption
+from takedown.plan import Link, Plan, Section, Step
 from takedown.platforms import Entity, HashList, Note, Platform, Source, Steps, WebForm
 
 
@@ -72,14 +74,8 @@ def platform_to_dict(platform: Platform) -> dict:
 
 
 def location_to_dict(location: Location) -> dict:
-    """A place where the image is, in the same shape as in the case file."""
-    return {
-        "platform": location.platform,
-        "url": location.url,
-        "description": location.description,
-        "account": location.account,
-        "first_seen": location.first_seen.isoformat() if location.first_seen else None,
-    }
+    """A place where the image is, as in the case file, with null for what was not given."""
+    return to_data(location, every_key=True)
 
 
 def _link(link: Link) -> dict:
@@ -109,11 +105,11 @@ def letter_option_to_dict(option: LetterOption) -> dict:
     return {"kind": option.kind, "platform": option.platform, "title": option.title}
 
 
-def plan_to_dict(plan: Plan) -> dict:
-    """The action plan: sections and steps in the order to do them."""
+def plan_to_dict(plan: Plan, letters: list[LetterOption]) -> dict:
+    """The action plan: sections and steps in the order to do them, and its letters."""
     return {
         "reference": plan.reference,
         "urgent": plan.urgent,
         "sections": [section_to_dict(section) for section in plan.sections],
-        "letters": [letter_option_to_dict(option) for option in plan.letters],
+        "letters": [letter_option_to_dict(option) for option in letters],
     }

@@ -238,7 +238,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_available_letters_child_case_has_platform_school_iwf_and_pack():
     specs = letters.available_letters(make_case())
-    assert [(s.kind, s.platform_slug) for s in specs] == [
+    assert [(s.kind, s.platform) for s in specs] == [
         ("platform", "instagram"), ("school", None), ("iwf", None), ("pack", None)]
     assert specs[0].title == "Letter to Instagram"
     assert specs[0].filename == f"takedown-{REFERENCE}-instagram.pdf"
@@ -247,7 +247,7 @@ def test_available_letters_child_case_has_platform_school_iwf_and_pack():
 
 def test_available_letters_adult_case_writes_to_other_sites_and_skips_school_and_iwf():
     case = make_case(person={"under_18": False, "age": 24})
-    kinds = [(s.kind, s.platform_slug) for s in letters.available_letters(case)]
+    kinds = [(s.kind, s.platform) for s in letters.available_letters(case)]
     assert kinds == [("platform", "instagram"), ("platform", "other"), ("pack", None)]
 
 

@@ -295,7 +295,8 @@ def test_the_form_refuses_text_over_its_limit_and_says_so(client, field):
 def test_the_openapi_document_gives_the_same_limits(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     case = doc["components"]["schemas"]["Case"]["properties"]
-    requester = case["requester"]["properties"]
+    assert case["requester"] == {"$ref": "#/components/schemas/Requester"}
+    requester = doc["components"]["schemas"]["Requester"]["properties"]
     assert requester["name"]["anyOf"][0]["maxLength"] == MAX_TEXT
     assert requester["email"]["anyOf"][0]["maxLength"] == 254
     assert requester["phone"]["anyOf"][0]["maxLength"] == 30

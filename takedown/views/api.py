@@ -10,15 +10,17 @@ must change with it.
 
 from __future__ import annotations
 
-import json
-import math
 import re
+import sys
+from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
-from takedown import openapi, platforms
-from takedown.case import MAX_URL, CaseInvalid, FieldError, case_to_dict, parse_case
+from takedown import letters, openapi, platforms
+from takedown import case as case_model
+from takedown.case import MAX_URL, FieldError, case_to_dict
+from takedown.jsontext import Unreadable, read_object
 from takedown.plan import make_plan
 from takedown.security import no_store
 from takedown.serialize import plan_to_dict, platform_summary, platform_to_dict
@@ -68,19 +70,8 @@ def is_json_type(mimetype: str) -> bool:
     return subtype != mimetype and subtype.endswith("+json") and len(subtype) > len("+json")
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
-
-
-def json_object() -> dict:
-    """Return the request body as a JSON object, or raise 415, 413 or 400."""
+def _body() -> bytes:
+    """Return the request body as bytes, or raise 415 or 413."""
     if not is_json_type(request.mimetype):
         raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
     charset = request.mimetype_params.get("charset")
@@ -92,32 +83,25 @@ def json_object() -> dict:
         # ...but a chunked body is cut off at the limit without a word: look for more.
         if request.environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
+    return raw
+
+
+def _bad_body(reason: str, too_large: bool = False):
+    if too_large:
+        return RequestEntityTooLarge()
+    if reason == "is empty":
+        return BadRequest("The body is empty: send a JSON object.")
+    if reason == "is not a JSON object":
+        return BadRequest("The body must be a JSON object, like {\"url\": \"...\"}.")
+    return BadRequest(f"The body {reason}.")
+
+
+def json_object() -> dict:
+    """Return the request body as a JSON object, or raise 415, 413 or 400."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadRequest(f"The body is not valid UTF-8 (at byte {error.start}).") from None
-    if not text.strip():
-        raise BadRequest("The body is empty: send a JSON object.")
-    try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except json.JSONDecodeError as error:
-        raise BadRequest(f"The body is not valid JSON: {error.msg} "
-                         f"(line {error.lineno}, column {error.colno}).") from None
-    except RecursionError:
-        raise BadRequest("The body is not valid JSON: it is nested too deeply.") from None
-    except ValueError:
-        raise BadRequest("The body is not valid JSON: it has a number out of range.") from None
-    if not isinstance(data, dict):
-        raise BadRequest("The body must be a JSON object, like {\"url\": \"...\"}.")
-    if "\\u" in text:
-        try:  # an escaped lone surrogate decodes to a string no UTF-8 can hold
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise BadRequest("The body is not valid JSON: it has an unpaired surrogate "
-                             "escape such as \\ud800.") from None
-        except RecursionError:
-            raise BadRequest("The body is not valid JSON: it is nested too deeply.") from None
-    return data
+        return read_object(_body(), max_bytes=sys.maxsize)
+    except Unreadable as unreadable:
+        raise _bad_body(unreadable.reason, unreadable.too_large) from None
 
 
 def _named(errors: list[FieldError], whole: str) -> list[FieldError]:
@@ -133,10 +117,11 @@ def _named(errors: list[FieldError], whole: str) -> list[FieldError]:
 
 def read_case():
     """Return the Case in the request body, or raise 400/413/415/422."""
-    data = json_object()
     try:
-        return parse_case(data)
-    except CaseInvalid as invalid:
+        return case_model.loads(_body(), today=date.today())
+    except case_model.CaseUnreadable as unreadable:
+        raise _bad_body(unreadable.reason, unreadable.too_large) from None
+    except case_model.CaseInvalid as invalid:
         raise Unprocessable(_named(invalid.errors, "case")) from None
 
 
@@ -176,50 +161,22 @@ def identify():
 @bp.post("/plan", **ROUTE)
 def plan():
     case = read_case()
-    return jsonify({"case": case_to_dict(case), "plan": plan_to_dict(make_plan(case))})
-
-
-def _letters():
-    from takedown import letters  # imported when used, so the rest of the API never waits on it
-
-    return letters
-
-
-_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9-]+")
-
-
-def letter_filename(kind: str, slug: str | None, reference: str) -> str:
-    parts = ("takedown", kind, slug, reference)
-    return "-".join(_UNSAFE_IN_FILENAME.sub("-", p) for p in parts if p) + ".pdf"
+    plan_data = plan_to_dict(make_plan(case), letters.available_letters(case))
+    return jsonify({"case": case_to_dict(case), "plan": plan_data})
 
 
 @bp.post("/letters/<kind>", **ROUTE)
 def letter(kind: str):
-    letters = _letters()
     if kind not in letters.KINDS:
         raise NotFound(f"There is no letter of that kind. Kinds: {', '.join(letters.KINDS)}.")
     case = read_case()
-    slug = request.args.get("platform") or None
-    errors = list(letters.missing_fields(case, kind))
-    if kind == "platform":
-        if slug is None:
-            errors.append(FieldError(
-                "platform", "Choose which platform the letter is for, with ?platform=<slug>"))
-        elif platforms.get(slug) is None:
-            errors.append(FieldError("platform", "is not a platform we list"))
-        elif slug not in case.platform_slugs:
-            errors.append(FieldError("platform", "is not one of the places in this case"))
-    elif slug is not None:
-        errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))
-    if errors:
-        raise Unprocessable(errors)
     try:
-        pdf = letters.render_pdf(kind, case, platform=slug)
+        made = letters.make(kind, case, platform=request.args.get("platform") or None,
+                            today=date.today())
     except letters.LetterUnavailable as unavailable:
         raise Unprocessable(_named(unavailable.errors, "case")) from None
-    filename = letter_filename(kind, slug, case.reference)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
+    return Response(made.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{made.filename}"',
     })
 
 

@@ -7,6 +7,7 @@ after the server restarted with a new key) comes back filled in, never empty.
 """
 
 import json
+from datetime import date
 
 from flask import Blueprint, current_app, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
@@ -19,9 +20,11 @@ from takedown.case import (
     SCHEMA,
     Case,
     CaseInvalid,
+    CaseUnreadable,
     case_to_dict,
     missing_for_letters,
     parse_case,
+    read_json,
 )
 from takedown.forms import (
     AGE_GROUPS,
@@ -36,12 +39,15 @@ from takedown.forms import (
     case_json,
     error_list,
 )
+from takedown.letters import available_letters
 from takedown.plan import make_plan
 from takedown.security import no_store
 
 bp = Blueprint("case", __name__, url_prefix="/case")
 
 OPENED = "Your case file is open. Check the answers, add anything new, then continue."
+NOT_A_CASE_FILE = ("The file is not a Takedown case file, or it was made by a different "
+                   f"version. Case files start with \"schema\": \"{SCHEMA}\"")
 UNREADABLE = ("We could not read the answers sent from the last page. Nothing has been kept, "
               "so please fill them in again below, or open your case file.")
 
@@ -93,10 +99,9 @@ def _read_case_field(text):
     if not isinstance(text, str) or not text:
         return None
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
+        return read_json(text)
+    except CaseInvalid:
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _carried_case():
@@ -107,7 +112,7 @@ def _carried_case():
     if data is None:
         return None, csrf_ok, _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
     try:
-        return parse_case(data), csrf_ok, None
+        return parse_case(data, today=date.today()), csrf_ok, None
     except CaseInvalid:
         questions = case_form_from_data(data)
         case = case_from_form(questions)
@@ -167,7 +172,7 @@ def plan():
     if not csrf_ok:
         return _check(case, notice=TIMED_OUT)
     return _page("case/plan.html", case=case, case_json=case_json(case), plan=make_plan(case),
-                 missing=missing_for_letters(case))
+                 letters=available_letters(case), missing=missing_for_letters(case))
 
 
 @bp.post("/save")
@@ -212,16 +217,17 @@ def open_post():
         return _open_error(form, f"The file is bigger than {limit // 1024} KB, so it is not a "
                            "case file from this site. Choose the .json file you saved")
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = read_json(raw, from_file=True)
+    except CaseUnreadable as unreadable:
+        if unreadable.reason == "is not a JSON object":
+            return _open_error(form, NOT_A_CASE_FILE)
         return _open_error(form, "The file is not a case file from this site. Choose the .json "
                            "file you saved, named like takedown-case-TD-7KQ2-M9XP.json")
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        return _open_error(form, "The file is not a Takedown case file, or it was made by a "
-                           f"different version. Case files start with \"schema\": \"{SCHEMA}\"")
+    if data.get("schema") != SCHEMA:
+        return _open_error(form, NOT_A_CASE_FILE)
     questions = case_form_from_data(data)
     try:
-        parse_case(data)
+        parse_case(data, today=date.today())
     except CaseInvalid:
         case_from_form(questions)  # shows each problem at its field
     return _questions(questions, notice=OPENED if csrf_ok else TIMED_OUT)

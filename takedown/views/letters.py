@@ -1,12 +1,12 @@
 """Letter downloads: POST only, so personal data never travels in a URL."""
 
-import json
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
 
 from takedown import letters
-from takedown.case import CaseInvalid, parse_case
+from takedown.case import CaseInvalid, loads
 from takedown.security import no_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
@@ -28,8 +28,8 @@ def download():
     kind = request.form.get("kind", "")
     platform = request.form.get("platform") or None
     try:
-        case = parse_case(json.loads(raw))
-    except (ValueError, CaseInvalid):
+        case = loads(raw, today=date.today())
+    except CaseInvalid:
         problems = ["We could not read your case. Start again, or open your saved case file."]
         page = render_template("letters/problem.html", case_json=None, problems=problems)
         return no_store(Response(page, 400))
@@ -41,13 +41,10 @@ def download():
                     "choose the letter again to download it."]
     else:
         try:
-            pdf = letters.render_pdf(kind, case, platform)
+            made = letters.make(kind, case, platform, today=date.today())
         except letters.LetterUnavailable as error:
             problems = [e.message for e in error.errors]
         else:
-            # render_pdf only makes letters the case can have, so its spec is always there.
-            spec = next(s for s in letters.available_letters(case)
-                        if s.kind == kind and s.platform_slug == platform)
-            return pdf_response(pdf, spec.filename)
+            return pdf_response(made.pdf, made.filename)
     page = render_template("letters/problem.html", case_json=raw, problems=problems)
     return no_store(Response(page, 400 if kind not in letters.KINDS else 200))

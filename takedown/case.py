@@ -79,13 +79,13 @@ class CaseUnreadable(CaseInvalid):
         self.too_large = too_large
 
 
-def _text(**options) -> dict:
-    return rule(Text(MAX_TEXT, **options), default=None)
+def _text(label: str | None = None, **options) -> dict:
+    return rule(Text(MAX_TEXT, **options), label, default=None)
 
 
-def _email(example: str) -> dict:
+def _email(label: str, example: str) -> dict:
     return rule(Text(MAX_EMAIL, _EMAIL, f"an email address, like {example}",
-                     description="An email address."), default=None)
+                     description="An email address."), label, default=None)
 
 
 class Link(Text):
@@ -129,14 +129,16 @@ class Slug:
 class Requester:
     """The adult (or young person) asking for help."""
 
-    role: str = field(**rule(Choice(ROLES, "who you are")))
-    name: str | None = field(**_text())
-    email: str | None = field(**_email("name@example.com"))
+    role: str = field(**rule(Choice(ROLES, "who you are"), "Who are you?"))
+    name: str | None = field(**_text("Your name"))
+    email: str | None = field(**_email("Your email address", "name@example.com"))
     phone: str | None = field(**rule(Text(
         30, _PHONE, "a phone number, like 01632 960 001 or +44 1632 960 001",
-        description="A phone number, 6 to 30 digits, spaces and +()-."), default=None))
-    organisation: str | None = field(**_text())
-    address: str | None = field(**_text(description="A postal address."))
+        description="A phone number, 6 to 30 digits, spaces and +()-."), "Your phone number",
+        default=None))
+    organisation: str | None = field(**_text("Your organisation (optional)"))
+    address: str | None = field(**_text("Your postal address", lines=True,
+                                        description="A postal address."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +146,10 @@ class Person:
     """The person in the image. Give under_18, age, or both (they must agree). Responses
     always include under_18 and age (possibly null)."""
 
-    age: int | None = field(**rule(Whole(0, 120, always=True), default=None))
+    age: int | None = field(**rule(Whole(0, 120, always=True), "Their age", default=None))
     under_18: bool = field(**rule(Flag(default=None), default=True))
-    name: str | None = field(**_text())
-    school: str | None = field(**_text())
+    name: str | None = field(**_text("Their name (optional)"))
+    school: str | None = field(**_text("Their school or college (optional)"))
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
@@ -171,10 +173,12 @@ class Person:
 class Concerns:
     """What makes it urgent. Always present, with every flag, in responses."""
 
-    immediate_danger: bool = field(**rule(Flag(), default=False))
-    threats: bool = field(**rule(Flag(), default=False))
-    adult_involved: bool = field(**rule(Flag(), default=False))
-    shared_at_school: bool = field(**rule(Flag(), default=False))
+    immediate_danger: bool = field(**rule(Flag(), "Someone is in immediate danger", default=False))
+    threats: bool = field(**rule(Flag(), "Someone is threatening or blackmailing them, or "
+                                 "demanding money or more images", default=False))
+    adult_involved: bool = field(**rule(Flag(), "An adult is involved, or someone they met "
+                                        "online asked for the image", default=False))
+    shared_at_school: bool = field(**rule(Flag(), "It has spread around a school", default=False))
 
     @property
     def any_urgent(self) -> bool:
@@ -185,14 +189,16 @@ class Concerns:
 class Location:
     """One place where the image is. Needs a url or a platform."""
 
-    platform: str = field(**rule(Slug()))
+    platform: str = field(**rule(Slug(), "App or website"))
     url: str | None = field(**rule(Link(MAX_URL, description=(
         "A link to where the image is: a web address (https://…, www.… or a site name like "
-        "instagram.com). Never fetched.")), default=None))
-    description: str | None = field(**_text())
-    account: str | None = field(**_text(description="The account that posted it."))
+        "instagram.com). Never fetched.")), "Link", default=None))
+    description: str | None = field(**_text("What you know about where it is (optional)"))
+    account: str | None = field(**_text("Account or group name (optional)",
+                                        description="The account that posted it."))
     first_seen: date | None = field(**rule(Day(1990, description=(
-        "When it was first seen: from 1990 up to today.")), default=None))
+        "When it was first seen: from 1990 up to today.")), "Date first seen (optional)",
+        default=None))
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
@@ -216,10 +222,11 @@ class Location:
 class School:
     """The young person's school, for the school letter."""
 
-    name: str | None = field(**_text())
-    contact_name: str | None = field(**_text())
-    address: str | None = field(**_text())
-    email: str | None = field(**_email("dsl@school.example"))
+    name: str | None = field(**_text("School name"))
+    contact_name: str | None = field(**_text(
+        "Name of the designated safeguarding lead or contact"))
+    address: str | None = field(**_text("School address", lines=True))
+    email: str | None = field(**_email("School email address", "dsl@school.example"))
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int):
@@ -237,7 +244,7 @@ class Case:
     reference: str = field(**rule(Text(
         MAX_TEXT, _REFERENCE, "a case reference like TD-7KQ2-M9XP", publish_pattern=True,
         description="Made up at random when left out."), default_factory=lambda: new_reference()))
-    jurisdiction: str = field(**rule(Choice(JURISDICTIONS, "where you are")))
+    jurisdiction: str = field(**rule(Choice(JURISDICTIONS, "where you are"), "Where are you?"))
     requester: Requester = field(**rule(Nested(Requester)))
     person: Person = field(**rule(Nested(Person)))
     concerns: Concerns = field(**rule(Nested(Concerns, required=False),

@@ -37,9 +37,18 @@ class FieldProblems(ValueError):
         self.errors = errors
 
 
-def rule(kind, **field_options) -> dict:
-    """Return keyword arguments for ``dataclasses.field`` that attach ``kind`` as the rule."""
-    return {"metadata": {"rule": kind}, **field_options}
+def rule(kind, label: str | None = None, **field_options) -> dict:
+    """Return keyword arguments for ``dataclasses.field`` attaching ``kind`` as the rule.
+
+    ``label``: the question a web form asks for this field (none: the form does not ask it).
+    """
+    return {"metadata": {"rule": kind, "label": label}, **field_options}
+
+
+def declared_fields(cls) -> list[tuple[str, object, str | None]]:
+    """Return (name, rule, label) for each declared field of ``cls``, in order."""
+    return [(f.name, f.metadata["rule"], f.metadata["label"])
+            for f in fields(cls) if "rule" in f.metadata]
 
 
 def _path(where: str, name: str) -> str:
@@ -68,6 +77,7 @@ class Text:
     description: str | None = None
     publish_pattern: bool = False
     always: bool = False
+    lines: bool = False  # several lines, such as a postal address
 
     def read(self, reader: Reader, value, where: str):
         if value is None:
@@ -273,7 +283,7 @@ class Many:
 
 
 def _rules(cls) -> list[tuple[str, object]]:
-    return [(f.name, f.metadata["rule"]) for f in fields(cls) if "rule" in f.metadata]
+    return [(name, kind) for name, kind, _ in declared_fields(cls)]
 
 
 def _has_default(cls, name: str) -> bool:

@@ -1,9 +1,10 @@
-"""The web questions, and the mapping between them and a case.
+"""The web questions: forms shaped like the case, built from its declaration.
 
-The forms hold only what the user typed, as text. Every rule about what a
-case may contain lives in ``takedown.case.parse_case``: ``case_from_form``
-maps the form to case data, validates it there, and puts each problem back on
-the field it belongs to, so the web pages and the JSON API share one set of rules.
+Each part of the case (requester, person, concerns, places, school) is a
+sub-form whose fields and labels come from ``takedown.case``'s declaration, so
+``form.data`` is close to case data. The forms hold only what the user typed,
+as text; every rule about what a case may contain lives in the declaration:
+``case_from_form`` validates there and puts each problem back on its field.
 """
 
 from __future__ import annotations
@@ -29,16 +30,21 @@ from wtforms import (
 
 from takedown import platforms
 from takedown.case import (
-    CONCERNS,
-    JURISDICTIONS,
     MAX_LOCATIONS,
-    ROLES,
     SCHEMA,
     Case,
     CaseInvalid,
+    Concerns,
     FieldError,
+    Location,
+    Person,
+    Requester,
+    School,
+    Slug,
+    case_to_dict,
     parse_case,
 )
+from takedown.declare import Choice, Flag, Text, declared_fields
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")
@@ -48,27 +54,42 @@ AGE_GROUPS = {
     "under-18": "Under 18, age not known",
     "adult": "18 or over",
 }
-CONCERN_LABELS = {
-    "immediate_danger": "Someone is in immediate danger",
-    "threats": "Someone is threatening or blackmailing them, or demanding money or more images",
-    "adult_involved": "An adult is involved, or someone they met online asked for the image",
-    "shared_at_school": "It has spread around a school",
-}
+CONCERN_LABELS = {name: label for name, _, label in declared_fields(Concerns)}
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
 _AGE = re.compile(r"^\d{1,3}$")
+_SELECT = {
+    "role": "Select who you are",
+    "jurisdiction": "Select where you are",
+    "age_group": "Select how old the person in the image is",
+}
+# Where a case field is asked under another name on the form.
+_ASKED_AS = {"locations": "places", "under_18": "age_group"}
+_PATH_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _lines(value):
-    """Browsers send a textarea's new lines as CR LF; keep them as LF."""
+def _clean(value):
+    """Trim typed text; browsers send a textarea's new lines as CR LF, keep them as LF."""
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     return value
+
+
+class _CleanMeta:
+    """Every text field of every form is cleaned once, here."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, StringField):
+            filters = [*unbound_field.kwargs.get("filters", ()), _clean]
+            return unbound_field.bind(form=form, filters=filters, **options)
+        return unbound_field.bind(form=form, **options)
+
+
+class _Part(Form):
+    """A part of the case on the form. No CSRF of its own: it lives inside CaseForm."""
+
+    Meta = _CleanMeta
 
 
 def _choices(items: dict) -> list[SelectChoice]:
@@ -80,43 +101,48 @@ def platform_choices() -> list[SelectChoice]:
                      **{p.slug: p.name for p in platforms.all_platforms()}})
 
 
-class PlaceForm(Form):
-    """One place where the image appears. No CSRF of its own: it lives inside CaseForm."""
+def _field_for(kind, label: str):
+    """The form field that asks a declared field's question."""
+    if isinstance(kind, Choice):
+        return RadioField(label, choices=_choices(kind.options), validate_choice=False)
+    if isinstance(kind, Flag):
+        return BooleanField(label)
+    if isinstance(kind, Slug):
+        return SelectField(label, choices=platform_choices, validate_choice=False)
+    if isinstance(kind, Text) and kind.lines:
+        return TextAreaField(label)
+    return StringField(label)
 
-    url = StringField("Link", filters=[_strip])
-    platform = SelectField("App or website", choices=platform_choices, validate_choice=False)
-    description = StringField("What you know about where it is (optional)", filters=[_strip])
-    account = StringField("Account or group name (optional)", filters=[_strip])
-    first_seen = StringField("Date first seen (optional)", filters=[_strip])
+
+def part_form(cls, name: str, first: dict | None = None) -> type[Form]:
+    """Return a sub-form asking every labelled field of the declared dataclass ``cls``."""
+    asked = {field: _field_for(kind, label)
+             for field, kind, label in declared_fields(cls) if label}
+    return type(name, (_Part,), {**(first or {}), **asked})
+
+
+RequesterForm = part_form(Requester, "RequesterForm")
+PersonForm = part_form(Person, "PersonForm", first={"age_group": RadioField(
+    "How old is the person in the image?", choices=_choices(AGE_GROUPS),
+    validate_choice=False)})
+ConcernsForm = part_form(Concerns, "ConcernsForm")
+PlaceForm = part_form(Location, "PlaceForm")
+SchoolForm = part_form(School, "SchoolForm")
+_PLACE_KEYS = tuple(PlaceForm()._fields)
 
 
 class CaseForm(FlaskForm):
     """Every question, on one page. Only the first few are needed for a plan."""
 
+    Meta = _CleanMeta
     reference = HiddenField()
-    role = RadioField("Who are you?", choices=_choices(ROLES), validate_choice=False)
-    jurisdiction = RadioField("Where are you?", choices=_choices(JURISDICTIONS),
-                              validate_choice=False)
-    age_group = RadioField("How old is the person in the image?", choices=_choices(AGE_GROUPS),
-                           validate_choice=False)
-    age = StringField("Their age", filters=[_strip])
-    person_name = StringField("Their name (optional)", filters=[_strip])
-    person_school = StringField("Their school or college (optional)", filters=[_strip])
-    immediate_danger = BooleanField(CONCERN_LABELS["immediate_danger"])
-    threats = BooleanField(CONCERN_LABELS["threats"])
-    adult_involved = BooleanField(CONCERN_LABELS["adult_involved"])
-    shared_at_school = BooleanField(CONCERN_LABELS["shared_at_school"])
+    requester = FormField(RequesterForm, separator="_")
+    jurisdiction = _field_for(*next((kind, label) for name, kind, label
+                                    in declared_fields(Case) if name == "jurisdiction"))
+    person = FormField(PersonForm, separator="_")
+    concerns = FormField(ConcernsForm, separator="_")
     places = FieldList(FormField(PlaceForm), min_entries=1, max_entries=_MAX_FORM_PLACES)
-    requester_name = StringField("Your name", filters=[_strip])
-    requester_email = StringField("Your email address", filters=[_strip])
-    requester_phone = StringField("Your phone number", filters=[_strip])
-    requester_organisation = StringField("Your organisation (optional)", filters=[_strip])
-    requester_address = TextAreaField("Your postal address", filters=[_lines])
-    school_name = StringField("School name", filters=[_strip])
-    school_contact_name = StringField("Name of the designated safeguarding lead or contact",
-                                      filters=[_strip])
-    school_address = TextAreaField("School address", filters=[_lines])
-    school_email = StringField("School email address", filters=[_strip])
+    school = FormField(SchoolForm, separator="_")
 
 
 class CarryForm(FlaskForm):
@@ -131,57 +157,27 @@ class OpenForm(FlaskForm):
     case_file = FileField("Choose your case file", render_kw={"accept": ".json,application/json"})
 
 
-# Case field name -> form field name. Places are handled separately.
-_FIELDS = {
-    "jurisdiction": "jurisdiction",
-    "requester.role": "role",
-    "requester.name": "requester_name",
-    "requester.email": "requester_email",
-    "requester.phone": "requester_phone",
-    "requester.organisation": "requester_organisation",
-    "requester.address": "requester_address",
-    "person.age": "age",
-    "person.under_18": "age_group",
-    "person.name": "person_name",
-    "person.school": "person_school",
-    "school.name": "school_name",
-    "school.contact_name": "school_contact_name",
-    "school.address": "school_address",
-    "school.email": "school_email",
-    **{f"concerns.{key}": key for key in CONCERNS},
-}
-_SELECT = {
-    "role": "Select who you are",
-    "jurisdiction": "Select where you are",
-    "age_group": "Select how old the person in the image is",
-}
-_PLACE_ERROR = re.compile(r"^locations\[(\d+)\]\.(\w+)$")
+# --- case data to the form ----------------------------------------------------------
 
 
 def _text(value) -> str:
     """Case data from a file or a hidden field, as form text. Anything odd becomes text too."""
-    if value is None:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return ""
-    if isinstance(value, bool):
-        return ""
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return ""
+    return str(value)
 
 
 def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def form_data_from_case(data) -> dict:
-    """Return keyword data for CaseForm(data=...) from case data (trusted or not)."""
+def _texts(data, form_class) -> dict:
     data = _dict(data)
-    requester = _dict(data.get("requester"))
-    person = _dict(data.get("person"))
-    concerns = _dict(data.get("concerns"))
-    school = _dict(data.get("school"))
-    age = person.get("age")
-    under_18 = person.get("under_18")
+    return {key: _text(data.get(key)) for key in form_class()._fields}
+
+
+def _person_data(person: dict) -> dict:
+    age, under_18 = person.get("age"), person.get("under_18")
     if isinstance(age, int) and not isinstance(age, bool):
         age_group = "known"
     elif under_18 is True:
@@ -190,29 +186,12 @@ def form_data_from_case(data) -> dict:
         age_group = "adult"
     else:
         age_group = ""
-    locations = data.get("locations")
-    places = [_place_data(_dict(item))
-              for item in (locations if isinstance(locations, list) else [])[:_MAX_FORM_PLACES]]
-    return {
-        "reference": _text(data.get("reference")),
-        "role": _text(requester.get("role")),
-        "jurisdiction": _text(data.get("jurisdiction")),
-        "age_group": age_group,
-        "age": _text(age) if age_group == "known" else "",
-        "person_name": _text(person.get("name")),
-        "person_school": _text(person.get("school")),
-        **{key: concerns.get(key) is True for key in CONCERNS},
-        "places": places or [{}],
-        **{f"requester_{key}": _text(requester.get(key))
-           for key in ("name", "email", "phone", "organisation", "address")},
-        **{f"school_{key}": _text(school.get(key))
-           for key in ("name", "contact_name", "address", "email")},
-    }
+    return {"age_group": age_group, "age": _text(age) if age_group == "known" else "",
+            "name": _text(person.get("name")), "school": _text(person.get("school"))}
 
 
-def _place_data(item: dict) -> dict:
-    place = {key: _text(item.get(key))
-             for key in ("url", "platform", "description", "account", "first_seen")}
+def _place_data(item) -> dict:
+    place = _texts(item, PlaceForm)
     if place["url"] and place["platform"] == _platform_of(place["url"]):
         # Worked out from the link, not chosen: leave the list free to follow a changed link.
         place["platform"] = ""
@@ -226,14 +205,34 @@ def _platform_of(url: str) -> str | None:
     return found.slug if found else "other"
 
 
+def form_data_from_case(data) -> dict:
+    """Return keyword data for CaseForm(data=...) from case data (trusted or not)."""
+    data = _dict(data)
+    concerns = _dict(data.get("concerns"))
+    locations = data.get("locations")
+    places = [_place_data(item)
+              for item in (locations if isinstance(locations, list) else [])[:_MAX_FORM_PLACES]]
+    return {
+        "reference": _text(data.get("reference")),
+        "jurisdiction": _text(data.get("jurisdiction")),
+        "requester": _texts(data.get("requester"), RequesterForm),
+        "person": _person_data(_dict(data.get("person"))),
+        "concerns": {key: concerns.get(key) is True for key in CONCERN_LABELS},
+        "places": places or [{}],
+        "school": _texts(data.get("school"), SchoolForm),
+    }
+
+
 def case_form_from_data(data, **kwargs) -> CaseForm:
     """Return a CaseForm filled in from case data, ignoring the request's own form data."""
     return CaseForm(formdata=None, data=form_data_from_case(data), **kwargs)
 
 
-def _place_is_blank(place: PlaceForm) -> bool:
-    return not any(place[key].data for key in ("url", "platform", "description", "account",
-                                               "first_seen"))
+# --- the form to case data ----------------------------------------------------------
+
+
+def _place_is_blank(place) -> bool:
+    return not any(place[key].data for key in _PLACE_KEYS)
 
 
 def _age(text: str):
@@ -241,38 +240,38 @@ def _age(text: str):
     return int(text) if _AGE.match(text) else text
 
 
+def _person(form: PersonForm) -> dict:
+    person: dict = {"name": form.name.data, "school": form.school.data}
+    group, age_text = form.age_group.data, form.age.data or ""
+    if group == "known" or (not group and age_text):
+        person["age"] = _age(age_text) if age_text else None
+    elif group == "under-18":
+        person["under_18"] = True
+    elif group == "adult":
+        person["under_18"] = False
+    elif group:
+        person["under_18"] = group  # not a choice we offer: parse_case refuses it
+    return person
+
+
 def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
     """Return case data for parse_case, and the form entry behind each location."""
     entries = [i for i, entry in enumerate(form.places.entries) if not _place_is_blank(entry.form)]
-    person: dict = {"name": form.person_name.data, "school": form.person_school.data}
-    age_text = form.age.data or ""
-    if form.age_group.data == "known" or (not form.age_group.data and age_text):
-        person["age"] = _age(age_text) if age_text else None
-    elif form.age_group.data == "under-18":
-        person["under_18"] = True
-    elif form.age_group.data == "adult":
-        person["under_18"] = False
-    elif form.age_group.data:
-        person["under_18"] = form.age_group.data  # not a choice we offer: parse_case refuses it
     data = {
         "schema": SCHEMA,
         "jurisdiction": form.jurisdiction.data or None,
-        "requester": {"role": form.role.data or None,
-                      **{key: form[f"requester_{key}"].data
-                         for key in ("name", "email", "phone", "organisation", "address")}},
-        "person": person,
-        "concerns": {key: bool(form[key].data) for key in CONCERNS},
-        "locations": [
-            {key: form.places.entries[i].form[key].data
-             for key in ("url", "platform", "description", "account", "first_seen")}
-            for i in entries
-        ],
-        "school": {key: form[f"school_{key}"].data
-                   for key in ("name", "contact_name", "address", "email")},
+        "requester": form.requester.form.data,
+        "person": _person(form.person.form),
+        "concerns": form.concerns.form.data,
+        "locations": [form.places.entries[i].form.data for i in entries],
+        "school": form.school.form.data,
     }
     if form.reference.data:
         data["reference"] = form.reference.data
     return data, entries
+
+
+# --- problems back on their fields ----------------------------------------------------
 
 
 def _label(field) -> str:
@@ -281,26 +280,29 @@ def _label(field) -> str:
 
 def _message(field, message: str, place: int | None = None) -> str:
     """Turn a case rule's message into a sentence about this field."""
-    if message[:1].isupper():
-        text = message
-    else:
-        text = f"{_label(field)} {message}"
+    text = message if message[:1].isupper() else f"{_label(field)} {message}"
     return f"Place {place + 1}: {text[:1].lower()}{text[1:]}" if place is not None else text
 
 
-def _field_for(form: CaseForm, error: FieldError, entries: list[int]):
+def _field_at(form: CaseForm, error: FieldError, entries: list[int]):
     """Return the form field a case error belongs to, and the place number if any."""
-    if error.field in _FIELDS:
-        return form[_FIELDS[error.field]], None
-    found = _PLACE_ERROR.match(error.field)
-    if found and int(found.group(1)) < len(entries):
-        index = entries[int(found.group(1))]
-        place = form.places.entries[index].form
-        key = found.group(2)
-        return place[key] if key in place._fields else place.url, index
-    if error.field == "locations" or error.field.startswith("locations"):
-        return form.places.entries[0].form.url, None
-    return None, None
+    node, place = form, None
+    for name, index in _PATH_PART.findall(error.field):
+        name = _ASKED_AS.get(name, name)
+        if not hasattr(node, "_fields") or name not in node._fields:
+            return None, place
+        field = node[name]
+        if field.type == "FieldList":
+            if not index or int(index) >= len(entries):
+                return field.entries[0].form.url, None
+            place = entries[int(index)]
+            node = field.entries[place].form
+            continue
+        if field.type == "FormField":
+            node = field.form
+            continue
+        return field, place
+    return (node.url if place is not None else None), place
 
 
 def add_error(field, message: str) -> None:
@@ -311,8 +313,9 @@ def case_from_form(form: CaseForm) -> Case | None:
     """Validate the form through parse_case; put any problems on their fields and return None."""
     data, entries = case_data_from_form(form)
     problems = []
-    if form.age_group.data == "known" and not form.age.data:
-        problems.append((form.age, "Enter their age, or choose “Under 18, age not known”"))
+    person = form.person.form
+    if person.age_group.data == "known" and not person.age.data:
+        problems.append((person.age, "Enter their age, or choose “Under 18, age not known”"))
     if len(entries) > MAX_LOCATIONS:
         problems.append((form.places.entries[MAX_LOCATIONS].form.url,
                          f"You can list up to {MAX_LOCATIONS} places. Remove a place to carry "
@@ -325,7 +328,7 @@ def case_from_form(form: CaseForm) -> Case | None:
         form.reference.data = ""
         case, errors = _parse(data)
     for error in errors:
-        field, place = _field_for(form, error, entries)
+        field, place = _field_at(form, error, entries)
         if field is None:  # a rule about something the form does not ask; never expected
             field, place = form.places.entries[0].form.url, None
         message = error.message
@@ -348,9 +351,19 @@ def _parse(data) -> tuple[Case | None, list[FieldError]]:
         return None, invalid.errors
 
 
+# The question page asks who you are first and your contact details near the end.
+_PAGE_ORDER = ("requester_role", "jurisdiction", "person", "concerns", "places", "requester",
+               "school")
+
+
+def _page_rank(anchor_id: str) -> int:
+    return next((rank for rank, start in enumerate(_PAGE_ORDER) if anchor_id.startswith(start)),
+                len(_PAGE_ORDER))
+
+
 def error_list(form) -> list[tuple[str, str]]:
     """Return (anchor id, message) for every error on the form, in page order."""
-    found = []
+    found: list[tuple[str, str]] = []
 
     def walk(fields):
         for field in fields:
@@ -360,11 +373,14 @@ def error_list(form) -> list[tuple[str, str]]:
                 for entry in field.entries:
                     walk(entry.form)
                 continue
+            if field.type == "FormField":
+                walk(field.form)
+                continue
             for message in field.errors if isinstance(field.errors, list) else []:
                 found.append((anchor(field), message))
 
     walk(form)
-    return found
+    return sorted(found, key=lambda item: _page_rank(item[0]))
 
 
 def anchor(field) -> str:
@@ -373,10 +389,5 @@ def anchor(field) -> str:
 
 
 def case_json(case: Case) -> str:
-    from takedown.case import case_to_dict
-
+    """The case as compact JSON, for the hidden field that carries it between pages."""
     return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
-
-
-def places_count(form: CaseForm) -> int:
-    return len(form.places.entries)

@@ -46,7 +46,7 @@ def test_open_page_takes_only_a_json_file(client):
 
 def test_save_then_open_gives_the_same_case(client):
     browser = Browser(client)
-    answer(browser, requester_name="Pat", requester_address="1 Road\nTown", threats="y",
+    answer(browser, requester_name="Pat", requester_address="1 Road\nTown", concerns_threats="y",
            **{"places__0__account": "@x", "places__0__first_seen": "2026-01-05"})
     saved = save(browser)
     open_file(browser, json.dumps(saved).encode())
@@ -110,7 +110,7 @@ def test_a_file_with_bad_answers_opens_with_each_problem_shown(client):
     links = dict(browser.error_links())
     assert links["#jurisdiction-0"] == "Select where you are"
     assert links["#requester_email"].startswith("Your email address must be")
-    assert links["#age"] == "Their age must be a whole number from 0 to 120"
+    assert links["#person_age"] == "Their age must be a whole number from 0 to 120"
     assert links["#places-1-url"].startswith("Place 2: link must be a web address")
     assert browser.value("places-1-url") == "javascript:alert(1)"
     assert browser.value("requester_email") == "nope"

@@ -110,7 +110,7 @@ class Browser:
         return [(a["href"], normalize_spaces(a.text)) for a in self.page.select(".error-summary a")]
 
 
-ANSWERS = {"role": "parent", "jurisdiction": "england", "age_group": "known", "age": "14",
+ANSWERS = {"requester_role": "parent", "jurisdiction": "england", "person_age_group": "known", "person_age": "14",
            "places-0-url": "https://www.instagram.com/p/Cabc123/"}
 
 
@@ -153,7 +153,7 @@ def app():
 def test_every_role_and_jurisdiction_reaches_a_plan(browser, role, jurisdiction):
     browser.get("/case/start")
     assert browser.heading == "Tell us what has happened"
-    answer(browser, role=role, jurisdiction=jurisdiction)
+    answer(browser, requester_role=role, jurisdiction=jurisdiction)
     assert browser.heading == "Check your answers"
     assert ROLES[role] in browser.text and JURISDICTIONS[jurisdiction] in browser.text
     assert browser.case["requester"]["role"] == role
@@ -206,7 +206,7 @@ def test_question_page_has_no_image_upload_and_needs_no_script(client):
 
 
 def test_sextortion_puts_urgent_steps_first_and_do_not_pay_before_reporting(browser):
-    to_plan(browser, threats="y")
+    to_plan(browser, concerns_threats="y")
     assert section_ids(browser)[0] == "section-urgent"
     urgent = browser.page.select_one("section.urgent")
     assert urgent is not None and "Do this now" in urgent.h2.text
@@ -218,20 +218,20 @@ def test_sextortion_puts_urgent_steps_first_and_do_not_pay_before_reporting(brow
 
 
 def test_adult_involvement_in_the_uk_goes_to_ceop(browser):
-    to_plan(browser, adult_involved="y", jurisdiction="scotland")
+    to_plan(browser, concerns_adult_involved="y", jurisdiction="scotland")
     urgent = browser.page.select_one("section.urgent")
     assert "Report it to CEOP" in normalize_spaces(urgent.text)
     assert "Do not pay" not in urgent.text
 
 
 def test_immediate_danger_outside_the_uk_uses_the_local_number(browser):
-    to_plan(browser, immediate_danger="y", jurisdiction="australia")
+    to_plan(browser, concerns_immediate_danger="y", jurisdiction="australia")
     assert step_titles(browser)[0] == "Call 000 now"
     assert browser.page.select_one("section.urgent a[href='tel:000']")
 
 
 def test_spread_at_school_tells_the_school_and_offers_its_letter(browser):
-    to_plan(browser, shared_at_school="y")
+    to_plan(browser, concerns_shared_at_school="y")
     assert "section-school" in section_ids(browser)
     assert "Tell the school's designated safeguarding lead" in step_titles(browser)
     titles = [normalize_spaces(t.text) for t in browser.page.select(".letter-title")]
@@ -254,7 +254,7 @@ def test_an_unknown_website_goes_to_the_iwf_in_the_uk_and_ncmec_elsewhere(
 
 
 def test_an_adult_in_the_image_gets_stopncii_and_no_school_or_iwf_letters(browser):
-    to_plan(browser, age_group="adult", age=None, shared_at_school="y")
+    to_plan(browser, person_age_group="adult", person_age=None, concerns_shared_at_school="y")
     titles = step_titles(browser)
     assert "Use StopNCII to stop it being shared again" in titles
     assert "section-school" not in section_ids(browser)
@@ -264,7 +264,7 @@ def test_an_adult_in_the_image_gets_stopncii_and_no_school_or_iwf_letters(browse
 
 
 def test_a_young_person_is_told_it_is_not_their_fault(browser):
-    to_plan(browser, role="young-person")
+    to_plan(browser, requester_role="young-person")
     assert "Do not blame yourself" in step_titles(browser)
 
 
@@ -279,7 +279,7 @@ def test_twenty_places_on_eight_platforms_added_without_javascript(browser):
         browser.press("#add-place")
     assert len(browser.page.select("fieldset.place")) == MAX_LOCATIONS
     assert not browser.page.select("button#add-place")  # the 21st cannot be added
-    fill = {"role": "caseworker", "jurisdiction": "wales", "age_group": "under-18"}
+    fill = {"requester_role": "caseworker", "jurisdiction": "wales", "person_age_group": "under-18"}
     for index in range(MAX_LOCATIONS):
         fill[f"places-{index}-platform"] = slugs[index % len(slugs)]
         fill[f"places-{index}-account"] = f"account {index + 1}"
@@ -334,9 +334,9 @@ def test_empty_answers_show_an_error_summary_linking_to_each_field(browser):
     assert normalize_spaces(summary.h2.text) == "There is a problem"
     links = browser.error_links()
     assert links == [
-        ("#role-0", "Select who you are"),
+        ("#requester_role-0", "Select who you are"),
         ("#jurisdiction-0", "Select where you are"),
-        ("#age_group-0", "Select how old the person in the image is"),
+        ("#person_age_group-0", "Select how old the person in the image is"),
         ("#places-0-url", "Add at least one place where the image is"),
     ]
     for href, message in links:
@@ -363,15 +363,15 @@ def test_errors_in_later_places_link_to_those_places(browser):
     # What was typed is still there, even the wrong parts.
     assert browser.value("places-0-url") == ANSWERS["places-0-url"]
     assert browser.value("places-2-first_seen") == "31/02/2026"
-    assert browser.checked("role") == "parent"
+    assert browser.checked("requester_role") == "parent"
 
 
 def test_age_must_be_a_number_and_given_when_chosen(browser):
-    answer(browser, age="fourteen")
-    assert ("#age", "Their age must be a whole number from 0 to 120") in browser.error_links()
-    assert browser.value("age") == "fourteen"
-    answer(browser, age=None)
-    assert ("#age", "Enter their age, or choose “Under 18, age not known”") in browser.error_links()
+    answer(browser, person_age="fourteen")
+    assert ("#person_age", "Their age must be a whole number from 0 to 120") in browser.error_links()
+    assert browser.value("person_age") == "fourteen"
+    answer(browser, person_age=None)
+    assert ("#person_age", "Enter their age, or choose “Under 18, age not known”") in browser.error_links()
 
 
 def test_blank_places_are_ignored(browser):
@@ -396,8 +396,8 @@ def test_bad_email_and_phone_are_named(browser):
 
 def test_adding_and_removing_places_keeps_everything_typed(browser):
     browser.get("/case/start")
-    browser.press("#add-place", {"role": "school", "jurisdiction": "england",
-                                 "requester_name": "A. Teacher", "threats": "y",
+    browser.press("#add-place", {"requester_role": "school", "jurisdiction": "england",
+                                 "requester_name": "A. Teacher", "concerns_threats": "y",
                                  "places-0-url": "https://www.tiktok.com/@one"})
     assert browser.value("places-0-url") == "https://www.tiktok.com/@one"
     browser.press("#add-place", {"places-1-platform": "snapchat",
@@ -406,8 +406,8 @@ def test_adding_and_removing_places_keeps_everything_typed(browser):
     assert len(browser.page.select("fieldset.place")) == 2
     assert browser.value("places-0-url") == "https://www.tiktok.com/@one"
     assert browser.value("places-1-url") == "https://www.reddit.com/r/x"
-    assert browser.checked("role") == "school"
-    assert browser.checked("threats") == "y"
+    assert browser.checked("requester_role") == "school"
+    assert browser.checked("concerns_threats") == "y"
     assert browser.value("requester_name") == "A. Teacher"
     assert not browser.page.select(".error-summary")  # adding and removing is not sending
     browser.press("button[value=remove-place-0]")
@@ -436,10 +436,10 @@ HOSTILE = '<script>alert("x")</script>'
      "Place 1: account or group name contains characters that cannot be used"),
     ("places-0-platform", HOSTILE, "#places-0-platform",
      "Place 1: app or website must be one of the platforms we list"),
-    ("role", HOSTILE, "#role-0", "Select who you are"),
+    ("requester_role", HOSTILE, "#requester_role-0", "Select who you are"),
     ("jurisdiction", "mars", "#jurisdiction-0", "Select where you are"),
-    ("age_group", HOSTILE, "#age_group-0", "Select how old the person in the image is"),
-    ("age", "9" * 5000, "#age", "Their age must be a whole number from 0 to 120"),
+    ("person_age_group", HOSTILE, "#person_age_group-0", "Select how old the person in the image is"),
+    ("person_age", "9" * 5000, "#person_age", "Their age must be a whole number from 0 to 120"),
     ("school_email", HOSTILE, "#school_email",
      "School email address must be an email address, like dsl@school.example"),
 ])
@@ -473,7 +473,7 @@ def test_check_page_change_buttons_go_back_filled_in(browser):
     assert not browser.page.select(".error-summary")
     assert browser.value("places-0-account") == "@someone"
     assert browser.value("requester_name") == "Pat"
-    assert browser.checked("age_group") == "known" and browser.value("age") == "14"
+    assert browser.checked("person_age_group") == "known" and browser.value("person_age") == "14"
     reference = browser.value("reference")
     browser.press("#continue", {"places-0-account": "@someone-else"})
     assert browser.case["reference"] == reference  # the same case, changed
@@ -531,7 +531,7 @@ def test_a_bad_token_brings_the_questions_back_filled_in():
     browser.press("#continue", {**ANSWERS, "csrf_token": "expired", "requester_name": "Pat"})
     assert browser.heading == "Tell us what has happened"
     assert TIMED_OUT in browser.text
-    assert browser.value("requester_name") == "Pat" and browser.checked("role") == "parent"
+    assert browser.value("requester_name") == "Pat" and browser.checked("requester_role") == "parent"
     assert browser.value("csrf_token") not in ("", "expired")
     browser.press("#continue")
     assert browser.heading == "Check your answers"

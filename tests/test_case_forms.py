@@ -59,13 +59,13 @@ def test_a_full_case_goes_through_the_form_unchanged(ctx):
 
 def test_age_choices_map_to_the_case(ctx):
     for fields, person in [
-        ({"age_group": "known", "age": "12"}, {"age": 12, "under_18": True}),
-        ({"age_group": "known", "age": "30"}, {"age": 30, "under_18": False}),
-        ({"age_group": "under-18", "age": "99"}, {"age": None, "under_18": True}),
-        ({"age_group": "adult"}, {"age": None, "under_18": False}),
-        ({"age": "16"}, {"age": 16, "under_18": True}),  # a number alone is enough
+        ({"person_age_group": "known", "person_age": "12"}, {"age": 12, "under_18": True}),
+        ({"person_age_group": "known", "person_age": "30"}, {"age": 30, "under_18": False}),
+        ({"person_age_group": "under-18", "person_age": "99"}, {"age": None, "under_18": True}),
+        ({"person_age_group": "adult"}, {"age": None, "under_18": False}),
+        ({"person_age": "16"}, {"age": 16, "under_18": True}),  # a number alone is enough
     ]:
-        form = form_from({"role": "parent", "jurisdiction": "us", "places-0-platform": "x",
+        form = form_from({"requester_role": "parent", "jurisdiction": "us", "places-0-platform": "x",
                           **fields})
         case = case_from_form(form)
         assert case is not None, error_list(form)
@@ -83,7 +83,7 @@ def test_form_data_from_case_survives_anything(ctx):
 
 
 def test_errors_map_to_the_form_entry_even_after_blank_places(ctx):
-    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+    form = form_from({"requester_role": "parent", "jurisdiction": "england", "person_age_group": "adult",
                       "places-0-url": "tiktok.com/@a", "places-1-url": "",
                       "places-2-url": "mailto:x@example.com"})
     assert case_from_form(form) is None
@@ -94,14 +94,14 @@ def test_errors_map_to_the_form_entry_even_after_blank_places(ctx):
 
 
 def test_a_changed_reference_is_replaced_not_an_error(ctx):
-    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+    form = form_from({"requester_role": "parent", "jurisdiction": "england", "person_age_group": "adult",
                       "places-0-platform": "tiktok", "reference": "<b>nope</b>"})
     case = case_from_form(form)
     assert case is not None and case.reference.startswith("TD-")
 
 
 def test_textarea_line_endings_are_kept_as_plain_new_lines(ctx):
-    form = form_from({"role": "parent", "jurisdiction": "england", "age_group": "adult",
+    form = form_from({"requester_role": "parent", "jurisdiction": "england", "person_age_group": "adult",
                       "places-0-platform": "tiktok", "requester_address": "1 Road\r\nTown\r\n"})
     case = case_from_form(form)
     assert case.requester.address == "1 Road\nTown"
@@ -116,8 +116,9 @@ def test_case_data_from_form_names_only_case_fields(ctx):
 
 def test_form_data_round_trips_for_the_radio_and_check_fields(ctx):
     data = form_data_from_case(FULL)
-    assert data["role"] == "caseworker" and data["age_group"] == "known" and data["age"] == "15"
-    assert data["threats"] is True and data["immediate_danger"] is False
+    assert data["requester"]["role"] == "caseworker"
+    assert data["person"]["age_group"] == "known" and data["person"]["age"] == "15"
+    assert data["concerns"]["threats"] is True and data["concerns"]["immediate_danger"] is False
     # A platform worked out from the link is left unchosen, so it follows a changed link.
     assert [p["platform"] for p in data["places"]] == ["", "snapchat", ""]
 
@@ -125,7 +126,7 @@ def test_form_data_round_trips_for_the_radio_and_check_fields(ctx):
 # --- Property: random form data never breaks a page, and every error names a field -------------
 
 
-_NAMES = ["role", "jurisdiction", "age_group", "age", "person_name", "person_school", "threats",
+_NAMES = ["role", "jurisdiction", "person_age_group", "age", "person_name", "person_school", "threats",
           "immediate_danger", "adult_involved", "shared_at_school", "requester_name",
           "requester_email", "requester_phone", "requester_address", "school_email", "reference",
           "case", "action", "csrf_token", "places-0-url", "places-0-platform", "places-1-url",

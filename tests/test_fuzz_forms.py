@@ -87,9 +87,12 @@ def test_any_valid_case_typed_into_the_questions_reaches_the_same_case(case):
             for i, place in enumerate(value):
                 for name, text in place.items():
                     form.add(f"places-{i}-{name}", text)
-        elif isinstance(value, bool):
-            if value:
-                form.add(key, "y")
+        elif isinstance(value, dict):  # a part of the case: requester_name, concerns_threats, ...
+            for name, text in value.items():
+                if text is True:
+                    form.add(f"{key}_{name}", "y")
+                elif text is not False:
+                    form.add(f"{key}_{name}", text)
         else:
             form.add(key, value)
     response = _client().post("/case/start", data=form)
@@ -126,11 +129,11 @@ def test_any_valid_case_as_a_case_file(case):
 
 # Text a browser could send: any character a form can carry (no lone surrogates).
 form_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=80)
-FIELD_NAMES = ["case", "kind", "platform", "csrf_token", "action", "role", "jurisdiction",
-               "age_group", "age", "requester_name", "requester_email", "places-0-url",
+FIELD_NAMES = ["case", "kind", "platform", "csrf_token", "action", "requester_role", "jurisdiction",
+               "person_age_group", "person_age", "requester_name", "requester_email", "places-0-url",
                "places-0-platform", "places-1-first_seen", "places-39-url", "places-40-url",
                "places-12345678901234567890-url", "places--1-url", "places-0-", "reference",
-               "case_file", "threats"]
+               "case_file", "concerns_threats"]
 field_values = st.one_of(
     form_text,
     st.sampled_from(["", "add-place", "remove-place-0", "remove-place-99", "continue", "pack",

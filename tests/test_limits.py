@@ -171,7 +171,7 @@ def test_the_largest_case_fits_in_every_request(client):
     for path in ("/case/plan", "/case/save", "/case/change"):
         assert client.post(path, data={"case": carried}).status_code == 200, path
     # As the question form: every field filled in for 20 places.
-    form = {"role": "parent", "jurisdiction": "england", "age_group": "known", "age": "15",
+    form = {"requester_role": "parent", "jurisdiction": "england", "person_age_group": "known", "person_age": "15",
             "person_name": "w" * MAX_TEXT, "person_school": "w" * MAX_TEXT,
             "requester_name": "w" * MAX_TEXT, "requester_address": "w" * MAX_TEXT,
             "requester_organisation": "w" * MAX_TEXT, "school_name": "w" * MAX_TEXT,
@@ -283,7 +283,7 @@ def test_the_api_refuses_text_over_its_limit(client, field):
 def test_the_form_refuses_text_over_its_limit_and_says_so(client, field):
     name, limit = TEXT_FIELDS[field]
     response = client.post("/case/start", data={
-        "role": "parent", "jurisdiction": "england", "age_group": "under-18",
+        "requester_role": "parent", "jurisdiction": "england", "person_age_group": "under-18",
         "places-0-platform": "instagram", name: _too_long(limit, field)})
     html = page_checks(response)
     target = "#" + name

@@ -75,8 +75,8 @@ def logged(caplog) -> str:
 
 def web_journey(client):
     browser = Browser(client).get("/case/start")
-    browser.press("#add-place", {"role": "caseworker", "jurisdiction": "england",
-                                 "age_group": "known", "age": "13", "threats": "y",
+    browser.press("#add-place", {"requester_role": "caseworker", "jurisdiction": "england",
+                                 "person_age_group": "known", "person_age": "13", "concerns_threats": "y",
                                  **{k: v for k, v in SECRETS.items() if not k.startswith("places-1")}})
     browser.press("#continue", {"places-1-url": SECRETS["places-1-url"],
                                 "requester_email": "not an email " + SECRETS["requester_name"]})

@@ -104,8 +104,8 @@ def test_the_web_journey_and_every_letter_fetch_nothing(listener, watch, under_1
     client = make_app(WTF_CSRF_ENABLED=False).test_client()
     case = hostile_case(listener.port, under_18)
     # The questions, as typed.
-    form = {"role": "caseworker", "jurisdiction": "england",
-            "age_group": "under-18" if under_18 else "adult",
+    form = {"requester_role": "caseworker", "jurisdiction": "england",
+            "person_age_group": "under-18" if under_18 else "adult",
             "requester_name": case["requester"]["name"], "requester_email": "pat@example.com",
             "requester_organisation": case["requester"]["organisation"],
             "requester_address": case["requester"]["address"],

@@ -37,12 +37,12 @@ TYPED = {name: payload(i) for i, name in enumerate(TEXT_FIELDS)}
 TYPED |= {"requester_email": email_payload(90), "school_email": email_payload(91),
           "places-0-url": "https://evil.example/<script>alert(92)</script>",
           "places-1-url": 'https://www.instagram.com/p/"><svg/onload=alert(93)>'}
-VALID = {"role": "parent", "jurisdiction": "england", "age_group": "known", "age": "14",
+VALID = {"requester_role": "parent", "jurisdiction": "england", "person_age_group": "known", "person_age": "14",
          "requester_phone": "01632 960 001", **TYPED}
 # Fields with a fixed set of answers: hostile values are refused, and must be inert too.
-CHOICES = {"role": payload(70), "jurisdiction": payload(71), "age_group": payload(72),
-           "age": payload(73), "places-0-platform": payload(74), "places-0-first_seen": payload(75),
-           "requester_phone": payload(76), "reference": payload(77), "threats": payload(78)}
+CHOICES = {"requester_role": payload(70), "jurisdiction": payload(71), "person_age_group": payload(72),
+           "person_age": payload(73), "places-0-platform": payload(74), "places-0-first_seen": payload(75),
+           "requester_phone": payload(76), "reference": payload(77), "concerns_threats": payload(78)}
 INJECTED_TAGS = ("script", "img", "svg", "iframe", "object", "embed")
 
 

@@ -153,14 +153,16 @@ def heading(page) -> str:
 
 def fill_questions(driver, answers: dict) -> None:
     """Answer the question page in page order, adding places as needed; stop before Continue."""
-    for name in ("role", "jurisdiction", "age_group"):
+    for name, field in (("role", "requester_role"), ("jurisdiction", "jurisdiction"),
+                        ("age_group", "person_age_group")):
         if name in answers:
-            driver.tick(f"input[name={name}][value={answers[name]}]")
-    for name in ("age", "person_name", "person_school"):
+            driver.tick(f"input[name={field}][value={answers[name]}]")
+    for name, field in (("age", "person_age"), ("person_name", "person_name"),
+                        ("person_school", "person_school")):
         if name in answers:
-            driver.fill(f"#{name}", answers[name])
+            driver.fill(f"#{field}", answers[name])
     for concern in answers.get("concerns", ()):
-        driver.tick(f"#{concern}")
+        driver.tick(f"#concerns_{concern}")
     # "first_place": the index to fill from, after places a case file already holds.
     for index, place in enumerate(answers.get("places", ()), start=answers.get("first_place", 0)):
         if index >= driver.page.locator("fieldset.place").count():

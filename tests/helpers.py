@@ -144,7 +144,8 @@ def page_checks(response) -> BeautifulSoup:
     for form in html.select("form"):
         assert form.get("action"), "a form without an action"
     for upload in html.select("input[type=file]"):
-        assert upload.get("accept") == ".json,application/json", "a file field that could take an image"
+        assert upload.get("accept") == ".json,application/json", (
+            "a file field that could take an image")
     return html
 
 

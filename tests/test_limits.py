@@ -14,7 +14,14 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
-from tests.helpers import assert_security_headers, new_app, normalize_spaces, page_checks
+from tests.helpers import (
+    ABSENT,
+    a_case,
+    assert_security_headers,
+    new_app,
+    normalize_spaces,
+    page_checks,
+)
 
 LIMIT = 256 * 1024
 
@@ -185,10 +192,8 @@ def test_the_largest_case_fits_in_every_request(client):
 
 
 def _case_with_places(count: int) -> dict:
-    return {"schema": "takedown-case/1", "jurisdiction": "england",
-            "requester": {"role": "parent", "name": "Pat", "email": "pat@example.com"},
-            "person": {"under_18": True},
-            "locations": [{"platform": "instagram"} for _ in range(count)]}
+    return a_case(requester={"name": "Pat"}, person={"age": ABSENT},
+                  locations=[{"platform": "instagram"} for _ in range(count)])
 
 
 @pytest.mark.parametrize("path", ["/api/v1/plan", "/api/v1/letters/pack"])

@@ -40,7 +40,8 @@ def test_every_get_route_is_covered(app):
               if "GET" in rule.methods}
     missed = {endpoint: rule for endpoint, rule in routes.items() if endpoint not in reached}
     assert not missed, f"GET routes no test path reaches (add an example to EXAMPLES): {missed}"
-    assert {"/", "/help", "/platforms", "/platforms/instagram", "/healthz"} <= set(all_get_paths(app))
+    paths = set(all_get_paths(app))
+    assert {"/", "/help", "/platforms", "/platforms/instagram", "/healthz"} <= paths
 
 
 def test_security_headers_on_every_route(app, client):

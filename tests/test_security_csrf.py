@@ -22,7 +22,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from takedown.forms import TIMED_OUT
-from tests.helpers import ANSWERS, a_case, assert_security_headers, new_app, normalize_spaces, page_checks
+from tests.helpers import (
+    ANSWERS,
+    a_case,
+    assert_security_headers,
+    new_app,
+    normalize_spaces,
+    page_checks,
+)
 
 CASE = a_case()
 

@@ -69,8 +69,8 @@ def test_pdf_json_and_file_responses_have_the_headers(app):
 
 
 def _error_app(**config):
-    app = new_app(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True, RATELIMIT_PDF="1 per minute",
-                   RATELIMIT_API="1 per minute", **config)
+    app = new_app(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True,
+                  RATELIMIT_PDF="1 per minute", RATELIMIT_API="1 per minute", **config)
 
     def boom():
         raise RuntimeError("a bug")

@@ -1,14 +1,21 @@
 """Takedown: help to get a child's shared sexual image removed, keeping nothing."""
 
-from pathlib import Path
+from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, templates, blueprints, errors, headers, commands."""
+    # Flask only here, so the domain modules (takedown.case, .plan, ...) import without it.
+    from flask import Flask
+
     app = Flask(
         __name__,
         template_folder=ROOT / "templates",

@@ -1,13 +1,18 @@
-"""Shared fixtures: the app, a client, HTML parsing, and a guard against leaving this machine."""
+"""Shared fixtures: apps, a client, live servers, a small directory, and a guard against leaving
+this machine. The helpers they use are in helpers.py."""
 
 import ipaddress
+import shutil
 import socket
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from takedown import create_app
-from tests.helpers import Listener
+from takedown import law, platforms
+from tests.helpers import Listener, LiveServer, new_app
+
+DATA = Path(__file__).resolve().parent / "data"
 
 # Hypothesis keeps no example database on disk: the test run writes nothing.
 settings.register_profile("takedown", database=None, deadline=None)
@@ -47,9 +52,15 @@ def no_network():
     socket.socket.connect_ex = _real_connect_ex
 
 
+@pytest.fixture(scope="session")
+def make_app():
+    """Make an app with test settings, changed by keyword: make_app(WTF_CSRF_ENABLED=True)."""
+    return new_app
+
+
 @pytest.fixture
-def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False})
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -63,3 +74,37 @@ def listener():
     server = Listener()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Serve an app on 127.0.0.1 in a thread: serve(app) -> a LiveServer (.url, .app).
+
+    The one way the tests run a real server. Servers stop at the end of the run, or at the end
+    of a `with serve(app) as server:` block.
+    """
+    servers = []
+
+    def start(app, quiet: bool = False) -> LiveServer:
+        server = LiveServer(app, quiet=quiet)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def small_directory(monkeypatch, tmp_path):
+    """Use the small directory and law file in tests/data, and clear every cache that holds them."""
+    for name in ("platforms.toml", "law.toml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    monkeypatch.setattr(platforms, "DATA_FILE", tmp_path / "platforms.toml")
+    monkeypatch.setattr(law, "DATA_FILE", tmp_path / "law.toml")
+    caches = (platforms.directory, platforms._host_index, law.all_laws)
+    for cached in caches:
+        cached.cache_clear()
+    yield tmp_path
+    for cached in caches:
+        cached.cache_clear()

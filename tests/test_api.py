@@ -18,91 +18,16 @@ from datetime import date
 import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from takedown import create_app, pdf, platforms
+from takedown import pdf, platforms
 from takedown.case import case_to_dict, parse_case
 from takedown.plan import make_plan
 from takedown.letters import available_letters
 from takedown.serialize import plan_to_dict
+from tests.helpers import ABSENT, API, ApiChecker, merged
+from tests.helpers import a_case as any_case
 
-API = "/api/v1"
-DOC_URI = "urn:takedown:openapi"
 POST_PATHS = ("/api/v1/identify", "/api/v1/plan", "/api/v1/letters/pack")
-LETTERS_REASON = "takedown.letters is being written alongside the API"
-
-
-class ApiChecker:
-    """Make requests and check each response against the served OpenAPI document."""
-
-    def __init__(self, client):
-        self.client = client
-        self.doc = client.get(f"{API}/openapi.json").get_json()
-        self.registry = Registry().with_resource(
-            DOC_URI, Resource.from_contents(self.doc, default_specification=DRAFT202012))
-        self.templates = [
-            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), path)
-            for path in self.doc["paths"]
-        ]
-        self.observed: set[tuple[str, str, int]] = set()
-
-    def template(self, path: str) -> str | None:
-        return next((t for pattern, t in self.templates if pattern.match(path)), None)
-
-    def validate(self, instance, schema: dict) -> None:
-        validator = jsonschema.Draft202012Validator(
-            {"$ref": f"{DOC_URI}#/components/schemas/{schema['$ref'].rsplit('/', 1)[1]}"}
-            if "$ref" in schema else schema,
-            registry=self.registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-        validator.validate(instance)
-
-    def response_spec(self, spec: dict) -> dict:
-        while "$ref" in spec:
-            spec = self.doc["components"]["responses"][spec["$ref"].rsplit("/", 1)[1]]
-        return spec
-
-    def check(self, method: str, path: str, response) -> None:
-        path = path.split("?", 1)[0]
-        assert response.status_code != 500
-        assert response.headers.get("Cache-Control") == "no-store", (method, path)
-        template = self.template(path)
-        methods = self.doc["paths"].get(template, {}) if template else {}
-        if response.status_code == 405:
-            assert template is not None and method.lower() not in methods
-            assert response.headers.get("Allow")
-            self.validate(response.get_json(), {"$ref": "#/components/schemas/Error"})
-            return
-        if template is None:
-            assert response.status_code == 404
-            self.validate(response.get_json(), {"$ref": "#/components/schemas/Error"})
-            return
-        operation = methods[method.lower()]
-        status = str(response.status_code)
-        assert status in operation["responses"], f"{method} {template} {status} is not declared"
-        self.observed.add((template, method.lower(), response.status_code))
-        spec = self.response_spec(operation["responses"][status])
-        content = spec.get("content", {})
-        assert response.mimetype in content, (response.mimetype, list(content))
-        schema = content[response.mimetype].get("schema")
-        if response.mimetype == "application/json":
-            self.validate(response.get_json(), schema)
-        for name, header in spec.get("headers", {}).items():
-            if "$ref" in header:
-                header = self.doc["components"]["headers"][header["$ref"].rsplit("/", 1)[1]]
-            assert name in response.headers, name
-            self.validate(response.headers[name], header["schema"])
-
-    def call(self, method: str, path: str, **kwargs):
-        response = self.client.open(path, method=method, **kwargs)
-        self.check(method, path, response)
-        return response
-
-    def get(self, path, **kwargs):
-        return self.call("GET", path, **kwargs)
-
-    def post(self, path, **kwargs):
-        return self.call("POST", path, **kwargs)
 
 
 @pytest.fixture
@@ -116,21 +41,19 @@ def some_platform(with_domains=True) -> platforms.Platform:
 
 
 def a_case(**changes) -> dict:
+    """A case on a platform of the real directory, with threats; changes merge as in a_case."""
     platform = some_platform()
-    case = {
-        "schema": "takedown-case/1",
-        "reference": "TD-7KQ2-M9XP",
-        "jurisdiction": "england",
-        "requester": {"role": "parent", "name": "Sam Example", "email": "sam@example.com"},
-        "person": {"age": 15},
-        "concerns": {"threats": True},
-        "locations": [
+    case = any_case(
+        reference="TD-7KQ2-M9XP",
+        requester={"name": "Sam Example", "email": "sam@example.com"},
+        person={"under_18": ABSENT, "age": 15},
+        concerns={"threats": True},
+        locations=[
             {"url": f"https://www.{platform.domains[0]}/some/post", "first_seen": "2026-01-02"},
             {"platform": "other", "description": "A forum"},
         ],
-    }
-    case.update(changes)
-    return case
+    )
+    return merged(case, changes)
 
 
 def field_names(response) -> list[str]:
@@ -265,7 +188,7 @@ def test_plan_makes_up_a_reference(api):
 
 
 def test_plan_not_urgent(api):
-    data = api.post(f"{API}/plan", json=a_case(concerns={})).get_json()
+    data = api.post(f"{API}/plan", json=a_case(concerns={"threats": ABSENT})).get_json()
     assert data["plan"]["urgent"] is False
     assert data["plan"]["sections"][0]["id"] != "urgent"
 
@@ -273,7 +196,7 @@ def test_plan_not_urgent(api):
 @pytest.mark.parametrize("changes, fields", [
     ({"schema": "other/1"}, ["schema"]),
     ({"jurisdiction": "mars"}, ["jurisdiction"]),
-    ({"requester": {"role": "parent", "email": "not-an-email"}}, ["requester.email"]),
+    ({"requester": {"name": ABSENT, "email": "not-an-email"}}, ["requester.email"]),
     ({"person": {"age": 15, "under_18": False}}, ["person.under_18"]),
     ({"locations": []}, ["locations"]),
     ({"locations": [{"url": "javascript:alert(1)"}]}, ["locations[0].url"]),
@@ -282,7 +205,7 @@ def test_plan_not_urgent(api):
      ["locations[0].first_seen"]),
     ({"surprise": True}, ["surprise"]),
     ({"": True}, ["case.(empty name)"]),
-    ({"requester": {"role": "parent", "": 1}}, ["requester.(empty name)"]),
+    ({"requester": {"name": ABSENT, "email": ABSENT, "": 1}}, ["requester.(empty name)"]),
 ])
 def test_plan_422_names_fields(api, changes, fields):
     response = api.post(f"{API}/plan", json=a_case(**changes))
@@ -360,9 +283,8 @@ def test_oversize_body_is_413_json(api, app, path):
 
 
 @pytest.mark.parametrize("size, status", [(999, 200), (1000, 200), (1001, 413), (5000, 413)])
-def test_chunked_body_over_the_limit_is_413(size, status):
-    small = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                        "MAX_CONTENT_LENGTH": 1000})
+def test_chunked_body_over_the_limit_is_413(make_app, size, status):
+    small = make_app(MAX_CONTENT_LENGTH=1000)
     api = ApiChecker(small.test_client())
     body = b'{"url": "' + b"a" * (size - 11) + b'"}'
     assert len(body) == size
@@ -373,9 +295,8 @@ def test_chunked_body_over_the_limit_is_413(size, status):
     assert response.get_json()
 
 
-def test_configured_limit_is_used():
-    small = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                        "MAX_CONTENT_LENGTH": 1000})
+def test_configured_limit_is_used(make_app):
+    small = make_app(MAX_CONTENT_LENGTH=1000)
     api = ApiChecker(small.test_client())
     assert api.post(f"{API}/identify", json={"url": "x" * 900}).status_code == 200
     assert api.post(f"{API}/identify", json={"url": "x" * 1000}).status_code == 413
@@ -400,20 +321,15 @@ def test_wrong_method_is_405_json(api, method, path):
 # --- letters -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def letters():
-    return pytest.importorskip("takedown.letters", reason=LETTERS_REASON, exc_type=ImportError)
-
-
-def test_letter_unknown_kind_is_404(api, letters):
+def test_letter_unknown_kind_is_404(api):
     response = api.post(f"{API}/letters/poem", json=a_case())
     assert response.status_code == 404
     assert response.get_json()["error"] == "Not Found"
 
 
-def test_letter_needs_name_and_contact(api, letters):
+def test_letter_needs_name_and_contact(api):
     slug = some_platform().slug
-    body = a_case(requester={"role": "parent"})
+    body = a_case(requester={"name": ABSENT, "email": ABSENT})
     response = api.post(f"{API}/letters/platform?platform={slug}", json=body)
     assert response.status_code == 422
     assert set(field_names(response)) == {"requester.name", "requester.email"}
@@ -424,7 +340,7 @@ def test_letter_needs_name_and_contact(api, letters):
 
 @pytest.mark.parametrize("query", [
     "", "?platform=", "?platform=no-such-platform", "?platform={absent}"])
-def test_platform_letter_needs_a_platform_in_the_case(api, letters, query):
+def test_platform_letter_needs_a_platform_in_the_case(api, query):
     absent = next(p.slug for p in platforms.all_platforms()
                   if p.slug not in ("other", some_platform().slug))
     response = api.post(f"{API}/letters/platform" + query.format(absent=absent), json=a_case())
@@ -432,19 +348,19 @@ def test_platform_letter_needs_a_platform_in_the_case(api, letters, query):
     assert field_names(response) == ["platform"]
 
 
-def test_platform_query_only_for_platform_letters(api, letters):
+def test_platform_query_only_for_platform_letters(api):
     response = api.post(f"{API}/letters/iwf?platform={some_platform().slug}", json=a_case())
     assert response.status_code == 422
     assert field_names(response) == ["platform"]
 
 
-def test_letter_invalid_case_is_422(api, letters):
+def test_letter_invalid_case_is_422(api):
     response = api.post(f"{API}/letters/pack", json=a_case(jurisdiction=None))
     assert response.status_code == 422
     assert field_names(response) == ["jurisdiction"]
 
 
-def test_adult_cannot_have_iwf_record(api, letters):
+def test_adult_cannot_have_iwf_record(api):
     body = a_case(person={"age": 30})
     response = api.post(f"{API}/letters/iwf", json=body)
     assert response.status_code == 422
@@ -452,7 +368,7 @@ def test_adult_cannot_have_iwf_record(api, letters):
 
 
 @pytest.mark.parametrize("kind", ["platform", "school", "iwf", "pack"])
-def test_letter_pdf(api, letters, kind):
+def test_letter_pdf(api, kind):
     slug = some_platform().slug
     query = f"?platform={slug}" if kind == "platform" else ""
     response = api.post(f"{API}/letters/{kind}{query}", json=a_case())
@@ -482,10 +398,9 @@ def test_openapi_lists_exactly_the_api_routes(app, api):
     assert routes == {path: set(item) for path, item in api.doc["paths"].items()}
 
 
-def test_every_declared_status_happens(api, letters, monkeypatch):
+def test_every_declared_status_happens(make_app, api, monkeypatch):
     """The reverse check: nothing is declared that the API never does."""
-    small = ApiChecker(create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                                   "MAX_CONTENT_LENGTH": 100}).test_client())
+    small = ApiChecker(make_app(MAX_CONTENT_LENGTH=100).test_client())
     slug = some_platform().slug
     good = {"/api/v1/identify": {"url": "example.org"}, "/api/v1/plan": a_case(),
             "/api/v1/letters/{kind}": a_case()}
@@ -539,11 +454,9 @@ def test_nothing_sent_is_logged(api, caplog):
     assert secret not in caplog.text
 
 
-def test_rate_limit_is_json_and_declared():
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_API": "3 per minute"})
-    if not app.extensions.get("limiter"):
-        pytest.skip("no rate limiter is attached to the app yet (takedown/limits.py)")
+def test_rate_limit_is_json_and_declared(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_API="3 per minute")
+    assert app.extensions.get("limiter"), "no rate limiter is attached to the app"
     api = ApiChecker(app.test_client())
     assert all("429" in op["responses"] for item in api.doc["paths"].values()
                for op in item.values())

@@ -1,121 +1,31 @@
 """Property tests for the JSON API: valid cases round-trip, nothing ever gives a 500.
 
 Every response is also checked against the served OpenAPI document (see
-``ApiChecker`` in test_api.py).
+``ApiChecker`` in helpers.py).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from takedown import create_app, platforms
-from takedown.case import (
-    _REFERENCE,
-    CONCERNS,
-    JURISDICTIONS,
-    ROLES,
-    CaseInvalid,
-    case_to_dict,
-    parse_case,
-)
-from tests.test_api import API, ApiChecker
+from takedown.case import CaseInvalid, case_to_dict, parse_case
+from takedown.letters import KINDS as LETTER_KINDS
+from tests.helpers import API, SLUGS, ApiChecker, cases, json_values, new_app
 
-SLUGS = [p.slug for p in platforms.all_platforms()]
-DOMAINS = [d for p in platforms.all_platforms() for d in p.domains + p.hosts]
-try:
-    from takedown.letters import KINDS as LETTER_KINDS
-except ImportError:  # being written alongside; the endpoint is still fuzzed by name
-    LETTER_KINDS = ("platform", "school", "iwf", "pack")
 
 @pytest.fixture(scope="module")
 def api():
     """One app for the module: Hypothesis runs many examples against one client."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False})
+    app = new_app()
     return ApiChecker(app.test_client())
 
 
 # --- valid cases ----------------------------------------------------------------------------
-
-# Printable text without control characters or lone surrogates, as people type it.
-plain_text = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=40)
-optional_text = st.one_of(st.none(), plain_text)
-emails = st.from_regex(r"[a-z0-9._+-]{1,12}@[a-z0-9-]{1,12}\.[a-z]{2,6}", fullmatch=True)
-phones = st.from_regex(r"\+?[0-9][0-9 ()\-.]{4,20}[0-9]", fullmatch=True)
-references = st.from_regex(_REFERENCE, fullmatch=True)
-paths = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_/?=&%.", max_size=30)
-urls = st.one_of(
-    st.builds(lambda scheme, sub, domain, path: f"{scheme}{sub}{domain}/{path}",
-              st.sampled_from(["https://", "http://", "", "HTTPS://"]),
-              st.sampled_from(["", "www.", "m."]), st.sampled_from(DOMAINS or ["example.org"]),
-              paths),
-    st.builds(lambda host, path: f"https://{host}.example/{path}",
-              st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True), paths),
-)
-first_seen = st.dates(min_value=date(1990, 1, 1), max_value=date.today()).map(date.isoformat)
-
-
-def _drop_none(values: dict) -> dict:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-@st.composite
-def locations(draw):
-    url = draw(st.one_of(st.none(), urls))
-    slug = draw(st.sampled_from(SLUGS)) if url is None else draw(st.one_of(
-        st.none(), st.just(""), st.sampled_from(SLUGS)))
-    return _drop_none({
-        "url": url, "platform": slug,
-        "description": draw(optional_text), "account": draw(optional_text),
-        "first_seen": draw(st.one_of(st.none(), st.just(""), first_seen)),
-    })
-
-
-@st.composite
-def people(draw):
-    age = draw(st.one_of(st.none(), st.integers(0, 120)))
-    if age is None:
-        under_18 = draw(st.booleans())
-    else:
-        under_18 = draw(st.sampled_from([None, age < 18, "absent"]))
-    person = {"age": age, "name": draw(optional_text), "school": draw(optional_text)}
-    if under_18 != "absent":
-        person["under_18"] = under_18
-    return person
-
-
-@st.composite
-def cases(draw):
-    case = {
-        "schema": "takedown-case/1",
-        "jurisdiction": draw(st.sampled_from(list(JURISDICTIONS))),
-        "requester": _drop_none({
-            "role": draw(st.sampled_from(list(ROLES))),
-            "name": draw(optional_text),
-            "email": draw(st.one_of(st.none(), emails)),
-            "phone": draw(st.one_of(st.none(), phones)),
-            "organisation": draw(optional_text),
-            "address": draw(optional_text),
-        }),
-        "person": draw(people()),
-        "locations": draw(st.lists(locations(), min_size=1, max_size=4)),
-    }
-    if draw(st.booleans()):
-        case["concerns"] = draw(st.fixed_dictionaries(
-            {}, optional={key: st.booleans() for key in CONCERNS}))
-    if draw(st.booleans()):
-        case["school"] = _drop_none({"name": draw(optional_text),
-                                     "contact_name": draw(optional_text),
-                                     "address": draw(optional_text),
-                                     "email": draw(st.one_of(st.none(), emails))})
-    if draw(st.booleans()):
-        case["reference"] = draw(references)
-    return case
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -138,13 +48,6 @@ def test_valid_cases_round_trip_through_plan(api, body):
 
 # --- anything at all -------------------------------------------------------------------------
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=30),
-    lambda children: (st.lists(children, max_size=4)
-                      | st.dictionaries(st.text(max_size=10), children, max_size=4)),
-    max_leaves=20,
-)
 POST_ENDPOINTS = st.one_of(
     st.just(f"{API}/identify"),
     st.just(f"{API}/plan"),

@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 from takedown import platforms
 from takedown.case import JURISDICTIONS, ROLES, SCHEMA, case_to_dict, parse_case
-from tests.helpers import normalize_spaces, page_checks
-from tests.test_case_flow import Browser, answer, make_app
+from tests.helpers import Browser, answer, new_app, normalize_spaces, page_checks
 
 
 @pytest.fixture
-def app():
+def app(make_app):
     return make_app()
 
 
@@ -177,7 +176,7 @@ def valid_cases(draw):
 
 @cache
 def _client():
-    return make_app().test_client()
+    return new_app().test_client()
 
 
 @given(valid_cases())

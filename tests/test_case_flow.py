@@ -1,124 +1,13 @@
 """The case flow, used like a browser without JavaScript: questions, check, plan."""
 
 import json
-from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
-from takedown import create_app, platforms
+from takedown import platforms
 from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES
 from takedown.forms import TIMED_OUT
-from tests.helpers import normalize_spaces, page_checks
-
-
-def make_app(**config):
-    settings = {"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False}
-    settings.update(config)
-    return create_app(settings)
-
-
-def form_values(form) -> list[tuple[str, str]]:
-    """What a browser would send for this form, before a button is added."""
-    values = []
-    for tag in form.select("input, select, textarea"):
-        name = tag.get("name")
-        if not name or tag.has_attr("disabled"):
-            continue
-        kind = tag.get("type", "text") if tag.name == "input" else tag.name
-        if kind in ("submit", "button", "image", "reset", "file"):
-            continue
-        if kind in ("radio", "checkbox"):
-            if tag.has_attr("checked"):
-                values.append((name, tag.get("value", "on")))
-        elif kind == "select":
-            chosen = tag.select_one("option[selected]") or tag.select_one("option")
-            values.append((name, chosen.get("value", chosen.text) if chosen else ""))
-        elif kind == "textarea":
-            text = tag.text
-            values.append((name, text[1:] if text.startswith("\n") else text))
-        else:
-            values.append((name, tag.get("value", "")))
-    return values
-
-
-class Browser:
-    """Fill in and send the forms on a page, as a browser with JavaScript off would."""
-
-    def __init__(self, client):
-        self.client = client
-        self.response = None
-        self.page = None
-
-    def _load(self, response):
-        self.response = response
-        assert response.status_code != 500
-        self.page = page_checks(response) if response.mimetype == "text/html" else None
-        return self
-
-    def get(self, url):
-        return self._load(self.client.get(url))
-
-    def press(self, button: str = "#continue", fill: dict | None = None, files: dict | None = None):
-        """Press a button (a CSS selector), after filling in fields by name.
-
-        A value of None clears a field (or unticks a box); a radio or checkbox takes its value.
-        """
-        element = self.page.select_one(button)
-        assert element is not None, f"no button {button}"
-        form = element.find_parent("form")
-        data = MultiDict(form_values(form))
-        for name, value in (fill or {}).items():
-            data.poplist(name)
-            if value is not None:
-                data.add(name, value)
-        if element.get("name"):
-            data.add(element["name"], element.get("value", ""))
-        action = element.get("formaction") or form["action"]
-        path = urlsplit(action).path
-        if files:
-            for name, (content, filename) in files.items():
-                import io
-                data.add(name, (io.BytesIO(content), filename))
-            return self._load(self.client.post(path, data=data,
-                                               content_type="multipart/form-data"))
-        return self._load(self.client.post(path, data=data))
-
-    @property
-    def heading(self) -> str:
-        return normalize_spaces(self.page.h1.text)
-
-    @property
-    def text(self) -> str:
-        return normalize_spaces(self.page.text)
-
-    @property
-    def case(self) -> dict:
-        return json.loads(self.page.select_one("input[name=case]")["value"])
-
-    def value(self, name: str):
-        tag = self.page.select_one(f'[name="{name}"]')
-        if tag.name == "textarea":
-            return tag.text.removeprefix("\n")
-        return tag.get("value")
-
-    def checked(self, name: str):
-        tag = self.page.select_one(f'input[name="{name}"][checked]')
-        return tag["value"] if tag else None
-
-    def error_links(self) -> list[tuple[str, str]]:
-        return [(a["href"], normalize_spaces(a.text)) for a in self.page.select(".error-summary a")]
-
-
-ANSWERS = {"requester_role": "parent", "jurisdiction": "england", "person_age_group": "known", "person_age": "14",
-           "places-0-url": "https://www.instagram.com/p/Cabc123/"}
-
-
-def answer(browser, **changes):
-    """Start a case, answer the questions and continue to the check page."""
-    browser.get("/case/start")
-    fill = {**ANSWERS, **{k.replace("__", "-"): v for k, v in changes.items()}}
-    return browser.press("#continue", fill)
+from tests.helpers import ANSWERS, Browser, answer, normalize_spaces, page_checks
 
 
 def to_plan(browser, **changes):
@@ -138,11 +27,6 @@ def section_ids(browser) -> list[str]:
 @pytest.fixture
 def browser(client):
     return Browser(client)
-
-
-@pytest.fixture
-def app():
-    return make_app()
 
 
 # --- The whole flow, for everyone, everywhere ---------------------------------------------------
@@ -525,7 +409,7 @@ def test_a_broken_hidden_case_gives_a_calm_page(client, path, case):
 # --- CSRF: an expired token or a restarted server never loses what was typed ---------------------
 
 
-def test_a_bad_token_brings_the_questions_back_filled_in():
+def test_a_bad_token_brings_the_questions_back_filled_in(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     browser = Browser(app.test_client()).get("/case/start")
     browser.press("#continue", {**ANSWERS, "csrf_token": "expired", "requester_name": "Pat"})
@@ -537,7 +421,7 @@ def test_a_bad_token_brings_the_questions_back_filled_in():
     assert browser.heading == "Check your answers"
 
 
-def test_a_restarted_server_with_a_new_key_keeps_the_answers():
+def test_a_restarted_server_with_a_new_key_keeps_the_answers(make_app):
     before = make_app(WTF_CSRF_ENABLED=True, SECRET_KEY="before")
     browser = Browser(before.test_client()).get("/case/start")
     page = browser.page
@@ -555,7 +439,7 @@ def test_a_restarted_server_with_a_new_key_keeps_the_answers():
 
 
 @pytest.mark.parametrize("button", ["#continue", "#save"])
-def test_a_bad_token_on_the_check_page_shows_it_again(button):
+def test_a_bad_token_on_the_check_page_shows_it_again(make_app, button):
     app = make_app(WTF_CSRF_ENABLED=True)
     browser = Browser(app.test_client())
     answer(browser)
@@ -572,7 +456,7 @@ def test_a_bad_token_on_the_check_page_shows_it_again(button):
         assert browser.heading == "Your plan"
 
 
-def test_a_bad_token_on_the_plan_page_keeps_the_case():
+def test_a_bad_token_on_the_plan_page_keeps_the_case(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     browser = Browser(app.test_client())
     to_plan(browser)

@@ -18,7 +18,7 @@ from takedown.forms import (
     form_data_from_case,
 )
 from tests.helpers import page_checks
-from tests.test_case_flow import make_app
+from tests.helpers import new_app
 
 FULL = {
     "schema": SCHEMA,
@@ -147,7 +147,7 @@ _PATHS = st.sampled_from(["/case/start", "/case/change", "/case/plan", "/case/sa
 
 @cache
 def _client(csrf: bool):
-    return make_app(WTF_CSRF_ENABLED=csrf).test_client()
+    return new_app(WTF_CSRF_ENABLED=csrf).test_client()
 
 
 @given(path=_PATHS, fields=_FORMS, csrf=st.booleans(), multipart=st.booleans())

@@ -18,9 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from takedown.case import CaseInvalid, case_to_dict, parse_case
 from takedown.forms import form_data_from_case
-from tests.helpers import normalize_spaces, page_checks
-from tests.test_api_fuzz import cases, json_values
-from tests.test_case_flow import make_app
+from tests.helpers import cases, json_values, new_app, normalize_spaces, page_checks
 
 WEB_POSTS = ["/case/start", "/case/change", "/case/plan", "/case/save", "/case/open",
              "/letters/download"]
@@ -29,10 +27,10 @@ KINDS = ["platform", "school", "iwf", "pack"]
 
 @cache
 def _client(csrf: bool = False):
-    return make_app(WTF_CSRF_ENABLED=csrf).test_client()
+    return new_app(WTF_CSRF_ENABLED=csrf).test_client()
 
 
-def test_the_list_is_every_web_post_endpoint():
+def test_the_list_is_every_web_post_endpoint(make_app):
     app = make_app()
     posts = {rule.rule for rule in app.url_map.iter_rules()
              if "POST" in rule.methods and not rule.rule.startswith("/api/")}

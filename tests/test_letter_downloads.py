@@ -6,7 +6,6 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from takedown import create_app
 from takedown.case import SCHEMA
 from tests.helpers import normalize_spaces, page_checks
 
@@ -19,9 +18,8 @@ CASE = {
 
 
 @pytest.fixture
-def client():
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False})
+def client(make_app):
+    app = make_app(WTF_CSRF_ENABLED=False)
     return app.test_client()
 
 
@@ -64,9 +62,8 @@ def test_bad_downloads_get_a_page_not_a_crash(client, case, kind, status):
     page_checks(response)
 
 
-def test_an_expired_form_never_gives_a_letter_but_keeps_the_case():
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": True})
+def test_an_expired_form_never_gives_a_letter_but_keeps_the_case(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     response = post(app.test_client(), csrf_token="from-before-a-restart")
     assert response.mimetype == "text/html"
     html = page_checks(response)

@@ -1,236 +1,24 @@
 """Letters: which a case gets, what each says (read back from the PDF), and the law cited."""
 
 import io
-import re
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
-from takedown import law, letters, platforms
+from takedown import law, letters
 from takedown.case import parse_case
+from tests.helpers import LETTER_DATE as TODAY
+from tests.helpers import a_letter_case as case_data
+from tests.helpers import pdf_pages, pdf_text
 
-TODAY = date(2026, 11, 25)
 REFERENCE = "TD-7KQ2-M9XP"
 
-# A small directory, so tests do not depend on what the researcher has filled in.
-DIRECTORY = """
-[[platform]]
-slug = "instagram"
-name = "Instagram"
-kind = "social"
-summary = "Photo app."
-domains = ["instagram.com"]
-source = "https://help.instagram.com/"
-last_checked = 2026-11-25
-
-[[platform.entity]]
-name = "Example Ireland Limited"
-address = "1 Example Square, Dublin, Ireland"
-serves = "uk-eu"
-source = "https://help.instagram.com/"
-last_checked = 2026-11-25
-
-[[platform.entity]]
-name = "Example US Inc."
-address = "1 Example Way, Menlo Park, CA, USA"
-serves = "us"
-source = "https://help.instagram.com/"
-last_checked = 2026-11-25
-
-[[platform]]
-slug = "chatapp"
-name = "ChatApp"
-kind = "messaging"
-summary = "A chat app with no published company details."
-domains = ["chatapp.example"]
-source = "https://chatapp.example/"
-last_checked = 2026-11-25
-
-[[platform]]
-slug = "other"
-name = "Another website"
-kind = "other"
-summary = "Any other website."
-"""
-
-# One law per wording the letters know, so each paragraph can be checked.
-LAWS = """
-[[law]]
-slug = "pca-1978-s1"
-jurisdictions = ["england", "wales"]
-applies_to = "under-18"
-citation = "Protection of Children Act 1978, section 1"
-summary = "Offence to make or distribute indecent photographs of a child."
-source = "https://www.legislation.gov.uk/ukpga/1978/37/section/1"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "cja-1988-s160"
-jurisdictions = ["england", "wales"]
-applies_to = "under-18"
-citation = "Criminal Justice Act 1988, section 160"
-summary = "Offence to possess."
-source = "https://www.legislation.gov.uk/ukpga/1988/33"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "soa-2003-s66b"
-jurisdictions = ["england", "wales"]
-applies_to = "both"
-citation = "Sexual Offences Act 2003, section 66B"
-summary = "Sharing an intimate image without consent."
-source = "https://www.legislation.gov.uk/ukpga/2003/42/section/66B"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "osa-2023-s10"
-jurisdictions = ["england", "wales", "scotland", "northern-ireland"]
-applies_to = "both"
-citation = "Online Safety Act 2023, section 10(3)"
-summary = "Take down illegal content swiftly."
-source = "https://www.legislation.gov.uk/ukpga/2023/50/section/10"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "osa-2023-sch6"
-jurisdictions = ["england", "wales", "scotland", "northern-ireland"]
-applies_to = "under-18"
-citation = "Online Safety Act 2023, Schedule 6"
-summary = "CSEA offences are priority illegal content."
-source = "https://www.legislation.gov.uk/ukpga/2023/50/schedule/6"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "osa-2023-s66"
-jurisdictions = ["uk"]
-applies_to = "under-18"
-citation = "Online Safety Act 2023, section 66"
-summary = "Report CSEA content to the NCA."
-source = "https://www.legislation.gov.uk/ukpga/2023/50/section/66"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "future-law"
-jurisdictions = ["england"]
-applies_to = "both"
-citation = "Future Act 2099, section 1"
-summary = "Not yet in force."
-source = "https://example.org/future"
-last_checked = 2026-11-25
-in_force = 2099-01-01
-
-[[law]]
-slug = "cgsa-1982-s52"
-jurisdictions = ["scotland"]
-applies_to = "under-18"
-citation = "Civic Government (Scotland) Act 1982, section 52"
-summary = "Offence."
-source = "https://www.legislation.gov.uk/ukpga/1982/45/section/52"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "pcnio-1978-art3"
-jurisdictions = ["northern-ireland"]
-applies_to = "under-18"
-citation = "Protection of Children (Northern Ireland) Order 1978, Article 3"
-summary = "Offence."
-source = "https://www.legislation.gov.uk/nisi/1978/1047/article/3"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "dsa-art-16"
-jurisdictions = ["eu"]
-applies_to = "both"
-citation = "Regulation (EU) 2022/2065 (Digital Services Act), Article 16"
-summary = "Notice and action."
-elements = ["(a) an explanation of why it is illegal content;", "(b) the exact electronic location, such as the exact URL;", "(c) the name and email address of the notifier, except for CSAM;", "(d) a statement confirming the bona fide belief that it is accurate and complete."]
-source = "https://eur-lex.europa.eu/eli/reg/2022/2065/oj"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "take-it-down-act-s3"
-jurisdictions = ["us"]
-applies_to = "both"
-citation = "TAKE IT DOWN Act (Pub. L. 119-12), section 3"
-summary = "Remove within 48 hours."
-elements = ["(i) a physical or electronic signature;", "(ii) information reasonably sufficient to locate the depiction;", "(iii) a brief statement of good faith belief that it is not consensual;", "(iv) information sufficient to contact the individual (or an authorized person acting on behalf of such individual)."]
-source = "https://www.congress.gov/bill/119th-congress/senate-bill/146"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "usc-18-2258a"
-jurisdictions = ["us"]
-applies_to = "under-18"
-citation = "18 U.S.C. § 2258A"
-summary = "Report to NCMEC."
-source = "https://www.law.cornell.edu/uscode/text/18/2258A"
-last_checked = 2026-11-25
-
-[[law]]
-slug = "au-osa-2021-s77"
-jurisdictions = ["australia"]
-applies_to = "both"
-citation = "Online Safety Act 2021 (Cth), section 77"
-summary = "eSafety removal notice, 24 hours."
-source = "https://www.austlii.edu.au/au/legis/cth/consol_act/osa2021154/s77.html"
-last_checked = 2026-11-25
-"""
-
-
-@pytest.fixture(autouse=True)
-def directory(monkeypatch, tmp_path):
-    """Use the small directory and law file above, and clear every cache that holds them."""
-    (tmp_path / "platforms.toml").write_text(DIRECTORY, encoding="utf-8")
-    (tmp_path / "law.toml").write_text(LAWS, encoding="utf-8")
-    monkeypatch.setattr(platforms, "DATA_FILE", tmp_path / "platforms.toml")
-    monkeypatch.setattr(law, "DATA_FILE", tmp_path / "law.toml")
-    caches = (platforms.directory, platforms._host_index, law.all_laws)
-    for cached in caches:
-        cached.cache_clear()
-    yield tmp_path
-    for cached in caches:
-        cached.cache_clear()
-
-
-def case_data(**changes) -> dict:
-    data = {
-        "schema": "takedown-case/1",
-        "reference": REFERENCE,
-        "jurisdiction": "england",
-        "requester": {"role": "parent", "name": "Sam Taylor", "email": "sam@example.com",
-                      "phone": "01632 960 001", "address": "1 High Street, Leeds"},
-        "person": {"under_18": True, "age": 15},
-        "concerns": {},
-        "locations": [
-            {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",
-             "account": "@sharer_account", "description": "A post in a group chat",
-             "first_seen": "2026-11-20"},
-            {"url": "https://www.instagram.com/p/DEF456/", "platform": "instagram"},
-            {"url": "https://forum.example.org/thread/9", "description": "Forum thread"},
-        ],
-    }
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
-    return data
+# The small directory and law file in tests/data, not what the researcher has filled in.
+pytestmark = pytest.mark.usefixtures("small_directory")
 
 
 def make_case(**changes):
     return parse_case(case_data(**changes))
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    """Return each page's text with runs of white space made single spaces."""
-    reader = PdfReader(io.BytesIO(pdf))
-    # A line broken after a hyphen ("semi-" / "nudes") is joined back up.
-    return [re.sub(r"\s+", " ", re.sub(r"-\n", "-", page.extract_text())) for page in reader.pages]
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(pdf_pages(pdf))
 
 
 # --- which letters ---------------------------------------------------------------
@@ -454,8 +242,8 @@ def test_law_not_yet_in_force_is_not_cited():
     assert "Future Act 2099" not in pdf_text(platform_pdf())
 
 
-def test_letter_reads_correctly_with_no_law_file(directory):
-    (directory / "law.toml").unlink()
+def test_letter_reads_correctly_with_no_law_file(small_directory):
+    (small_directory / "law.toml").unlink()
     law.all_laws.cache_clear()
     text = pdf_text(platform_pdf())
     assert "Act" not in text.replace("TAKE IT DOWN", "")
@@ -467,8 +255,7 @@ def test_letter_reads_correctly_with_no_law_file(directory):
 def test_real_law_file_parses_and_is_recognised(monkeypatch):
     monkeypatch.setattr(law, "DATA_FILE", letters.ROOT / "takedown" / "data" / "law.toml")
     law.all_laws.cache_clear()
-    if not law.DATA_FILE.exists():
-        pytest.skip("law.toml not written yet")
+    assert law.DATA_FILE.exists(), f"{law.DATA_FILE} is missing"
     laws = law.all_laws()
     assert laws
     topics = {item.topic for item in laws}

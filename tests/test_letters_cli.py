@@ -6,7 +6,10 @@ import pytest
 from flask import Flask
 
 from takedown import cli
-from tests.test_letters import case_data, directory, pdf_text  # noqa: F401
+from tests.helpers import a_letter_case as case_data
+from tests.helpers import pdf_text
+
+pytestmark = pytest.mark.usefixtures("small_directory")
 
 
 @pytest.fixture

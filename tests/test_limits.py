@@ -6,18 +6,22 @@ covered (or fails here) without this file changing.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
+import sys
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from takedown import create_app
 from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
-from tests.helpers import normalize_spaces, page_checks
-from tests.test_case_flow import make_app
-from tests.test_security_headers import assert_security_headers
+from tests.helpers import (
+    ABSENT,
+    a_case,
+    assert_security_headers,
+    new_app,
+    normalize_spaces,
+    page_checks,
+)
 
 LIMIT = 256 * 1024
 
@@ -32,12 +36,12 @@ def post_paths(app, api: bool) -> list[str]:
 
 
 @pytest.fixture
-def app():
+def app(make_app):
     return make_app(WTF_CSRF_ENABLED=False)
 
 
-WEB_POSTS = post_paths(make_app(), api=False)
-API_POSTS = post_paths(make_app(), api=True)
+WEB_POSTS = post_paths(new_app(), api=False)
+API_POSTS = post_paths(new_app(), api=True)
 
 
 def test_every_post_endpoint_is_listed():
@@ -104,7 +108,7 @@ def test_an_oversize_upload_is_a_friendly_413_page(client, path):
 
 
 @pytest.mark.parametrize("path", WEB_POSTS)
-def test_one_huge_form_field_is_a_413_even_under_the_body_limit(path):
+def test_one_huge_form_field_is_a_413_even_under_the_body_limit(make_app, path):
     app = make_app(MAX_CONTENT_LENGTH=LIMIT, MAX_FORM_MEMORY_SIZE=1000, WTF_CSRF_ENABLED=False)
     response = app.test_client().post(path, data={"requester_name": "x" * 1001},
                                       content_type="multipart/form-data")
@@ -129,7 +133,7 @@ def test_an_oversize_json_post_is_a_json_413(client, path):
 
 
 @pytest.mark.parametrize("path", WEB_POSTS + API_POSTS)
-def test_the_configured_limit_is_the_one_used(path):
+def test_the_configured_limit_is_the_one_used(make_app, path):
     app = make_app(MAX_CONTENT_LENGTH=2000, WTF_CSRF_ENABLED=False)
     client = app.test_client()
 
@@ -188,10 +192,8 @@ def test_the_largest_case_fits_in_every_request(client):
 
 
 def _case_with_places(count: int) -> dict:
-    return {"schema": "takedown-case/1", "jurisdiction": "england",
-            "requester": {"role": "parent", "name": "Pat", "email": "pat@example.com"},
-            "person": {"under_18": True},
-            "locations": [{"platform": "instagram"} for _ in range(count)]}
+    return a_case(requester={"name": "Pat"}, person={"age": ABSENT},
+                  locations=[{"platform": "instagram"} for _ in range(count)])
 
 
 @pytest.mark.parametrize("path", ["/api/v1/plan", "/api/v1/letters/pack"])
@@ -315,7 +317,7 @@ def test_the_guide_search_reads_at_most_100_characters(client):
 def limited_app(**config):
     settings = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "RATELIMIT_PDF": "2 per minute",
                 "RATELIMIT_API": "2 per minute", **config}
-    return make_app(**settings)
+    return new_app(**settings)
 
 
 def _letter(client, **environ):
@@ -418,17 +420,19 @@ def test_behind_a_proxy_each_visitor_has_their_own_count():
     assert via_proxy("198.51.100.1, 203.0.113.7") == 429
 
 
-def test_the_store_is_in_memory_by_default():
-    app = create_app({"SECRET_KEY": "t"})
+def test_the_store_is_in_memory_by_default(make_app):
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True)
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     limiter = next(iter(app.extensions["limiter"]))
     assert type(limiter.limiter.storage).__name__ == "MemoryStorage"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("redis") is not None,
-                    reason="the redis client is installed")
-def test_a_redis_store_without_the_redis_client_fails_at_start_not_later():
+def test_a_redis_store_without_the_redis_client_fails_at_start_not_later(make_app, monkeypatch):
     from limits.errors import ConfigurationError
 
+    # Whether or not it is installed here, the redis client cannot be imported in this test.
+    monkeypatch.setitem(sys.modules, "redis", None)
+
     with pytest.raises(ConfigurationError, match="redis"):
-        create_app({"SECRET_KEY": "t", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
+        make_app(TESTING=False, RATELIMIT_ENABLED=True,
+                 RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")

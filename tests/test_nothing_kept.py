@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from tests.test_case_flow import Browser, make_app
+from tests.helpers import Browser
 
 SECRETS = {
     "requester_name": "Zebedee Quuxworth",
@@ -82,13 +82,13 @@ def no_writes(monkeypatch):
     assert attempts == []
 
 
-def test_a_whole_journey_writes_nothing(no_writes):
+def test_a_whole_journey_writes_nothing(make_app, no_writes):
     client = make_app().test_client()
     journey(client)
     assert no_writes == []
 
 
-def test_a_whole_journey_writes_no_file_in_the_project():
+def test_a_whole_journey_writes_no_file_in_the_project(make_app):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     client = make_app().test_client()
     journey(client)  # warm up: templates compiled, modules imported
@@ -115,7 +115,7 @@ def test_a_whole_journey_writes_no_file_in_the_project():
     assert new == []
 
 
-def test_nothing_typed_reaches_the_logs(caplog):
+def test_nothing_typed_reaches_the_logs(make_app, caplog):
     caplog.set_level(logging.DEBUG)
     app = make_app()
     app.logger.setLevel(logging.DEBUG)
@@ -126,7 +126,7 @@ def test_nothing_typed_reaches_the_logs(caplog):
             assert part not in logged
 
 
-def test_the_session_cookie_holds_only_the_csrf_token():
+def test_the_session_cookie_holds_only_the_csrf_token(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     journey(client)

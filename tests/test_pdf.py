@@ -12,8 +12,15 @@ import pytest
 from pypdf import PdfReader
 
 from takedown import letters, pdf
-from takedown.case import Location
-from tests.test_letters import TODAY, directory, make_case, pdf_pages, pdf_text  # noqa: F401
+from takedown.case import Location, parse_case
+from tests.helpers import LETTER_DATE as TODAY
+from tests.helpers import a_letter_case, pdf_text
+
+pytestmark = pytest.mark.usefixtures("small_directory")
+
+
+def make_case(**changes):
+    return parse_case(a_letter_case(**changes))
 
 
 @pytest.fixture
@@ -205,8 +212,7 @@ def test_weasyprint_is_imported_lazily_and_only_by_pdf_py():
     assert out.stdout.strip() == "False"
     for module in ("letters", "law", "pdf", "cli", "case", "plan"):
         path = pdf.LETTERS_DIR.parent / "takedown" / f"{module}.py"
-        if not path.exists():
-            continue
+        assert path.exists(), path
         tree = ast.parse(path.read_text(encoding="utf-8"))
         top = {alias.name.split(".")[0] for node in tree.body
                if isinstance(node, (ast.Import, ast.ImportFrom))

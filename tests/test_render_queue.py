@@ -5,16 +5,10 @@ import threading
 
 import pytest
 
-from takedown import create_app, pdf
-from takedown.case import SCHEMA
-from tests.helpers import page_checks
+from takedown import pdf
+from tests.helpers import ABSENT, a_case, page_checks
 
-CASE = {
-    "schema": SCHEMA, "jurisdiction": "england",
-    "requester": {"role": "parent", "name": "Pat Doe", "email": "pat@example.com"},
-    "person": {"age": 15},
-    "locations": [{"url": "https://www.instagram.com/p/abc/"}],
-}
+CASE = a_case(person={"under_18": ABSENT, "age": 15})
 
 
 @pytest.fixture
@@ -26,9 +20,8 @@ def busy(monkeypatch):
 
 
 @pytest.fixture
-def client():
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False})
+def client(make_app):
+    app = make_app(WTF_CSRF_ENABLED=False)
     return app.test_client()
 
 
@@ -49,13 +42,13 @@ def test_a_busy_api_letter_is_json_with_retry_after(client, busy):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_queue_frees_its_slot_after_each_render(client):
+def test_the_queue_frees_its_slot_after_each_render(make_app, client):
     pdf.set_queue_limit(1)
     try:
         for _ in range(3):
             assert client.post("/api/v1/letters/pack", json=CASE).status_code == 200
     finally:
-        pdf.set_queue_limit(create_app().config["RENDER_QUEUE_LIMIT"])
+        pdf.set_queue_limit(make_app().config["RENDER_QUEUE_LIMIT"])
 
 
 def test_the_api_document_declares_the_busy_answer(client):

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from takedown import create_app, pdf
+from takedown import pdf
 from takedown.render_slots import RenderSlots, SlotWaitTooLong
-from tests.test_render_queue import CASE
+from tests.helpers import ABSENT, a_case
+
+CASE = a_case(person={"under_18": ABSENT, "age": 15})
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,12 +140,11 @@ def test_only_as_many_waiters_as_slots_try_for_one(tmp_path, child):
 
 
 @pytest.fixture
-def slotted_client(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False, "RENDER_SLOTS_DIR": str(tmp_path),
-                      "RENDER_SLOTS": 1, "RENDER_SLOT_WAIT": 0.3})
+def slotted_client(make_app, tmp_path):
+    app = make_app(WTF_CSRF_ENABLED=False, RENDER_SLOTS_DIR=str(tmp_path), RENDER_SLOTS=1,
+                   RENDER_SLOT_WAIT=0.3)
     yield app.test_client()
-    create_app({"TESTING": True})  # back to no shared slots for the other tests
+    make_app(TESTING=True)  # back to no shared slots for the other tests
     assert pdf._slots is None
 
 

@@ -1,6 +1,7 @@
 """Schemathesis against the served OpenAPI document, over HTTP to a live server on loopback.
 
-The app runs in a thread on 127.0.0.1 and a free port (``live_server``); Schemathesis
+The app runs in a thread on 127.0.0.1 and a free port (``live_server``, from conftest's
+``serve``, the same server the browser tests use); Schemathesis
 loads /api/v1/openapi.json from it and sends generated requests to every operation.
 Every response must be no 500, a declared status, the declared content type, a body
 valid against its schema and the declared headers. Bounded to a few examples per
@@ -8,9 +9,6 @@ operation so the whole file takes well under a minute.
 """
 
 from __future__ import annotations
-
-import threading
-from contextlib import contextmanager
 
 import pytest
 import schemathesis
@@ -22,46 +20,32 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from werkzeug.serving import make_server
 
-from takedown import create_app
+from tests.helpers import a_case, new_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
 MAX_EXAMPLES = 15
 
 
-def make_app():
-    # Rate limits on (so 429 is declared, as in production) but far above what the run sends.
-    return create_app({"SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True,
-                       "RATELIMIT_API": "100000 per minute"})
-
-
-@contextmanager
-def serving(app):
-    """Serve the app on 127.0.0.1 and a free port in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+def api_app(**config):
+    # Not TESTING, and rate limits on (so 429 is declared, as in production) but far above
+    # what the run sends.
+    return new_app(TESTING=False, RATELIMIT_ENABLED=True,
+                   **{"RATELIMIT_API": "100000 per minute", **config})
 
 
 @pytest.fixture(scope="module")
-def live_server():
-    with serving(make_app()) as url:
-        yield url
+def live_server(serve):
+    with serve(api_app()) as server:
+        yield server.url
 
 
 # The operations are read from the app's own document when the tests are collected;
 # schemathesis.pytest.from_fixture (load it from the live server) fails under pytest 9
 # (it sets Function._nodeid, which pytest 9 no longer has). The test below checks that
 # the live server serves this same document.
-DOCUMENT = make_app().test_client().get("/api/v1/openapi.json").get_json()
+DOCUMENT = api_app().test_client().get("/api/v1/openapi.json").get_json()
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
@@ -85,14 +69,10 @@ def test_the_live_server_serves_the_document_tested(live_server):
 
 # --- the success paths random data rarely reaches, checked the same way ----------------------
 
-SLUGS = [entry["slug"] for entry in make_app().test_client().get("/api/v1/platforms")
+SLUGS = [entry["slug"] for entry in api_app().test_client().get("/api/v1/platforms")
          .get_json()["platforms"]]
-FULL_CASE = {
-    "schema": "takedown-case/1", "jurisdiction": "england",
-    "requester": {"role": "parent", "name": "Pat Doe", "email": "pat@example.com"},
-    "person": {"under_18": True, "age": 14},
-    "locations": [{"url": "https://www.instagram.com/p/abc/"}, {"platform": "tiktok"}],
-}
+FULL_CASE = a_case(locations=[{"url": "https://www.instagram.com/p/abc/"},
+                              {"platform": "tiktok"}])
 
 
 def _operation(path: str, method: str):
@@ -117,11 +97,10 @@ def test_every_letter_kind_conforms(live_server, kind, platform):
     assert response.content.startswith(b"%PDF")
 
 
-def test_a_429_conforms():
+def test_a_429_conforms(serve):
     """Over the limit, the live server's 429 is declared, JSON and carries Retry-After."""
-    app = create_app({"SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_API": "2 per minute"})
-    with serving(app) as url:
+    with serve(api_app(RATELIMIT_API="2 per minute")) as server:
+        url = server.url
         case = _operation("/api/v1/identify", "POST").Case(
             body={"url": "https://www.instagram.com/p/x"}, media_type="application/json")
         statuses = [case.call_and_validate(base_url=url, checks=CHECKS).status_code

@@ -1,8 +1,16 @@
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
+from werkzeug.exceptions import HTTPException
 
+from takedown import ROOT
 from takedown.security import CONTENT_SECURITY_POLICY
+
+# An example value for each URL variable; a rule with any other variable gets no path.
+EXAMPLES = {"<platform:platform>": "instagram", "<slug>": "instagram"}
 
 
 def all_get_paths(app):
@@ -10,15 +18,30 @@ def all_get_paths(app):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        if rule.arguments == {"platform"}:
-            paths.append(rule.rule.replace("<platform:platform>", "instagram"))
-        elif not rule.arguments:
-            paths.append(rule.rule)
+        path = rule.rule
+        for variable, value in EXAMPLES.items():
+            path = path.replace(variable, value)
+        if "<" not in path:
+            paths.append(path)
     return paths + ["/no-such-page", "/static/css/site.css", "/static/js/exit.js"]
 
 
 def test_every_get_route_is_covered(app):
-    assert {"/", "/help", "/platforms", "/platforms/instagram", "/healthz"} <= set(all_get_paths(app))
+    """Every GET rule in the app's URL map is reached by a path from all_get_paths."""
+    adapter = app.url_map.bind("localhost")
+    reached = set()
+    for path in all_get_paths(app):
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except HTTPException:  # /no-such-page
+            continue
+        reached.add(endpoint)
+    routes = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()
+              if "GET" in rule.methods}
+    missed = {endpoint: rule for endpoint, rule in routes.items() if endpoint not in reached}
+    assert not missed, f"GET routes no test path reaches (add an example to EXAMPLES): {missed}"
+    paths = set(all_get_paths(app))
+    assert {"/", "/help", "/platforms", "/platforms/instagram", "/healthz"} <= paths
 
 
 def test_security_headers_on_every_route(app, client):
@@ -74,6 +97,21 @@ def test_config_can_be_overridden_from_the_environment(monkeypatch):
     assert not app.testing
 
 
+def _secret_key_of_a_fresh_start() -> str:
+    """The key of an app created in a new process, with no key configured."""
+    env = {name: value for name, value in os.environ.items() if name != "TAKEDOWN_SECRET_KEY"}
+    code = "from takedown import create_app; print(create_app().secret_key)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT, env=env, timeout=60)
+    return result.stdout.strip()
+
+
 def test_secret_key_is_generated_not_hard_coded():
+    """Two starts without a configured key get two different keys of 32 random bytes or more."""
     from takedown.config import DefaultConfig
+
+    first, second = _secret_key_of_a_fresh_start(), _secret_key_of_a_fresh_start()
+    assert first != second, "the same key on two starts: it is hard-coded"
+    for key in (first, second):
+        assert len(bytes.fromhex(key)) >= 32, key
     assert len(DefaultConfig.SECRET_KEY) == 64

@@ -22,18 +22,20 @@ import pytest
 from bs4 import BeautifulSoup
 
 from takedown.forms import TIMED_OUT
-from tests.helpers import normalize_spaces, page_checks
-from tests.test_case_flow import ANSWERS, make_app
-from tests.test_security_headers import assert_security_headers
+from tests.helpers import (
+    ANSWERS,
+    a_case,
+    assert_security_headers,
+    new_app,
+    normalize_spaces,
+    page_checks,
+)
 
-CASE = {"schema": "takedown-case/1", "jurisdiction": "england",
-        "requester": {"role": "parent", "name": "Pat Doe", "email": "pat@example.com"},
-        "person": {"under_18": True, "age": 14},
-        "locations": [{"url": "https://www.instagram.com/p/abc/"}]}
+CASE = a_case()
 
 
 @pytest.fixture
-def app():
+def app(make_app):
     return make_app(WTF_CSRF_ENABLED=True)
 
 
@@ -49,7 +51,7 @@ def token(client) -> str:
 
 def foreign_token() -> str:
     """A real token, signed with the same key, but for another browser's session."""
-    return token(make_app(WTF_CSRF_ENABLED=True).test_client())
+    return token(new_app(WTF_CSRF_ENABLED=True).test_client())
 
 
 def post(client, path, csrf, **data):
@@ -179,7 +181,7 @@ def test_the_api_refuses_anything_but_json(client, path, content_type):
 
 
 @pytest.mark.parametrize("path", API_POSTS)
-def test_the_api_needs_no_cookie_or_token(path):
+def test_the_api_needs_no_cookie_or_token(make_app, path):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     body = CASE if not path.endswith("identify") else {"url": "tiktok.com"}
     response = client.post(path, json=body)

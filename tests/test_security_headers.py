@@ -10,27 +10,10 @@ import json
 
 import pytest
 
-from takedown import create_app
-from takedown.security import CONTENT_SECURITY_POLICY
-from tests.test_case_flow import make_app
+from tests.helpers import a_case, assert_security_headers, new_app
 
 
-def assert_security_headers(response) -> None:
-    headers = response.headers
-    where = f"{response.status_code} {response.mimetype}"
-    assert headers.get("Content-Security-Policy") == CONTENT_SECURITY_POLICY, where
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], where
-    assert headers.get("X-Content-Type-Options") == "nosniff", where
-    assert headers.get("Referrer-Policy") == "no-referrer", where
-    assert headers.get("X-Frame-Options") == "DENY", where
-    policy = headers.get("Permissions-Policy", "")
-    for feature in ("camera", "microphone", "geolocation", "interest-cohort"):
-        assert f"{feature}=()" in policy, (where, feature)
-
-
-CASE = {"schema": "takedown-case/1", "jurisdiction": "england",
-        "requester": {"role": "parent", "name": "Pat", "email": "pat@example.com"},
-        "person": {"under_18": True}, "locations": [{"platform": "instagram"}]}
+CASE = a_case(requester={"name": "Pat"}, locations=[{"platform": "instagram"}])
 
 
 def _example(rule) -> str:
@@ -53,7 +36,7 @@ def every_request(app):
 
 
 @pytest.fixture(scope="module")
-def app():
+def app(make_app):
     return make_app(WTF_CSRF_ENABLED=False)
 
 
@@ -86,8 +69,8 @@ def test_pdf_json_and_file_responses_have_the_headers(app):
 
 
 def _error_app(**config):
-    app = make_app(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True, RATELIMIT_PDF="1 per minute",
-                   RATELIMIT_API="1 per minute", **config)
+    app = new_app(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True,
+                  RATELIMIT_PDF="1 per minute", RATELIMIT_API="1 per minute", **config)
 
     def boom():
         raise RuntimeError("a bug")
@@ -149,8 +132,8 @@ def test_429_has_the_headers(path, kwargs):
     assert int(response.headers["Retry-After"]) >= 1
 
 
-def test_headers_when_created_for_production():
+def test_headers_when_created_for_production(make_app):
     """Not only in TESTING: the app as gunicorn builds it."""
-    app = create_app({"SECRET_KEY": "t"})
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True)
     for path in ("/", "/no-such-page", "/api/v1/nothing"):
         assert_security_headers(app.test_client().get(path))

@@ -16,8 +16,7 @@ import logging
 import pytest
 import requests
 
-from tests.test_case_flow import Browser, make_app
-from tests.test_schemathesis import serving
+from tests.helpers import Browser
 
 SECRETS = {
     "requester_name": "Quillon Vantablack",
@@ -120,7 +119,7 @@ def api_journey(client, case):
     client.get(f"/platforms/{SECRETS['person_school']}")
 
 
-def test_nothing_typed_reaches_any_log_at_any_level(everything_at_debug):
+def test_nothing_typed_reaches_any_log_at_any_level(make_app, everything_at_debug):
     caplog = everything_at_debug
     app = make_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, RATELIMIT_PDF="8 per minute",
                    RATELIMIT_API="8 per minute")
@@ -137,7 +136,7 @@ def test_nothing_typed_reaches_any_log_at_any_level(everything_at_debug):
         assert needle not in text, needle
 
 
-def test_a_server_error_logs_no_request_data(everything_at_debug):
+def test_a_server_error_logs_no_request_data(make_app, everything_at_debug):
     caplog = everything_at_debug
     app = make_app(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
 
@@ -157,10 +156,11 @@ def test_a_server_error_logs_no_request_data(everything_at_debug):
         assert needle not in text, needle
 
 
-def test_the_live_servers_access_log_has_no_query_strings(everything_at_debug):
+def test_the_live_servers_access_log_has_no_query_strings(make_app, serve, everything_at_debug):
     caplog = everything_at_debug
     app = make_app(WTF_CSRF_ENABLED=False)
-    with serving(app) as url:
+    with serve(app) as server:
+        url = server.url
         requests.get(f"{url}/platforms", params={"q": SECRETS["person_name"]}, timeout=10)
         requests.post(f"{url}/api/v1/letters/platform",
                       params={"platform": SECRETS["person_school"]},

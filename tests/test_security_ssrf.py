@@ -17,7 +17,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from takedown import pdf
-from tests.test_case_flow import make_app
 
 PROBE_HOST = "ssrf-probe.example"
 
@@ -100,7 +99,7 @@ def _hidden_case(response) -> str:
 
 
 @pytest.mark.parametrize("under_18", [True, False], ids=["child", "adult"])
-def test_the_web_journey_and_every_letter_fetch_nothing(listener, watch, under_18):
+def test_the_web_journey_and_every_letter_fetch_nothing(make_app, listener, watch, under_18):
     client = make_app(WTF_CSRF_ENABLED=False).test_client()
     case = hostile_case(listener.port, under_18)
     # The questions, as typed.
@@ -136,7 +135,7 @@ def test_the_web_journey_and_every_letter_fetch_nothing(listener, watch, under_1
     assert_nothing_fetched(listener, watch)
 
 
-def test_the_api_fetches_nothing(listener, watch):
+def test_the_api_fetches_nothing(make_app, listener, watch):
     client = make_app().test_client()
     for under_18 in (True, False):
         case = hostile_case(listener.port, under_18)
@@ -175,7 +174,7 @@ def test_a_letter_with_a_link_to_the_listener_is_refused_not_fetched(listener):
     assert listener.connections == 0
 
 
-def test_the_case_file_is_read_not_followed(listener, watch):
+def test_the_case_file_is_read_not_followed(make_app, listener, watch):
     client = make_app(WTF_CSRF_ENABLED=False).test_client()
     content = json.dumps({"schema": "takedown-case/1", "$ref": f"http://127.0.0.1:{listener.port}/",
                           "locations": [{"url": f"http://127.0.0.1:{listener.port}/f"}]}).encode()

@@ -1,19 +1,16 @@
 """Browser tests: the app served by a real server on loopback, driven in Debian's Chromium.
 
-One server and one Chromium for the whole run; a fresh browser context (no cookies, no
+One server (conftest's ``serve``, as for the Schemathesis tests) and one Chromium for the
+whole run; a fresh browser context (no cookies, no
 cache, no storage) for every test. Every request the page makes is recorded, and a test
 fails if any of them goes anywhere but the app's own origin.
 """
 
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
-
-from takedown import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,32 +36,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # keep the test output clean
-        pass
-
-
-class LiveServer:
-    """A WSGI app served by werkzeug in a thread on 127.0.0.1 and a free port."""
-
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True,
-                                  request_handler=_QuietHandler)
-        self.port = self.server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
 class NeutralSite:
     """Stands in for EXIT_URL's busy, neutral site (BBC Weather in production).
 
@@ -86,22 +57,20 @@ class NeutralSite:
 
 
 @pytest.fixture(scope="session")
-def neutral_site():
+def neutral_site(serve):
     site = NeutralSite()
-    with LiveServer(site) as server:
-        server.site = site
-        yield server
+    server = serve(site, quiet=True)
+    server.site = site
+    return server
 
 
 @pytest.fixture(scope="session")
-def live_server(neutral_site):
-    app = create_app({
-        "SECRET_KEY": "browser-test-secret",
-        "RATELIMIT_ENABLED": False,  # the journeys download more PDFs a minute than a person would
-        "EXIT_URL": f"{neutral_site.url}/weather",
-    })
-    with LiveServer(app) as server:
-        yield server
+def live_server(serve, make_app, neutral_site):
+    # Not TESTING: the app as it runs. No rate limits: the journeys download more PDFs a minute
+    # than a person would.
+    app = make_app(TESTING=False, SECRET_KEY="browser-test-secret",
+                   EXIT_URL=f"{neutral_site.url}/weather")
+    return serve(app, quiet=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,17 @@
-"""What the browser tests share: two ways to drive a page, axe, and reading downloaded PDFs."""
+"""What the browser tests share: two ways to drive a page, axe, and reading downloaded PDFs.
 
-import io
+A helper module like tests/helpers.py (which it builds on), not a test module.
+"""
+
 import json
-import re
 
 from axe_playwright_python.sync_playwright import Axe
-from pypdf import PdfReader
+
+from tests.helpers import normalize_spaces as squash
+from tests.helpers import pdf_pages
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 _axe = Axe()
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def axe_violations(page) -> str:
@@ -191,9 +190,9 @@ class Pdf:
         self.filename = download.suggested_filename
         with open(download.path(), "rb") as file:
             self.data = file.read()
-        reader = PdfReader(io.BytesIO(self.data))
-        self.pages = len(reader.pages)
-        self.text = squash(" ".join(page.extract_text() for page in reader.pages))
+        pages = pdf_pages(self.data)
+        self.pages = len(pages)
+        self.text = squash(" ".join(pages))
 
     def __contains__(self, text):
         return squash(text) in self.text

@@ -15,22 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from takedown import platforms
+from takedown.jurisdictions import JURISDICTIONS, UK
 
 SCHEMA = "takedown-case/1"
 MAX_LOCATIONS = 20
 MAX_TEXT = 500
 MAX_URL = 2000
 
-JURISDICTIONS = {
-    "england": "England",
-    "wales": "Wales",
-    "scotland": "Scotland",
-    "northern-ireland": "Northern Ireland",
-    "us": "United States",
-    "eu": "European Union",
-    "australia": "Australia",
-}
-UK = ("england", "wales", "scotland", "northern-ireland")
 ROLES = {
     "parent": "Parent or carer",
     "school": "School staff",

@@ -29,7 +29,6 @@ from wtforms import (
 from takedown import platforms
 from takedown.case import (
     CONCERNS,
-    JURISDICTIONS,
     MAX_LOCATIONS,
     ROLES,
     SCHEMA,
@@ -38,6 +37,7 @@ from takedown.case import (
     FieldError,
     parse_case,
 )
+from takedown.jurisdictions import JURISDICTIONS
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")

@@ -31,13 +31,13 @@ import jinja2
 
 from takedown import law, platforms, services
 from takedown.case import (
-    JURISDICTIONS,
     ROLES,
     Case,
     FieldError,
     FieldProblems,
     missing_for_letters,
 )
+from takedown.jurisdictions import JURISDICTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from takedown import case as case_model
 from takedown import platforms
+from takedown.jurisdictions import JURISDICTIONS
 
 VERSION = "1.0.0"
 SECTION_IDS = ("urgent", "not-to-do", "report", "stop-sharing", "school", "support")
@@ -92,7 +93,7 @@ def schemas() -> dict:
             "schema": {"const": case_model.SCHEMA},
             "reference": _nullable({"type": "string", "pattern": _REFERENCE_PATTERN,
                                     "description": "Made up at random when left out."}),
-            "jurisdiction": {"type": "string", "enum": list(case_model.JURISDICTIONS)},
+            "jurisdiction": {"type": "string", "enum": list(JURISDICTIONS)},
             "requester": _obj({
                 "role": {"type": "string", "enum": list(case_model.ROLES)},
                 "name": _text(),

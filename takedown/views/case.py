@@ -13,7 +13,6 @@ from werkzeug.datastructures import MultiDict
 
 from takedown import platforms
 from takedown.case import (
-    JURISDICTIONS,
     MAX_LOCATIONS,
     ROLES,
     SCHEMA,
@@ -36,6 +35,7 @@ from takedown.forms import (
     case_json,
     error_list,
 )
+from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
 from takedown.security import no_store
 

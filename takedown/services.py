@@ -32,6 +32,9 @@ class Service:
     anonymous: bool | None
     source: Source
     phone_only: bool = False
+    # For a published document (schools' guidance): its own title and who publishes it.
+    title: str | None = None
+    publisher: str | None = None
 
 
 def _service(reader: Entry, slug: str) -> Service:
@@ -47,6 +50,8 @@ def _service(reader: Entry, slug: str) -> Service:
         anonymous=reader.flag("anonymous", required=False),
         source=reader.source(),
         phone_only=bool(reader.flag("phone_only", required=False)),
+        title=reader.text("title", required=False),
+        publisher=reader.text("publisher", required=False),
     )
 
 

@@ -27,8 +27,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from flask import current_app, has_app_context
-
 from takedown.render_slots import RenderSlots, SlotWaitTooLong
 
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
@@ -78,6 +76,9 @@ def init_app(app) -> None:
 
 def settings() -> RenderSettings:
     """Return the current app's render settings, or the defaults outside an app."""
+    # Imported here, like WeasyPrint: at the top pdf.py (as letters.py) needs no Flask.
+    from flask import current_app, has_app_context
+
     if has_app_context():
         return current_app.extensions.get(EXTENSION, _DEFAULTS)
     return _DEFAULTS

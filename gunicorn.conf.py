@@ -67,6 +67,11 @@ def on_exit(server):
 
 def post_worker_init(worker):
     """Load WeasyPrint, its fonts and caches before the worker takes its first request."""
+    import contextlib
+
     from takedown import letters
 
-    letters.warm_up()
+    # Inside the app, so the warm-up render takes a shared render slot like any letter.
+    app = getattr(worker, "wsgi", None)
+    with app.app_context() if hasattr(app, "app_context") else contextlib.nullcontext():
+        letters.warm_up()

@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from takedown import cli, converters, filters, limits, security, views
+    from takedown import cli, converters, filters, limits, pdf, security, views
 
     security.trust_proxies(app)
     app.jinja_env.trim_blocks = True
@@ -37,5 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     views.register_blueprints(app)
     views.register_error_handlers(app)
     limits.init_app(app)
+    pdf.init_app(app)
     cli.init_app(app)
     return app

@@ -35,6 +35,7 @@ from takedown.declare import (
     to_data,
 )
 from takedown.jsontext import Unreadable, read_object
+from takedown.jurisdictions import JURISDICTIONS, UK
 
 SCHEMA = "takedown-case/1"
 MAX_LOCATIONS = 20
@@ -43,16 +44,6 @@ MAX_URL = 2000
 MAX_EMAIL = 254
 # The most case JSON we read: a request's own limit (MAX_CONTENT_LENGTH).
 MAX_CASE_BYTES = 256 * 1024
-JURISDICTIONS = {
-    "england": "England",
-    "wales": "Wales",
-    "scotland": "Scotland",
-    "northern-ireland": "Northern Ireland",
-    "us": "United States",
-    "eu": "European Union",
-    "australia": "Australia",
-}
-UK = ("england", "wales", "scotland", "northern-ireland")
 ROLES = {
     "parent": "Parent or carer",
     "school": "School staff",

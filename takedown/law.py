@@ -4,63 +4,49 @@ A letter cites only what this file holds, so every citation carries the
 address it was checked against. Entries are chosen by the case's
 jurisdiction, the age of the person in the image and where the platform is
 based. A few laws shape the wording of a letter (a 48-hour deadline, a
-report to NCMEC); they are recognised by ``topic``. No Flask here.
+report to NCMEC); they are marked by ``topic``. No Flask here.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
+from takedown import datafile
+from takedown.datafile import Entry
+from takedown.jurisdictions import JURISDICTIONS
+
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 
-UK = ("england", "wales", "scotland", "northern-ireland")
-# Spellings a researcher may use for a group of jurisdictions.
-_JURISDICTION_GROUPS = {
-    "uk": UK,
-    "gb": ("england", "wales", "scotland"),
-    "england-and-wales": ("england", "wales"),
-    "england-wales": ("england", "wales"),
-    "e&w": ("england", "wales"),
-}
-# applies_to words, read loosely: a word we do not know means "anyone".
-_CHILD_WORDS = {"under-18", "under_18", "child", "children", "minor", "minors", "csam", "csea"}
-_ADULT_WORDS = {"adult", "adults", "18+", "18-plus", "over-18", "ncii"}
-
-# Laws whose presence changes what a letter says, recognised by slug or, if a
-# slug changes, by citation. The first match wins; a law matching none is cited
-# in the annex only. Order matters: "10(3A)" before "10(3)".
-_TOPICS = (
-    ("child-offence", r"^(pca-1978|cja-1988-s160|cgsa-1982-s52|pcnio-1978)",
-     r"Protection of Children|Criminal Justice Act 1988, section 160"
-     r"|Civic Government \(Scotland\) Act 1982, section 52"),
-    ("intimate-offence", r"^(soa-2003-s66b|absh-2016|jani-2016-s51)",
-     r"Sexual Offences Act 2003, section 66B|Abusive Behaviour and Sexual Harm"
-     r"|Justice Act \(Northern Ireland\) 2016, section 51"),
-    ("minor-defined", r"^usc-18-2256$", r"18 U\.S\.C\. § ?2256\b"),
-    ("take-it-down", r"take-it-down", r"TAKE IT DOWN"),
-    ("ncmec-report", r"2258a", r"2258A"),
-    ("dsa-art-16", r"^dsa-art-16$", r"Digital Services Act\)?, Article 16\b"),
-    ("uk-48-hours", r"^osa-2023-s10-3a$", r"Online Safety Act 2023, sections? 10\(3A\)"),
-    ("uk-nca-report", r"^osa-2023-s66$", r"Online Safety Act 2023, section 66\b"),
-    ("uk-take-down", r"^osa-2023-s10$", r"Online Safety Act 2023, section 10\(3\)"),
-    ("uk-reporting", r"^osa-2023-s2[01]$", r"Online Safety Act 2023, section 2[01]\b"),
-    ("uk-priority", r"^osa-2023-sch[67]", r"Online Safety Act 2023, Schedule [67]\b"),
-    ("au-removal-notice", r"^au-osa-2021-s(77|78|109)$",
-     r"Online Safety Act 2021 \(Cth\), section (77|78|109)\b"),
-    ("au-objection", r"^au-osa-2021-s3[23]$", r"Online Safety Act 2021 \(Cth\), section 3[23]\b"),
+# What a law makes a letter say: the ``topic`` of each [[law]]. "plain" is cited in
+# the annex only; every other topic is looked for by name in the letter templates.
+TOPICS = (
+    "child-offence",      # an offence of making, sharing or having indecent images of a child
+    "intimate-offence",   # an offence of sharing an intimate image without consent
+    "minor-defined",      # the US definition of a minor
+    "take-it-down",       # the US removal request answered within 48 hours
+    "ncmec-report",       # a US provider's duty to report to the NCMEC CyberTipline
+    "dsa-art-16",         # the EU notice a hosting service must act on
+    "uk-48-hours",        # the UK 48-hour duty for intimate image reports
+    "uk-nca-report",      # a UK provider's duty to report to the National Crime Agency
+    "uk-take-down",       # the UK duty to take illegal content down swiftly
+    "uk-reporting",       # the UK duties to let people report and complain
+    "uk-priority",        # UK priority illegal content
+    "au-removal-notice",  # an eSafety removal notice
+    "au-objection",       # a complaint or objection notice to the eSafety Commissioner
+    "plain",
 )
+# applies_to: whose image the law protects.
+APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
+              "both": frozenset({"child", "adult"})}
 # Laws on what providers must do: cited to a platform based in that country
 # even when the family lives elsewhere.
 PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
 
-
-class LawFileError(ValueError):
-    """The law file is malformed; the message names the entry and field."""
+# The law file's errors are the data files' errors (the name is kept for callers).
+LawFileError = datafile.DataFileError
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,93 +60,35 @@ class Law:
     summary: str
     source: str
     last_checked: date
+    topic: str = "plain"
     elements: tuple[str, ...] = ()
     in_force: date | None = None
-
-    @property
-    def topic(self) -> str | None:
-        """The wording this law triggers in a letter, or None for a plain citation."""
-        for topic, slug_pattern, citation_pattern in _TOPICS:
-            if (re.search(slug_pattern, self.slug, re.I)
-                    or re.search(citation_pattern, self.citation, re.I)):
-                return topic
-        return None
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
             "child" if under_18 else "adult") in self.audiences
 
 
-def _jurisdictions(value, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise LawFileError(f"{where}: field 'jurisdictions' must be a list of names")
-    found: list[str] = []
-    for name in value:
-        name = name.strip().lower().replace(" ", "-")
-        found.extend(_JURISDICTION_GROUPS.get(name, (name,)))
-    return tuple(dict.fromkeys(found))
+def _law(reader: Entry, slug: str) -> Law:
+    source = reader.source()
+    return Law(
+        slug=slug,
+        jurisdictions=reader.choices("jurisdictions", tuple(JURISDICTIONS)),
+        audiences=APPLIES_TO[reader.choice("applies_to", tuple(APPLIES_TO))],
+        citation=reader.text("citation"),
+        summary=reader.text("summary"),
+        source=source.url,
+        last_checked=source.last_checked,
+        topic=reader.choice("topic", TOPICS),
+        elements=reader.texts("elements", required=False),
+        in_force=reader.date("in_force", required=False),
+    )
 
 
-def _audiences(value) -> frozenset[str]:
-    words = {value} if isinstance(value, str) else set(value or ())
-    words = {str(w).strip().lower() for w in words}
-    found = set()
-    if words & _CHILD_WORDS:
-        found.add("child")
-    if words & _ADULT_WORDS:
-        found.add("adult")
-    return frozenset(found or {"child", "adult"})
-
-
-def _text(table: dict, field: str, where: str) -> str:
-    value = table.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise LawFileError(f"{where}: field '{field}' must be a non-empty string")
-    return " ".join(value.split())
-
-
-def parse_laws(text: str) -> tuple[Law, ...]:
+def parse_laws(text: str, today: date | None = None) -> tuple[Law, ...]:
     """Parse law TOML; raise LawFileError naming what is wrong."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise LawFileError(f"the law file is not valid TOML: {error}") from error
-    entries = data.get("law", [])
-    if not isinstance(entries, list):
-        raise LawFileError("the law file needs [[law]] tables")
-    laws = []
-    for index, table in enumerate(entries):
-        where = f"law #{index + 1}"
-        if not isinstance(table, dict):
-            raise LawFileError(f"{where}: expected a table")
-        slug = _text(table, "slug", where)
-        where = f"law '{slug}'"
-        checked = table.get("last_checked")
-        if not isinstance(checked, date):
-            raise LawFileError(f"{where}: field 'last_checked' must be a date such as 2026-11-25")
-        source = _text(table, "source", where)
-        if not source.startswith("https://") and not source.startswith("http://"):
-            raise LawFileError(f"{where}: field 'source' must be a web address")
-        in_force = table.get("in_force")
-        if in_force is not None and not isinstance(in_force, date):
-            raise LawFileError(f"{where}: field 'in_force' must be a date such as 2026-11-25")
-        elements = table.get("elements", [])
-        if not isinstance(elements, list) or not all(isinstance(e, str) for e in elements):
-            raise LawFileError(f"{where}: field 'elements' must be a list of strings")
-        laws.append(Law(
-            slug=slug,
-            jurisdictions=_jurisdictions(table.get("jurisdictions"), where),
-            audiences=_audiences(table.get("applies_to")),
-            citation=_text(table, "citation", where),
-            summary=_text(table, "summary", where),
-            source=source,
-            last_checked=checked,
-            elements=tuple(" ".join(e.split()) for e in elements if e.strip()),
-            in_force=in_force,
-        ))
-    return tuple(laws)
+    found = datafile.entries(text, "law", "the law file", today)
+    return tuple(datafile.by_slug(found, "law", _law).values())
 
 
 @cache

@@ -32,13 +32,13 @@ import jinja2
 from takedown import law, platforms, services
 from takedown.plan import make_plan
 from takedown.case import (
-    JURISDICTIONS,
     ROLES,
     Case,
     FieldError,
     FieldProblems,
     missing_for_letters,
 )
+from takedown.jurisdictions import JURISDICTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
@@ -294,24 +294,16 @@ def _iwf_context(case: Case) -> dict:
             "iwf_anonymous": bool(iwf and iwf.anonymous)}
 
 
-# The advice a school letter asks the school to follow, by jurisdiction. The UKCIS
-# advice is written for England; Wales has its own version.
-UKCIS_TITLE = ("Sharing nudes and semi-nudes: advice for education settings working "
-               "with children and young people")
-WALES_TITLE = ("Sharing nudes and semi-nudes: responding to incidents and safeguarding "
-               "children and young people")
-
-
+# The advice a school letter asks the school to follow, by jurisdiction (in
+# services.toml). The UKCIS advice is written for England; Wales has its own version.
 def _school_guidance(case: Case) -> dict:
-    if case.jurisdiction == "england":
-        return {"name": UKCIS_TITLE, "publisher": "UK Council for Internet Safety (UKCIS)",
-                "note": None}
-    if case.jurisdiction == "wales":
-        return {"name": WALES_TITLE, "publisher": "Welsh Government", "note": None}
-    if case.in_uk:
-        return {"name": UKCIS_TITLE, "publisher": "UK Council for Internet Safety (UKCIS)",
-                "note": "written for England, alongside your own child protection procedures"}
-    return {"name": None, "publisher": None, "note": None}
+    guidance = services.get("ukcis-guidance-wales" if case.jurisdiction == "wales"
+                            else "ukcis-guidance") if case.in_uk else None
+    if guidance is None:
+        return {"name": None, "publisher": None, "note": None}
+    note = (None if case.jurisdiction in ("england", "wales")
+            else "written for England, alongside your own child protection procedures")
+    return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
 
 
 def _school_context(case: Case) -> dict:

@@ -7,7 +7,6 @@ each route separately: the limit is per route, per client address.
 """
 
 import math
-import os
 import time
 
 from flask import current_app, g, request
@@ -54,21 +53,6 @@ def _refuse_a_cut_off_form():
 
 
 def init_app(app):
-    """Attach a limiter to this app, limit letters and the API, and bound letter renders."""
-    from takedown import pdf
-
-    pdf.set_queue_limit(app.config["RENDER_QUEUE_LIMIT"])
-    slots = None
-    if app.config["RENDER_SLOTS_DIR"]:
-        from takedown.render_slots import RenderSlots
-
-        slots = RenderSlots(app.config["RENDER_SLOTS_DIR"],
-                            app.config["RENDER_SLOTS"] or len(os.sched_getaffinity(0)))
-    pdf.use_slots(slots, app.config["RENDER_SLOT_WAIT"])
-    return _limiter(app)
-
-
-def _limiter(app):
     """Attach a limiter to this app and limit the letters and API blueprints."""
     # Registered before the limiter's own hook, so it runs after it (Flask runs them in reverse).
     app.after_request(_retry_after_on_every_429)

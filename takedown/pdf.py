@@ -19,13 +19,15 @@ take one of the slots all workers share (render_slots.py), one per core.
 from __future__ import annotations
 
 import mimetypes
+import os
 import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from takedown.render_slots import SlotWaitTooLong
+from takedown.render_slots import RenderSlots, SlotWaitTooLong
 
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
 STYLESHEET = LETTERS_DIR / "letter.css"
@@ -35,30 +37,51 @@ PDF_VARIANT = "pdf/ua-1"
 
 _render_lock = threading.Lock()
 _resources = None
-# Renders allowed in this process at once, running or waiting for the lock (set from
-# RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy: "try
-# again in a few seconds") rather than queueing without bound.
-_queue = threading.BoundedSemaphore(4)
-# Renders running at once across all the instance's workers (render_slots.py), when
-# gunicorn set them up; None under the development server and in tests.
-_slots = None
-_slot_wait_seconds = 20.0
 
 
 class RenderBusy(RuntimeError):
     """Too many letters are being made in this process right now; try again shortly."""
 
 
-def set_queue_limit(limit: int) -> None:
-    """Allow this many renders in the process at once (running or waiting)."""
-    global _queue
-    _queue = threading.BoundedSemaphore(max(1, int(limit)))
+@dataclass(slots=True)
+class RenderSettings:
+    """How letters are made for one app: the queue in this process and the shared slots."""
+
+    # Renders allowed in the process at once, running or waiting for the lock
+    # (RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy:
+    # "try again in a few seconds") rather than queueing without bound.
+    queue: threading.BoundedSemaphore
+    # Renders running at once across all the instance's workers (render_slots.py), when
+    # gunicorn set them up; None under the development server and in tests.
+    slots: RenderSlots | None = None
+    slot_wait_seconds: float = 20.0
 
 
-def use_slots(slots, wait_seconds: float) -> None:
-    """Share ``slots`` (a render_slots.RenderSlots, or None) with the other workers."""
-    global _slots, _slot_wait_seconds
-    _slots, _slot_wait_seconds = slots, float(wait_seconds)
+EXTENSION = "takedown_pdf"
+# For letters made outside an app (a script calling letters.render_pdf itself).
+_DEFAULTS = RenderSettings(threading.BoundedSemaphore(4))
+
+
+def init_app(app) -> None:
+    """Keep this app's render settings, from its config, on ``app.extensions["takedown_pdf"]``."""
+    config = app.config
+    slots = None
+    if config["RENDER_SLOTS_DIR"]:
+        slots = RenderSlots(config["RENDER_SLOTS_DIR"],
+                            config["RENDER_SLOTS"] or len(os.sched_getaffinity(0)))
+    app.extensions[EXTENSION] = RenderSettings(
+        threading.BoundedSemaphore(max(1, int(config["RENDER_QUEUE_LIMIT"]))),
+        slots, float(config["RENDER_SLOT_WAIT"]))
+
+
+def settings() -> RenderSettings:
+    """Return the current app's render settings, or the defaults outside an app."""
+    # Imported here, like WeasyPrint: at the top pdf.py (as letters.py) needs no Flask.
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.extensions.get(EXTENSION, _DEFAULTS)
+    return _DEFAULTS
 
 
 class FetchRefused(ValueError):
@@ -128,22 +151,23 @@ def _shared_resources():
 
 def html_to_pdf(html: str, title: str) -> bytes:
     """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
-    queue = _queue
+    current = settings()
+    queue = current.queue
     if not queue.acquire(blocking=False):
         raise RenderBusy("too many letters are being made right now")
     try:
-        return _render(html, title)
+        return _render(html, title, current)
     finally:
         queue.release()
 
 
-def _render(html: str, title: str) -> bytes:
+def _render(html: str, title: str, current: RenderSettings) -> bytes:
     with _render_lock:
-        slots = _slots
+        slots = current.slots
         if slots is None:
             return _render_here(html, title)
         try:
-            slot = slots.acquire(_slot_wait_seconds)
+            slot = slots.acquire(current.slot_wait_seconds)
         except SlotWaitTooLong as error:
             raise RenderBusy(str(error)) from None
         try:

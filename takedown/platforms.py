@@ -8,7 +8,6 @@ never touches the network.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,23 +16,17 @@ from urllib.parse import urlsplit
 
 import tldextract
 
+from takedown import datafile
+from takedown.datafile import Entry, Source
+
+# The directory's errors are the data files' errors (the name is kept for callers).
+DirectoryError = datafile.DataFileError
+
 DATA_FILE = Path(__file__).parent / "data" / "platforms.toml"
 
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-
-
-class DirectoryError(ValueError):
-    """The directory file is malformed; the message names the entry and field."""
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a fact was checked, and when."""
-
-    url: str
-    last_checked: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,91 +128,20 @@ class Platform:
         return max((s.last_checked for s in self.sources), default=None)
 
 
-class _Reader:
-    """Read one table of the TOML file, naming the entry and field in every error."""
-
-    def __init__(self, table: dict, where: str):
-        if not isinstance(table, dict):
-            raise DirectoryError(f"{where}: expected a table")
-        self.table = table
-        self.where = where
-
-    def fail(self, field: str, problem: str):
-        raise DirectoryError(f"{self.where}: field '{field}' {problem}")
-
-    def text(self, field: str, required: bool = True) -> str | None:
-        value = self.table.get(field)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(field, "must be a non-empty string")
-        return value.strip()
-
-    def url(self, field: str) -> str:
-        value = self.text(field)
-        if urlsplit(value).scheme != "https" or not urlsplit(value).netloc:
-            self.fail(field, f"must be an https:// address, not {value!r}")
-        return value
-
-    def texts(self, field: str, required: bool = True) -> tuple[str, ...]:
-        value = self.table.get(field, None if required else [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(field, "must be a list of non-empty strings")
-        if required and not value:
-            self.fail(field, "must not be empty")
-        return tuple(v.strip() for v in value)
-
-    def flag(self, field: str, required: bool = True) -> bool | None:
-        value = self.table.get(field)
-        if value is None and not required:
-            return None
-        if not isinstance(value, bool):
-            self.fail(field, "must be true or false")
-        return value
-
-    def choice(self, field: str, allowed) -> str:
-        value = self.text(field)
-        if value not in allowed:
-            self.fail(field, f"must be one of {', '.join(allowed)}, not {value!r}")
-        return value
-
-    def source(self) -> Source:
-        checked = self.table.get("last_checked")
-        if not isinstance(checked, date):
-            self.fail("last_checked", "must be a date such as 2026-11-25")
-        return Source(self.url("source"), checked)
-
-    def tables(self, field: str) -> list[_Reader]:
-        value = self.table.get(field, [])
-        if isinstance(value, dict):
-            value = [value]
-        if not isinstance(value, list):
-            self.fail(field, "must be a table or a list of tables")
-        return [_Reader(item, f"{self.where} > {field}[{i}]") for i, item in enumerate(value)]
-
-    def optional_table(self, field: str) -> _Reader | None:
-        found = self.tables(field)
-        if len(found) > 1:
-            self.fail(field, "must appear at most once")
-        return found[0] if found else None
-
-
-def _steps(reader: _Reader | None) -> Steps | None:
+def _steps(reader: Entry | None) -> Steps | None:
     if reader is None:
         return None
     return Steps(reader.text("title"), reader.texts("steps"), reader.source())
 
 
-def _host(value: str, reader: _Reader, field: str) -> str:
+def _host(value: str, reader: Entry, field: str) -> str:
     host = value.lower().rstrip(".")
     if host != value or "/" in host or ":" in host or " " in host or "." not in host:
         reader.fail(field, f"has {value!r}; write bare lower-case host names like 'example.com'")
     return host
 
 
-def _platform(reader: _Reader) -> Platform:
-    slug = reader.text("slug")
-    reader.where = f"platform '{slug}'"
+def _platform(reader: Entry, slug: str) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
@@ -230,7 +152,7 @@ def _platform(reader: _Reader) -> Platform:
     )
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
-                tuple(_audiences(r)), r.source())
+                r.choices("audiences", AUDIENCES), r.source())
         for r in reader.tables("web_form")
     )
     hash_lists = tuple(
@@ -255,36 +177,19 @@ def _platform(reader: _Reader) -> Platform:
     )
 
 
-def _audiences(reader: _Reader) -> tuple[str, ...]:
-    audiences = reader.texts("audiences")
-    for audience in audiences:
-        if audience not in AUDIENCES:
-            reader.fail("audiences", f"must list only {', '.join(AUDIENCES)}, not {audience!r}")
-    return audiences
-
-
-def parse_directory(text: str) -> dict[str, Platform]:
+def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
     """Parse and validate directory TOML; raise DirectoryError naming what is wrong."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DirectoryError(f"the directory is not valid TOML: {error}") from error
-    entries = data.get("platform")
-    if not isinstance(entries, list) or not entries:
+    found = datafile.entries(text, "platform", "the directory", today)
+    if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    platforms: dict[str, Platform] = {}
+    platforms = datafile.by_slug(found, "platform", _platform)
     owners: dict[str, str] = {}
-    for index, table in enumerate(entries):
-        platform = _platform(_Reader(table, f"platform #{index + 1}"))
-        if platform.slug in platforms:
-            raise DirectoryError(f"platform '{platform.slug}': field 'slug' is used twice")
+    for platform in platforms.values():
         for host in platform.domains + platform.hosts:
             if host in owners:
-                raise DirectoryError(
-                    f"platform '{platform.slug}': host '{host}' is already listed by '{owners[host]}'"
-                )
+                raise DirectoryError(f"platform '{platform.slug}': host '{host}' "
+                                     f"is already listed by '{owners[host]}'")
             owners[host] = platform.slug
-        platforms[platform.slug] = platform
     if "other" not in platforms:
         raise DirectoryError("the directory needs a generic 'other' entry")
     return platforms

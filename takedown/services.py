@@ -6,12 +6,13 @@ was last checked. A service missing from the file is simply not offered.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
-from takedown.platforms import DirectoryError, Source, _Reader
+from takedown import datafile
+from takedown.datafile import Entry, Source
 
 DATA_FILE = Path(__file__).parent / "data" / "services.toml"
 AUDIENCES = ("under-18", "adult", "everyone")
@@ -31,39 +32,33 @@ class Service:
     anonymous: bool | None
     source: Source
     phone_only: bool = False
+    # For a published document (schools' guidance): its own title and who publishes it.
+    title: str | None = None
+    publisher: str | None = None
 
 
-def parse_services(text: str) -> dict[str, Service]:
-    """Parse and validate services TOML; raise DirectoryError naming what is wrong."""
-    try:
-        entries = tomllib.loads(text).get("service", [])
-    except tomllib.TOMLDecodeError as error:
-        raise DirectoryError(f"services.toml is not valid TOML: {error}") from error
-    services: dict[str, Service] = {}
-    for index, table in enumerate(entries):
-        reader = _Reader(table, f"service #{index + 1}")
-        slug = reader.text("slug")
-        reader.where = f"service '{slug}'"
-        regions = reader.texts("regions")
-        for region in regions:
-            if region not in REGIONS:
-                reader.fail("regions", f"must list only {', '.join(REGIONS)}, not {region!r}")
-        if slug in services:
-            reader.fail("slug", "is used twice")
-        services[slug] = Service(
-            slug=slug,
-            name=reader.text("name"),
-            audience=reader.choice("audience", AUDIENCES),
-            regions=regions,
-            what=reader.text("what"),
-            url=reader.url("url"),
-            phone=reader.text("phone", required=False),
-            phone_note=reader.text("phone_note", required=False),
-            anonymous=reader.flag("anonymous", required=False),
-            source=reader.source(),
-            phone_only=bool(reader.flag("phone_only", required=False)),
-        )
-    return services
+def _service(reader: Entry, slug: str) -> Service:
+    return Service(
+        slug=slug,
+        name=reader.text("name"),
+        audience=reader.choice("audience", AUDIENCES),
+        regions=reader.choices("regions", REGIONS),
+        what=reader.text("what"),
+        url=reader.url("url"),
+        phone=reader.text("phone", required=False),
+        phone_note=reader.text("phone_note", required=False),
+        anonymous=reader.flag("anonymous", required=False),
+        source=reader.source(),
+        phone_only=bool(reader.flag("phone_only", required=False)),
+        title=reader.text("title", required=False),
+        publisher=reader.text("publisher", required=False),
+    )
+
+
+def parse_services(text: str, today: date | None = None) -> dict[str, Service]:
+    """Parse and validate services TOML; raise DataFileError naming what is wrong."""
+    return datafile.by_slug(datafile.entries(text, "service", "services.toml", today),
+                            "service", _service)
 
 
 @cache

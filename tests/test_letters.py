@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from takedown import law, letters
+from takedown import law, letters, platforms, services
 from takedown.case import parse_case
 from tests.helpers import LETTER_DATE as TODAY
 from tests.helpers import a_letter_case as case_data
@@ -280,6 +280,16 @@ def test_school_letter_asks_the_dsl_to_follow_ukcis_advice():
     # Links are left out so no one at school opens them.
     assert "instagram.com/p/" not in text
     assert "@sharer_account" in text
+
+
+@pytest.mark.parametrize("jurisdiction, slug, note", [
+    ("wales", "ukcis-guidance-wales", False), ("england", "ukcis-guidance", False),
+    ("scotland", "ukcis-guidance", True)])
+def test_school_letter_names_the_guidance_from_services_toml(jurisdiction, slug, note):
+    guidance = services.get(slug)
+    text = pdf_text(letters.render_pdf("school", make_case(jurisdiction=jurisdiction), today=TODAY))
+    assert f"the {guidance.publisher} advice “{guidance.title}”" in text
+    assert ("written for England, alongside your own child protection procedures" in text) == note
 
 
 def test_school_letter_outside_the_uk_names_no_uk_advice():

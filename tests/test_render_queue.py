@@ -12,11 +12,11 @@ CASE = a_case(person={"under_18": ABSENT, "age": 15})
 
 
 @pytest.fixture
-def busy(monkeypatch):
+def busy(client, monkeypatch):
     """Every render slot in this process is taken."""
     full = threading.BoundedSemaphore(1)
     full.acquire()
-    monkeypatch.setattr(pdf, "_queue", full)
+    monkeypatch.setattr(client.application.extensions[pdf.EXTENSION], "queue", full)
 
 
 @pytest.fixture
@@ -42,13 +42,21 @@ def test_a_busy_api_letter_is_json_with_retry_after(client, busy):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_queue_frees_its_slot_after_each_render(make_app, client):
-    pdf.set_queue_limit(1)
-    try:
-        for _ in range(3):
-            assert client.post("/api/v1/letters/pack", json=CASE).status_code == 200
-    finally:
-        pdf.set_queue_limit(make_app().config["RENDER_QUEUE_LIMIT"])
+def test_the_queue_frees_its_slot_after_each_render(make_app):
+    client = make_app(WTF_CSRF_ENABLED=False, RENDER_QUEUE_LIMIT=1).test_client()
+    for _ in range(3):
+        assert client.post("/api/v1/letters/pack", json=CASE).status_code == 200
+
+
+def test_render_settings_live_on_each_app(make_app):
+    one = make_app(RENDER_QUEUE_LIMIT=2, RENDER_SLOT_WAIT=3)
+    two = make_app()
+    settings = one.extensions[pdf.EXTENSION]
+    assert settings.slot_wait_seconds == 3.0 and settings.slots is None
+    assert settings.queue is not two.extensions[pdf.EXTENSION].queue
+    with one.app_context():
+        assert pdf.settings() is settings
+    assert pdf.settings() is not settings  # outside an app: the defaults
 
 
 def test_the_api_document_declares_the_busy_answer(client):

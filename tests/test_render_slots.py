@@ -144,8 +144,8 @@ def slotted_client(make_app, tmp_path):
     app = make_app(WTF_CSRF_ENABLED=False, RENDER_SLOTS_DIR=str(tmp_path), RENDER_SLOTS=1,
                    RENDER_SLOT_WAIT=0.3)
     yield app.test_client()
-    make_app(TESTING=True)  # back to no shared slots for the other tests
-    assert pdf._slots is None
+    # The slots belong to that app alone: another app shares none.
+    assert make_app(TESTING=True).extensions[pdf.EXTENSION].slots is None
 
 
 def test_letters_render_through_the_shared_slots(slotted_client, tmp_path):

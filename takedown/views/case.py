@@ -14,7 +14,6 @@ from werkzeug.datastructures import MultiDict
 
 from takedown import platforms
 from takedown.case import (
-    JURISDICTIONS,
     MAX_LOCATIONS,
     ROLES,
     SCHEMA,
@@ -40,6 +39,7 @@ from takedown.forms import (
     error_list,
 )
 from takedown.letters import available_letters
+from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
 from takedown.security import no_store
 

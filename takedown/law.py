@@ -33,11 +33,13 @@ _ADULT_WORDS = {"adult", "adults", "18+", "18-plus", "over-18", "ncii"}
 
 # Laws whose presence changes what a letter says, recognised by slug or, if a
 # slug changes, by citation. The first match wins; a law matching none is cited
-# in the annex only. Order matters: "10(3A)" before "10(3)".
+# in the annex only. Order matters: "10(3A)" before "10(3)", "52A" before "52".
 _TOPICS = (
-    ("child-offence", r"^(pca-1978|cja-1988-s160|cgsa-1982-s52|pcnio-1978)",
-     r"Protection of Children|Criminal Justice Act 1988, section 160"
-     r"|Civic Government \(Scotland\) Act 1982, section 52"),
+    ("child-possession", r"^(cja-1988-s160|cgsa-1982-s52a|cjeni-1988-art15)$",
+     r"Criminal Justice Act 1988, section 160|Civic Government \(Scotland\) Act 1982, section 52A"
+     r"|Criminal Justice \(Evidence, Etc\.\) \(Northern Ireland\) Order 1988, Article 15\b"),
+    ("child-offence", r"^(pca-1978|cgsa-1982-s52|pcnio-1978)",
+     r"Protection of Children|Civic Government \(Scotland\) Act 1982, section 52"),
     ("intimate-offence", r"^(soa-2003-s66b|absh-2016|jani-2016-s51)",
      r"Sexual Offences Act 2003, section 66B|Abusive Behaviour and Sexual Harm"
      r"|Justice Act \(Northern Ireland\) 2016, section 51"),
@@ -57,10 +59,21 @@ _TOPICS = (
 # Laws on what providers must do: cited to a platform based in that country
 # even when the family lives elsewhere.
 PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
+# Where in a platform letter an element of a notice can be found: the `where` of
+# each element in law.toml is one of these keys (letters.py names the sections).
+ELEMENT_PLACES = ("who", "location", "reasons", "good-faith", "sender", "signature")
 
 
 class LawFileError(ValueError):
     """The law file is malformed; the message names the entry and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One element a valid notice must contain, word for word, and where a letter meets it."""
+
+    text: str
+    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +87,9 @@ class Law:
     summary: str
     source: str
     last_checked: date
-    elements: tuple[str, ...] = ()
+    elements: tuple[Element, ...] = ()
     in_force: date | None = None
+    plan_note: str | None = None
 
     @property
     def topic(self) -> str | None:
@@ -121,6 +135,21 @@ def _text(table: dict, field: str, where: str) -> str:
     return " ".join(value.split())
 
 
+def _elements(value, where: str) -> tuple[Element, ...]:
+    if not isinstance(value, list):
+        raise LawFileError(f"{where}: field 'elements' must be a list of tables")
+    found = []
+    for number, item in enumerate(value, start=1):
+        at = f"{where}, element {number}"
+        if not isinstance(item, dict):
+            raise LawFileError(f'{at}: write it as {{text = "...", where = "..."}}')
+        place = item.get("where")
+        if place not in ELEMENT_PLACES:
+            raise LawFileError(f"{at}: field 'where' must be one of {', '.join(ELEMENT_PLACES)}")
+        found.append(Element(_text(item, "text", at), place))
+    return tuple(found)
+
+
 def parse_laws(text: str) -> tuple[Law, ...]:
     """Parse law TOML; raise LawFileError naming what is wrong."""
     try:
@@ -146,9 +175,9 @@ def parse_laws(text: str) -> tuple[Law, ...]:
         in_force = table.get("in_force")
         if in_force is not None and not isinstance(in_force, date):
             raise LawFileError(f"{where}: field 'in_force' must be a date such as 2026-11-25")
-        elements = table.get("elements", [])
-        if not isinstance(elements, list) or not all(isinstance(e, str) for e in elements):
-            raise LawFileError(f"{where}: field 'elements' must be a list of strings")
+        plan_note = table.get("plan_note")
+        if plan_note is not None:
+            plan_note = _text(table, "plan_note", where)
         laws.append(Law(
             slug=slug,
             jurisdictions=_jurisdictions(table.get("jurisdictions"), where),
@@ -157,8 +186,9 @@ def parse_laws(text: str) -> tuple[Law, ...]:
             summary=_text(table, "summary", where),
             source=source,
             last_checked=checked,
-            elements=tuple(" ".join(e.split()) for e in elements if e.strip()),
+            elements=_elements(table.get("elements", []), where),
             in_force=in_force,
+            plan_note=plan_note,
         ))
     return tuple(laws)
 

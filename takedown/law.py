@@ -23,7 +23,8 @@ DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 # What a law makes a letter say: the ``topic`` of each [[law]]. "plain" is cited in
 # the annex only; every other topic is looked for by name in the letter templates.
 TOPICS = (
-    "child-offence",      # an offence of making, sharing or having indecent images of a child
+    "child-offence",      # an offence of making, sharing or showing indecent images of a child
+    "child-possession",   # an offence of having an indecent image of a child
     "intimate-offence",   # an offence of sharing an intimate image without consent
     "minor-defined",      # the US definition of a minor
     "take-it-down",       # the US removal request answered within 48 hours
@@ -44,9 +45,20 @@ APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
 # Laws on what providers must do: cited to a platform based in that country
 # even when the family lives elsewhere.
 PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
+# Where in a platform letter an element of a notice can be found: the `where` of
+# each element in law.toml is one of these keys (letters.py names the sections).
+ELEMENT_PLACES = ("who", "location", "reasons", "good-faith", "sender", "signature")
 
 # The law file's errors are the data files' errors (the name is kept for callers).
 LawFileError = datafile.DataFileError
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One element a valid notice must contain, word for word, and where a letter meets it."""
+
+    text: str
+    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +73,9 @@ class Law:
     source: str
     last_checked: date
     topic: str = "plain"
-    elements: tuple[str, ...] = ()
+    elements: tuple[Element, ...] = ()
     in_force: date | None = None
+    plan_note: str | None = None
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
@@ -80,8 +93,10 @@ def _law(reader: Entry, slug: str) -> Law:
         source=source.url,
         last_checked=source.last_checked,
         topic=reader.choice("topic", TOPICS),
-        elements=reader.texts("elements", required=False),
+        elements=tuple(Element(item.text("text"), item.choice("where", ELEMENT_PLACES))
+                       for item in reader.tables("elements")),
         in_force=reader.date("in_force", required=False),
+        plan_note=reader.text("plan_note", required=False),
     )
 
 

@@ -153,22 +153,16 @@ def _check(kind: str, case: Case, platform: str | None) -> None:
 
 # --- what goes in a letter -----------------------------------------------------------
 
-# Where in a platform letter each element a law asks for can be found.
-_ELEMENT_PLACES = (
-    (r"signature", "The signature at the end of this letter"),
-    (r"good faith|bona fide", "Section 6, our statement of good faith"),
-    (r"contact|name and email", "Section 6, the sender's details"),
-    (r"made by|on behalf", "Section 1, who is writing"),
-    (r"illegal|reasons|intimate image content", "Sections 1 and 3: what the image is and the law"),
-    (r"locat|identif|URL", "Section 2, where the image is"),
-)
-
-
-def _element_place(element: str) -> str:
-    for pattern, place in _ELEMENT_PLACES:
-        if re.search(pattern, element, re.I):
-            return place
-    return "Throughout this letter"
+# The section of a platform letter that meets each element a law asks for, by the
+# `where` key law.toml gives the element (see law.ELEMENT_PLACES).
+ELEMENT_SECTIONS = {
+    "who": "Section 1, who is writing",
+    "location": "Section 2, where the image is",
+    "reasons": "Sections 1 and 3: what the image is and the law",
+    "good-faith": "Section 6, our statement of good faith",
+    "sender": "Section 6, the sender's details",
+    "signature": "The signature at the end of this letter",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +183,8 @@ class _Laws:
 
     def with_elements(self) -> list[dict]:
         return [
-            {"law": item, "rows": [(element, _element_place(element)) for element in item.elements]}
+            {"law": item,
+             "rows": [(element.text, ELEMENT_SECTIONS[element.where]) for element in item.elements]}
             for item in self.all if item.elements
         ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from takedown import platforms, services
+from takedown import law, platforms, services
 from takedown.case import Case, Location
 
 EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
@@ -205,14 +205,34 @@ def _platform_steps(case: Case) -> list[Step]:
                  if ("under-18" if case.person.under_18 else "adult") in f.audiences]
         links = tuple(Link(f.title, f.url) for f in forms)
         in_app = platform.in_app
-        body = () if in_app or links else (
+        body = _law_notes(case) + (() if in_app or links else (
             "Look for a 'Report' option next to the post, message or profile, and report the "
-            "link to the organisations below too.",)
+            "link to the organisations below too.",))
         steps.append(Step(f"platform-{slug}", f"Report it on {platform.name}", body, links,
                           items=in_app.steps if in_app else (),
                           items_title=in_app.title if in_app else None,
                           places=places, platform=slug))
     return steps
+
+
+def _law_notes(case: Case) -> tuple[str, ...]:
+    """The law file's advice on filing with a platform first, for the family's own jurisdiction."""
+    return tuple(item.plan_note for item in law.laws_for(case.jurisdiction, case.person.under_18)
+                 if item.plan_note)
+
+
+# Where a child's image on an unknown website is reported outside the UK: (service, title, body).
+_CHILD_SITE_ROUTES = {
+    "australia": ("esafety-illegal-content", "Report other websites to eSafety",
+                  "The eSafety Commissioner takes reports of child sexual exploitation material "
+                  "on websites, anonymously if you wish, and can direct that it is removed."),
+    "eu": ("inhope", "Report other websites to your country's hotline (INHOPE)",
+           "INHOPE's reporting map lists the national hotline for each country. Report the link "
+           "to your country's hotline with its own form: INHOPE itself cannot act on reports."),
+}
+_NCMEC_ROUTE = ("ncmec-cybertipline", "Report other websites to the NCMEC CyberTipline",
+                "The US National Center for Missing & Exploited Children takes reports of child "
+                "sexual abuse images from anywhere and passes them to the right authorities.")
 
 
 def _unknown_site_step(case: Case, places: tuple[Location, ...]) -> Step:
@@ -224,12 +244,8 @@ def _unknown_site_step(case: Case, places: tuple[Location, ...]) -> Step:
             service="iwf",
         ), places)
     if case.person.under_18:
-        return _with_places(_service_step(
-            "platform-other", "Report other websites to the NCMEC CyberTipline",
-            "The US National Center for Missing & Exploited Children takes reports of child "
-            "sexual abuse images from anywhere and passes them to the right authorities.",
-            service="ncmec-cybertipline",
-        ), places)
+        service, title, body = _CHILD_SITE_ROUTES.get(case.jurisdiction, _NCMEC_ROUTE)
+        return _with_places(_service_step("platform-other", title, body, service=service), places)
     if case.in_uk:
         return _with_places(_service_step(
             "platform-other", "Ask the Revenge Porn Helpline to help with other websites",

@@ -24,6 +24,7 @@ DirectoryError = datafile.DataFileError
 
 DATA_FILE = Path(__file__).parent / "data" / "platforms.toml"
 
+FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own process for
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
@@ -47,6 +48,7 @@ class WebForm:
     account_needed: bool | None
     audiences: tuple[str, ...]
     source: Source
+    law: str | None = None  # the law the form is the platform's own process for, if one
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,11 @@ class Platform:
         return self.us_entity is not None
 
     @property
+    def take_it_down_form(self) -> WebForm | None:
+        """The platform's own form for requests under the US TAKE IT DOWN Act, if known."""
+        return next((f for f in self.web_forms if f.law == "take-it-down-act"), None)
+
+    @property
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
 
@@ -152,7 +159,8 @@ def _platform(reader: Entry, slug: str) -> Platform:
     )
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
-                r.choices("audiences", AUDIENCES), r.source())
+                r.choices("audiences", AUDIENCES), r.source(),
+                r.choice("law", FORM_LAWS) if "law" in r.table else None)
         for r in reader.tables("web_form")
     )
     hash_lists = tuple(

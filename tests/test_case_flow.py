@@ -126,9 +126,10 @@ def test_spread_at_school_tells_the_school_and_offers_its_letter(browser):
     ("england", "Report other websites to the Internet Watch Foundation (IWF)"),
     ("northern-ireland", "Report other websites to the Internet Watch Foundation (IWF)"),
     ("us", "Report other websites to the NCMEC CyberTipline"),
-    ("eu", "Report other websites to the NCMEC CyberTipline"),
+    ("eu", "Report other websites to your country's hotline (INHOPE)"),
+    ("australia", "Report other websites to eSafety"),
 ])
-def test_an_unknown_website_goes_to_the_iwf_in_the_uk_and_ncmec_elsewhere(
+def test_an_unknown_website_goes_to_the_iwf_in_the_uk_and_a_local_body_elsewhere(
         browser, jurisdiction, expected):
     to_plan(browser, jurisdiction=jurisdiction, **{"places__0__url": "https://unknown-site.example/x"})
     step = browser.page.select_one("#step-platform-other")

@@ -1,6 +1,7 @@
 """Letters: which a case gets, what each says (read back from the PDF), and the law cited."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -191,7 +192,8 @@ def test_page_size_is_a4_by_default_and_us_letter_for_us_cases():
 
 @pytest.mark.parametrize("jurisdiction, expected", [
     ("england", ["Protection of Children Act 1978, section 1", "Criminal Justice Act 1988, section 160",
-                 "Online Safety Act 2023, section 10(3) requires you to take it down swiftly",
+                 "Under Online Safety Act 2023, section 10(3), you must operate your service using "
+                 "proportionate systems and processes designed to take such content down swiftly",
                  "priority illegal content under Online Safety Act 2023, Schedule 6"]),
     ("wales", ["Protection of Children Act 1978, section 1", "Online Safety Act 2023, section 10(3)"]),
     ("scotland", ["Civic Government (Scotland) Act 1982, section 52",
@@ -201,7 +203,7 @@ def test_page_size_is_a4_by_default_and_us_letter_for_us_cases():
             "Article 16(2)(c) does not require us to give a name or email address",
             "(b) the exact electronic location"]),
     ("us", ["removal request under the TAKE IT DOWN Act (Pub. L. 119-12), section 3",
-            "no later than 48 hours", "18 U.S.C. § 2258A requires you to report it to the National "
+            "no later than 48 hours", "must report them to the National "
             "Center for Missing & Exploited Children (NCMEC) CyberTipline",
             "(i) a physical or electronic signature; The signature at the end of this letter",
             "(iv) information sufficient to contact the individual (or an authorized person acting "
@@ -344,3 +346,233 @@ def test_an_act_cited_twice_in_one_phrase_is_named_once():
                             "18 U.S.C. § 2258A"]) == [
         "Online Safety Act 2023, sections 20 and 21", "18 U.S.C. § 2258A"]
 
+
+
+# --- issue 11: wording a platform's legal team will check -----------------------------------
+
+REAL_LAW_FILE = letters.ROOT / "takedown" / "data" / "law.toml"
+
+
+def real_law_file(monkeypatch):
+    monkeypatch.setattr(law, "DATA_FILE", REAL_LAW_FILE)
+    law.all_laws.cache_clear()
+    return law.all_laws()
+
+
+def test_us_letter_says_the_provider_s_own_report_is_the_preservation_request():
+    text = pdf_text(platform_pdf(jurisdiction="us"))
+    assert ("A completed submission of that report is treated as a request to preserve the "
+            "contents provided in it for 1 year after the submission (subsection (h)(1))") in text
+    assert "once NCMEC confirms" not in text
+    assert "gives you actual knowledge" not in text
+
+
+def test_real_2258a_entry_follows_the_report_act(monkeypatch):
+    entry = next(item for item in real_law_file(monkeypatch) if item.slug == "usc-18-2258a")
+    assert "completed submission by a provider of a report to the CyberTipline" in entry.summary
+    assert "for 1 year after the submission" in entry.summary
+    assert "notification" not in entry.summary
+    assert entry.source.startswith("https://uscode.house.gov/")
+
+
+def test_northern_ireland_possession_is_article_15_of_the_1988_order_not_article_3():
+    text = pdf_text(platform_pdf(jurisdiction="northern-ireland"))
+    assert ("Taking, making, distributing or showing an indecent photograph of a child is a "
+            "criminal offence under Protection of Children (Northern Ireland) Order 1978, "
+            "Article 3.") in text
+    assert ("Possessing an indecent photograph of a child is a criminal offence under Criminal "
+            "Justice (Evidence, Etc.) (Northern Ireland) Order 1988, Article 15.") in text
+    assert "possessing" not in text
+
+
+def test_england_possession_is_cited_to_section_160():
+    text = pdf_text(platform_pdf())
+    assert ("Possessing an indecent photograph of a child is a criminal offence under Criminal "
+            "Justice Act 1988, section 160.") in text
+    assert "Taking, making, distributing or showing an indecent photograph of a child is a " \
+           "criminal offence under Protection of Children Act 1978, section 1." in text
+
+
+def test_real_law_file_has_northern_ireland_possession_from_legislation_gov_uk(monkeypatch):
+    real_law_file(monkeypatch)
+    found = [item for item in law.laws_for("northern-ireland", True)
+             if item.topic == "child-possession"]
+    assert [item.source for item in found] == [
+        "https://www.legislation.gov.uk/nisi/1988/1847/article/15"]
+    art3 = next(item for item in law.all_laws() if item.slug == "pcnio-1978-art3")
+    assert art3.topic == "child-offence"
+
+
+# Every row of every element table: the element, and the section that meets it. Instagram is
+# run by a US company, so an EU letter to it has the TAKE IT DOWN Act table as well.
+_DSA_ROWS = [
+    ("(a) an explanation of why it is illegal content;",
+     "Sections 1 and 3: what the image is and the law"),
+    ("(b) the exact electronic location, such as the exact URL, and information enabling the "
+     "identification of the illegal content;", "Section 2, where the image is"),
+    ("(c) the name and email address of the notifier, except for CSAM;",
+     "Section 6, the sender's details"),
+    ("(d) a statement confirming the bona fide belief that it is accurate and complete.",
+     "Section 6, our statement of good faith"),
+]
+_TIDA_ROWS = [
+    ("(i) a physical or electronic signature;", "The signature at the end of this letter"),
+    ("(ii) information reasonably sufficient to locate the depiction;",
+     "Section 2, where the image is"),
+    ("(iii) a brief statement of good faith belief that it is not consensual;",
+     "Section 6, our statement of good faith"),
+    ("(iv) information sufficient to contact the individual (or an authorized person acting on "
+     "behalf of such individual).", "Section 6, the sender's details"),
+]
+FIXTURE_ELEMENT_ROWS = {"eu": _DSA_ROWS + _TIDA_ROWS, "us": _TIDA_ROWS}
+# The same for the real law file, by each element's opening label.
+_REAL_TIDA = {"(i)": "The signature at the end of this letter",
+              "(ii)": "Section 2, where the image is",
+              "(iii)": "Section 6, our statement of good faith",
+              "(iv)": "Section 6, the sender's details"}
+REAL_ELEMENT_PLACES = {
+    "eu": {"(a)": "Sections 1 and 3: what the image is and the law",
+           "(b)": "Section 2, where the image is",
+           "(c)": "Section 6, the sender's details",
+           "(d)": "Section 6, our statement of good faith", **_REAL_TIDA},
+    "us": _REAL_TIDA,
+}
+HEADINGS = {"Section 1": "1. Who is writing", "Section 2": "2. Where the image is",
+            "Sections 1 and 3": "3. Why it must be removed: the law",
+            "Section 6": "6. Statement of good faith", "The signature": "Signed"}
+
+
+def _rows_from_html(html: str) -> list[tuple[str, str]]:
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", html, re.S)
+    return [(" ".join(a.replace("&#39;", "'").split()), " ".join(b.replace("&#39;", "'").split()))
+            for a, b in rows]
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(FIXTURE_ELEMENT_ROWS))
+def test_every_element_row_names_the_section_that_meets_it(jurisdiction):
+    case = make_case(jurisdiction=jurisdiction)
+    html = letters.render_html("platform", case, "instagram", TODAY)
+    assert _rows_from_html(html) == FIXTURE_ELEMENT_ROWS[jurisdiction]
+    text = pdf_text(letters.render_pdf("platform", case, "instagram", TODAY))
+    for element, place in FIXTURE_ELEMENT_ROWS[jurisdiction]:
+        assert f"{element} {place}" in text
+        heading = next(h for prefix, h in HEADINGS.items() if place.startswith(prefix))
+        assert heading in text
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(REAL_ELEMENT_PLACES))
+def test_every_row_of_the_real_element_tables_names_the_right_section(monkeypatch, jurisdiction):
+    real_law_file(monkeypatch)
+    case = make_case(jurisdiction=jurisdiction)
+    rows = _rows_from_html(letters.render_html("platform", case, "instagram", TODAY))
+    places = {element.split()[0]: place for element, place in rows}
+    assert places == REAL_ELEMENT_PLACES[jurisdiction]
+    text = pdf_text(letters.render_pdf("platform", case, "instagram", TODAY))
+    for element, place in rows:
+        assert f"{element} {place}" in text
+
+
+def test_every_element_in_the_real_law_file_has_a_known_place(monkeypatch):
+    laws = [item for item in real_law_file(monkeypatch) if item.elements]
+    assert {item.slug for item in laws} >= {"dsa-art-16", "take-it-down-act-s3"}
+    assert set(letters.ELEMENT_SECTIONS) == set(law.ELEMENT_PLACES)
+    for item in laws:
+        for element in item.elements:
+            assert element.where in law.ELEMENT_PLACES, (item.slug, element.text)
+
+
+@pytest.mark.parametrize("elements, problem", [
+    ('["(a) a plain string;"]', "expected a table"),
+    ('[{text = "(a) reasons;", where = "somewhere"}]', "field 'where' must be one of"),
+    ('[{where = "location"}]', "field 'text'"),
+])
+def test_an_element_without_a_known_place_is_an_error(elements, problem):
+    text = ('[[law]]\nslug = "x"\njurisdictions = ["eu"]\napplies_to = "both"\n'
+            'topic = "dsa-art-16"\ncitation = "X"\nsummary = "X."\n'
+            f'source = "https://example.org/"\nlast_checked = 2026-12-01\nelements = {elements}\n')
+    with pytest.raises(law.LawFileError, match=problem):
+        law.parse_laws(text)
+
+
+def test_take_it_down_letter_does_not_claim_48_hours_from_the_letter():
+    text = pdf_text(platform_pdf(jurisdiction="us"))
+    assert "the TAKE IT DOWN Act (Pub. L. 119-12), section 3 (47 U.S.C. § 223a)" in text
+    assert ("no later than 48 hours after you receive a valid request made through that process "
+            "(47 U.S.C. § 223a(a)(1)(A) and (a)(3))") in text
+    assert ("Please treat this letter alongside the request we are making through that process: "
+            "this letter is our written record of the request") in text
+    assert "48 hours after receiving this request" not in text
+    assert "within 48 hours of receiving this letter" not in text
+    uk = pdf_text(platform_pdf())
+    assert "Please treat this letter alongside any request made through that process" in uk
+
+
+@pytest.mark.parametrize("role, on_behalf", [
+    ("parent", True), ("caseworker", True), ("young-person", False)])
+def test_good_faith_statement_is_made_on_the_person_s_behalf_by_anyone_else(role, on_behalf):
+    text = pdf_text(platform_pdf(jurisdiction="us", requester={"role": role}))
+    said = "I make this statement on behalf of the person shown" in text
+    assert said is on_behalf
+
+
+def test_dsa_notice_does_not_claim_actual_knowledge_and_is_the_electronic_notice_in_writing():
+    text = pdf_text(platform_pdf(jurisdiction="eu"))
+    assert "It gives you actual knowledge" not in text
+    assert ("where it allows a diligent provider to identify the illegality without a detailed "
+            "legal examination. This notice is written so that it can") in text
+    assert "we are also sending it through your electronic notice mechanism" in text
+    assert "this letter is the same notice in writing" in text
+
+
+def test_uk_take_down_duty_is_a_duty_to_run_systems_regulated_by_ofcom():
+    text = pdf_text(platform_pdf())
+    assert "designed to take such content down swiftly once a person alerts you to it" in text
+    assert "Ofcom regulates how providers meet that duty" in text
+    assert "requires you to take it down swiftly once you are alerted" not in text
+
+
+def test_uk_reporting_duties_are_not_an_entitlement_of_the_sender(small_directory):
+    with (small_directory / "law.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[[law]]\nslug = "osa-2023-s20"\n'
+                   'jurisdictions = ["england", "wales", "scotland", "northern-ireland"]\n'
+                   'applies_to = "both"\ntopic = "uk-reporting"\n'
+                   'citation = "Online Safety Act 2023, section 20"\nsummary = "Reporting."\n'
+                   'source = "https://www.legislation.gov.uk/ukpga/2023/50/section/20"\n'
+                   'last_checked = 2026-12-01\n')
+    law.all_laws.cache_clear()
+    text = pdf_text(platform_pdf())
+    assert "entitled" not in text
+    assert ("Online Safety Act 2023, section 20 requires you to operate systems and processes "
+            "that let users, and affected persons in the United Kingdom, easily report") in text
+
+
+def test_real_law_file_leaves_out_osa_sections_20_and_21(monkeypatch):
+    slugs = {item.slug for item in real_law_file(monkeypatch)}
+    assert not slugs & {"osa-2023-s20", "osa-2023-s21"}
+
+
+def school_pdf(**changes) -> str:
+    return pdf_text(letters.render_pdf("school", make_case(**changes), today=TODAY))
+
+
+def test_school_letter_to_a_named_member_of_staff_asks_them_to_pass_it_to_the_dsl():
+    text = school_pdf(school={"name": "Leeds High School", "contact_name": "Mr Jones"})
+    assert "Mr Jones for the designated safeguarding lead (DSL)" in text
+    assert "For the designated safeguarding lead (DSL), at once." in text
+    assert ("Mr Jones, if you are not the school's DSL, please pass this letter to them "
+            "straight away.") in text
+    assert "should be reported to the DSL immediately" in text
+
+
+def test_school_letter_with_no_name_asks_the_head_teacher_to_pass_it_on():
+    text = school_pdf(school={"name": "Leeds High School"})
+    assert "The designated safeguarding lead (DSL) and the head teacher" in text
+    assert ("If this letter reaches the head teacher or another member of staff first, please "
+            "pass it to the DSL straight away.") in text
+
+
+def test_school_letter_claims_the_ukcis_advice_only_where_it_is_the_advice():
+    assert "reported to the DSL immediately" not in school_pdf(jurisdiction="wales")
+    assert "pass it to the DSL straight away" in school_pdf(jurisdiction="wales")
+    staff = school_pdf(requester={"role": "school", "organisation": "Leeds High School"})
+    assert "For the designated safeguarding lead (DSL), at once." not in staff

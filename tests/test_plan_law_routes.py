@@ -1,0 +1,73 @@
+"""The plan's routes that depend on the law and the family's country (real data files)."""
+
+import pytest
+
+from takedown import plan, services
+from takedown.case import parse_case
+
+
+def make_case(jurisdiction: str, platform: str = "other", url: str = "https://unknown.example/x"):
+    return parse_case({
+        "schema": "takedown-case/1", "reference": "TD-7KQ2-M9XP", "jurisdiction": jurisdiction,
+        "requester": {"role": "parent", "name": "Sam Taylor", "email": "sam@example.com"},
+        "person": {"under_18": True, "age": 15},
+        "locations": [{"url": url, "platform": platform}],
+    })
+
+
+def step(case, step_id: str):
+    return next(s for section in plan.make_plan(case).sections for s in section.steps
+                if s.id == step_id)
+
+
+@pytest.mark.parametrize("jurisdiction, service, title", [
+    ("australia", "esafety-illegal-content", "Report other websites to eSafety"),
+    ("eu", "inhope", "Report other websites to your country's hotline (INHOPE)"),
+    ("us", "ncmec-cybertipline", "Report other websites to the NCMEC CyberTipline"),
+])
+def test_a_child_s_image_on_another_website_goes_to_the_body_for_the_family_s_country(
+        jurisdiction, service, title):
+    found = step(make_case(jurisdiction), "platform-other")
+    assert found.title == title
+    assert [link.url for link in found.links] == [services.get(service).url]
+
+
+def test_the_new_routes_have_primary_sources():
+    assert services.get("esafety-illegal-content").source.url.startswith("https://esafety.gov.au/")
+    assert services.get("inhope").url.startswith("https://www.inhope.org/")
+
+
+def test_us_plan_says_to_file_through_the_platform_s_take_it_down_process_first():
+    found = step(make_case("us", "x", "https://x.com/someone/status/1"), "platform-x")
+    note = " ".join(found.body)
+    assert "make the request first through the platform's own TAKE IT DOWN Act process" in note
+    assert "the Act's 48 hours run from a valid request made through that process" in note
+    assert "as the written record of your request and a back-up" in note
+    assert "https://help.x.com/forms/safety-and-sensitive-content/take-it-down" in [
+        link.url for link in found.links]
+
+
+def test_eu_plan_says_to_use_the_platform_s_dsa_notice_form_first():
+    found = step(make_case("eu", "x", "https://x.com/someone/status/1"), "platform-x")
+    note = " ".join(found.body)
+    assert "report it first with the platform's own notice form for illegal content" in note
+    assert "as the same notice in writing" in note
+    assert "TAKE IT DOWN" not in note
+
+
+def test_uk_plan_has_no_us_or_eu_filing_advice():
+    note = " ".join(step(make_case("england", "x", "https://x.com/a/status/1"), "platform-x").body)
+    assert "TAKE IT DOWN" not in note and "notice form" not in note
+
+
+def test_platform_guide_sends_us_users_to_the_take_it_down_form_with_the_letter_as_back_up(client):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/platforms/x").get_data(as_text=True), "html.parser")
+    paragraph = page.select_one("#take-it-down-act")
+    text = " ".join(paragraph.text.split())
+    assert paragraph.select_one(
+        "a[href='https://help.x.com/forms/safety-and-sensitive-content/take-it-down']")
+    assert ("the Act's 48 hours run from a valid request made through the platform's own "
+            "process") in text
+    assert "as the written record of your request and a back-up" in text

@@ -150,6 +150,8 @@ def domain_to_ascii(domain: str) -> str | None:
     """
     if domain.isascii():
         return domain.lower() or None
+    if _newer_than_python(domain):
+        return None
     try:
         mapped = idna.uts46_remap(domain, std3_rules=False)
     except idna.IDNAError:
@@ -163,6 +165,15 @@ def domain_to_ascii(domain: str) -> str | None:
     result = ".".join(label if label.isascii() else "xn--" + label.encode("punycode").decode()
                       for label in labels)
     return result or None
+
+
+def _newer_than_python(text: str) -> bool:
+    """True if text has a code point Python's Unicode data does not know (category Cn).
+
+    The idna package's mapping table may be newer, but the mark and bidi checks use
+    Python's data, so such a code point is refused rather than checked with guesses.
+    """
+    return any(unicodedata.category(char) == "Cn" for char in text)
 
 
 def _to_unicode(label: str) -> str | None:
@@ -192,6 +203,8 @@ def _valid_label(label: str, bidi_domain: bool) -> bool:
     """UTS #46 validity criteria with CheckHyphens off, CheckJoiners and CheckBidi on."""
     if not label:
         return True
+    if _newer_than_python(label):
+        return False
     if label.startswith("xn--") or unicodedata.category(label[0]).startswith("M"):
         return False
     for position, char in enumerate(label):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-from takedown import datafile
+from takedown import datafile, urlhost
 from takedown.datafile import Entry, Source
 
 # The directory's errors are the data files' errors (the name is kept for callers).
@@ -223,42 +223,26 @@ def all_platforms() -> list[Platform]:
 # Suffix List snapshot bundled in the package: it never fetches anything.
 _psl = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
-WEB_SCHEMES = ("http", "https")
-
-
 def host_of(text: str) -> str | None:
-    """Return the lower-case host of a pasted web address, or None if it is not one.
+    """Return the lower-case host a browser would open for a pasted web address, or None.
 
-    Accepts addresses without a scheme ("instagram.com/x"), upper case, a trailing
-    dot, a port and internationalised names. Rejects anything with a scheme other
-    than http(s), and a bare "@handle".
+    Hosts are parsed as the WHATWG URL Standard says (see takedown.urlhost), so a
+    backslash ends the host and an invalid port or host is no address at all.
+    Accepts addresses without a scheme ("instagram.com/x"), a trailing dot, a port
+    and internationalised names. Rejects other schemes and a bare "@handle".
     """
     text = (text or "").strip()
-    if not text or any(c.isspace() for c in text) or text.startswith("@"):
+    if not text or text.startswith("@"):
         return None
-    lowered = text.lower()
-    if "://" in lowered:
-        scheme = lowered.split("://", 1)[0]
-        if scheme not in WEB_SCHEMES:
-            return None
-    elif ":" in lowered.split("/", 1)[0] and not _looks_like_host_port(lowered):
-        return None  # javascript:, data:, mailto:, file: and other schemes
-    else:
-        text = "http://" + text.lstrip("/")
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
+    if urlhost.scheme_of(text) is None or _looks_like_host_port(text):
+        text = "http://" + text
+    host = urlhost.browser_host(text)
     if not host:
         return None
     host = host.rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        return None
     if "." not in host or ".." in host:
         return None
-    return host.lower()
+    return host
 
 
 def _looks_like_host_port(text: str) -> bool:

@@ -28,9 +28,14 @@ run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
 serve: $(STAMP) ## Serve under gunicorn (production settings in gunicorn.conf.py) on :8000
 	MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
 
+.PHONY: lint
+lint: $(STAMP) ## Lint the whole tree with ruff (settings in pyproject.toml)
+	$(VENV)/bin/ruff check .
+
 .PHONY: test
-test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), then run the whole test suite
+test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), lint, then run the whole test suite
 	@bash scripts/audit.sh
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 .PHONY: bench

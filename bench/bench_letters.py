@@ -129,15 +129,16 @@ def main() -> int:
     ok = True
     print(f"{'what':<42} {'median':>9} {'ratio':>7} {'target':>7}      "
           f"{'pages':>5} {'words':>6} {'per page':>9}")
-    for (name, seconds, ratio, target), (pages, words) in zip(rows, shapes):
+    for (name, seconds, ratio, target), (pages, words) in zip(rows, shapes, strict=True):
         verdict = "" if target is None else ("ok" if ratio <= target else "OVER")
         ok &= verdict != "OVER"
         print(f"{name:<42} {seconds * 1000:8.1f}ms {ratio:6.1f}x "
-              f"{('≤%.1fx' % target) if target else '':>7} {verdict:<4} "
+              f"{f'≤{target:.1f}x' if target else '':>7} {verdict:<4} "
               f"{pages:5d} {words:6d} {ratio / pages:8.1f}x")
     verdict = "ok" if growth < TARGETS["rss_mb"] else "OVER"
     ok &= verdict == "ok"
-    print(f"{'RSS growth over %d letters' % RSS_RENDERS:<42} {growth:8.1f}MB {'':>7} {'<%dMB' % TARGETS['rss_mb']:>7} {verdict}")
+    label, limit = f"RSS growth over {RSS_RENDERS} letters", f"<{TARGETS['rss_mb']}MB"
+    print(f"{label:<42} {growth:8.1f}MB {'':>7} {limit:>7} {verdict}")
     print("all targets met" if ok else "some targets missed (see OVER above)")
     return 0
 

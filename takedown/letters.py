@@ -30,7 +30,6 @@ from pathlib import Path
 import jinja2
 
 from takedown import law, platforms, services
-from takedown.plan import make_plan
 from takedown.case import (
     ROLES,
     Case,
@@ -39,6 +38,7 @@ from takedown.case import (
     missing_for_letters,
 )
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
@@ -199,7 +199,10 @@ _SECTION = re.compile(r"^(?P<act>.+), section (?P<number>[^,()]+)$")
 
 
 def _merge_sections(citations: list[str]) -> list[str]:
-    """Cite each Act once: "OSA 2023, section 20" and "..., section 21" -> "..., sections 20 and 21"."""
+    """Cite each Act once: "OSA 2023, section 20" and "section 21" -> "sections 20 and 21".
+
+    A citation without a section number is kept as it is.
+    """
     groups: dict[str, list[str]] = {}  # citation or Act -> its section numbers, in first-seen order
     for citation in citations:
         match = _SECTION.match(citation)
@@ -208,8 +211,8 @@ def _merge_sections(citations: list[str]) -> list[str]:
         else:
             groups.setdefault(citation, [])
     return [
-        head if not numbers else
-        f"{head}, section {numbers[0]}" if len(numbers) == 1 else f"{head}, sections {_and(numbers)}"
+        head if not numbers else f"{head}, section {numbers[0]}" if len(numbers) == 1
+        else f"{head}, sections {_and(numbers)}"
         for head, numbers in groups.items()
     ]
 
@@ -374,7 +377,8 @@ _WARM_UP_CASE = {
     "concerns": {"shared_at_school": True},
     "locations": [{"url": f"https://example.com/{i}", "platform": slug, "account": "@example",
                    "description": "Example", "first_seen": "2026-01-01"}
-                  for i, slug in enumerate(["instagram", "snapchat", "tiktok", "instagram", "other"])],
+                  for i, slug in enumerate(("instagram", "snapchat", "tiktok", "instagram",
+                                            "other"))],
 }
 
 

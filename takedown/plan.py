@@ -108,7 +108,8 @@ def _urgent_steps(case: Case) -> list[Step]:
             ("Someone threatening to share an image is committing a crime. Paying or sending more "
              "images rarely stops the threats and often leads to more demands.",
              "Stop replying, but do not delete the messages or the account: they are evidence. "
-             "Write down the account names, links and times instead of taking screenshots of any image.",
+             "Write down the account names, links and times instead of taking screenshots of "
+             "any image.",
              "This happens to many young people and it is not their fault. The person making "
              "the threats is the one doing wrong."),
         ))
@@ -239,8 +240,8 @@ def _unknown_site_step(case: Case, places: tuple[Location, ...]) -> Step:
     if case.person.under_18 and case.in_uk:
         return _with_places(_service_step(
             "platform-other", "Report other websites to the Internet Watch Foundation (IWF)",
-            "The IWF can get sexual images of under-18s removed from websites, including sites with "
-            "no report button. All they need is the link.",
+            "The IWF can get sexual images of under-18s removed from websites, including sites "
+            "with no report button. All they need is the link.",
             service="iwf",
         ), places)
     if case.person.under_18:
@@ -269,7 +270,8 @@ def _hash_steps(case: Case) -> list[Step]:
                 "report-remove", "Use Report Remove (for the young person, with your support)",
                 "Childline and the IWF run Report Remove for under-18s who want a nude image of "
                 "themselves taken down. The young person makes the report themselves, with an "
-                "adult they trust beside them if they want, and Childline tells them what happened.",
+                "adult they trust beside them if they want, and Childline tells them what "
+                "happened.",
                 service="report-remove",
             ))
             steps.append(_service_step(
@@ -335,8 +337,9 @@ def _school_steps(case: Case) -> list[Step]:
     return [_service_step(
         "tell-school", "Tell the school's designated safeguarding lead",
         "Ask to speak to the designated safeguarding lead (DSL) — every school has one. "
-        + ("It has spread at school, so the school needs to act now. " if case.concerns.shared_at_school
-           else "") + "The letter for the school from this site sets out what to ask for.",
+        + ("It has spread at school, so the school needs to act now. "
+           if case.concerns.shared_at_school else "")
+        + "The letter for the school from this site sets out what to ask for.",
         *what_school_does, service=_school_guidance(case),
     )]
 
@@ -352,7 +355,8 @@ def _support_steps(case: Case) -> list[Step]:
         if case.requester.role != "young-person":
             steps.append(_service_step(
                 "nspcc", "The NSPCC helpline, for you",
-                "Advice for adults worried about a child, including what to say and what to do next.",
+                "Advice for adults worried about a child, including what to say and what to do "
+                "next.",
                 service="nspcc",
             ))
     if case.in_uk and not case.person.under_18:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import tldextract
 

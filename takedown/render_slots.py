@@ -110,7 +110,7 @@ class RenderSlots:
             return True
 
     def _join_queue(self) -> tuple[Path, int]:
-        """Make this render's place in the queue: a file named by its arrival, locked while it waits."""
+        """Take a place in the queue: a file named by its arrival, locked while it waits."""
         name = f"{time.monotonic_ns():020d}-{os.getpid()}-{threading.get_ident()}"
         draft = self.queue / f"draft-{name}"
         fd = os.open(draft, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)

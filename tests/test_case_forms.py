@@ -17,8 +17,7 @@ from takedown.forms import (
     error_list,
     form_data_from_case,
 )
-from tests.helpers import page_checks
-from tests.helpers import new_app
+from tests.helpers import new_app, page_checks
 
 FULL = {
     "schema": SCHEMA,

@@ -6,7 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from takedown import law, letters, platforms, services
+from takedown import law, letters, services
 from takedown.case import parse_case
 from tests.helpers import LETTER_DATE as TODAY
 from tests.helpers import a_letter_case as case_data

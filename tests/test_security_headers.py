@@ -12,7 +12,6 @@ import pytest
 
 from tests.helpers import a_case, assert_security_headers, new_app
 
-
 CASE = a_case(requester={"name": "Pat"}, locations=[{"platform": "instagram"}])
 
 

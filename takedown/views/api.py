@@ -10,15 +10,14 @@ must change with it.
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
-from takedown import letters, openapi, platforms
 from takedown import case as case_model
+from takedown import letters, openapi, platforms
 from takedown.case import MAX_URL, FieldError, case_to_dict
 from takedown.jsontext import Unreadable, read_object
 from takedown.plan import make_plan

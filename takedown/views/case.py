@@ -38,8 +38,8 @@ from takedown.forms import (
     case_json,
     error_list,
 )
-from takedown.letters import available_letters
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.letters import available_letters
 from takedown.plan import make_plan
 from takedown.security import no_store
 

@@ -36,6 +36,7 @@ from takedown.case import (
     FieldError,
     FieldProblems,
     missing_for_letters,
+    parse_case,
 )
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
@@ -247,8 +248,7 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
     return {"name": entity.name, "address": entity.address, "known": True}
 
 
-def _base_context(case: Case, today: date | None) -> dict:
-    today = today or date.today()
+def _base_context(case: Case, today: date) -> dict:
     us = case.jurisdiction == "us"
     return {
         "case": case,
@@ -329,9 +329,13 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -
 
 def render_html(kind: str, case: Case, platform: str | None = None,
                 today: date | None = None) -> str:
-    """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made."""
+    """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made.
+
+    ``today`` is the date the letter is written on; it is required (letters have no clock).
+    """
+    if today is None:
+        raise TypeError("render_html() needs today: the date the letter is written on")
     _check(kind, case, platform)
-    today = today or date.today()
     context = _base_context(case, today)
     context["letters"] = _letter_contexts(kind, case, platform, today)
     context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
@@ -389,6 +393,4 @@ def warm_up() -> None:
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
     """
-    from takedown.case import parse_case
-
-    render_pdf("pack", parse_case(_WARM_UP_CASE))
+    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

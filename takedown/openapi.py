@@ -11,6 +11,7 @@ from __future__ import annotations
 from takedown import case as case_model
 from takedown import platforms
 from takedown.declare import DATE_PATTERN
+from takedown.letters import KINDS
 
 VERSION = "1.0.0"
 SECTION_IDS = ("urgent", "not-to-do", "report", "stop-sharing", "school", "support")
@@ -47,18 +48,10 @@ def _sourced(properties: dict, description: str | None = None) -> dict:
                 description=description)
 
 
-def _letter_kinds() -> tuple[str, ...]:
-    try:
-        from takedown import letters
-    except ImportError:  # written alongside: the rest of the document must not depend on it
-        return ("platform", "school", "iwf", "pack")
-    return tuple(letters.KINDS)
-
-
 def schemas() -> dict:
     slugs = [p.slug for p in platforms.all_platforms()]
     slug = {"type": "string", "enum": slugs}
-    kinds = list(_letter_kinds())
+    kinds = list(KINDS)
     return {
         "Error": _obj({"error": {"type": "string", "description": "The HTTP status, in words."},
                        "message": {"type": "string", "description": "What went wrong."}}),
@@ -190,7 +183,7 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
              else f" The limit is {max_content_length:,} bytes.")
     posted = {"400": _error(400), "413": _error(413), "415": _error(415), "422": _error(422)}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    kinds = list(_letter_kinds())
+    kinds = list(KINDS)
     paths = {
         "/api/v1/platforms": {"get": {
             "operationId": "listPlatforms",

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from takedown import letters
-from tests.helpers import normalize_spaces, page_checks, pdf_text
+from tests.helpers import LETTER_DATE, normalize_spaces, page_checks, pdf_text
 
 
 def payload(n: int) -> str:
@@ -234,7 +234,7 @@ def test_every_letter_prints_the_markup_literally(make_app, hostile_case, kind, 
         "case": json.dumps(hostile_case), "kind": kind, "platform": platform or ""})
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[-600:]
     text = pdf_text(response.data)
-    html = letters.render_html(kind, parse_case(hostile_case), platform)
+    html = letters.render_html(kind, parse_case(hostile_case), platform, LETTER_DATE)
     assert "<script" not in html and "<img" not in html and "<svg" not in html
     for name, value in TYPED.items():
         escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -252,7 +252,7 @@ def test_every_field_is_printed_in_some_letter(hostile_case):
     from takedown.case import parse_case
 
     case = parse_case(hostile_case)
-    texts = {kind: pdf_text(letters.render_pdf(kind, case, platform))
+    texts = {kind: pdf_text(letters.render_pdf(kind, case, platform, LETTER_DATE))
              for kind, platform in LETTERS}
     printed = {name for name, value in TYPED.items()
                if any(value in text for text in texts.values())}

@@ -4,11 +4,11 @@ from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from takedown import limits, pdf
+from takedown.views import api, case, guides, letters, site
 
 
 def register_blueprints(app):
-    from takedown.views import api, case, guides, letters, site
-
+    """Register every blueprint: the site's areas, in the order they are listed."""
     for module in (site, guides, case, letters, api):
         app.register_blueprint(module.bp)
 

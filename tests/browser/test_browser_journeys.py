@@ -197,7 +197,7 @@ def test_caseworker_opens_a_saved_case_adds_a_place_and_saves_again(page, tmp_pa
     assert heading(page) == "Tell us what has happened"
     assert "Your case file is open" in page.inner_text("[role=status]")
     assert page.input_value("#requester_name") == "Morag Campbell"
-    assert page.is_checked("input[name=role][value=caseworker]")
+    assert page.is_checked("input[name=requester_role][value=caseworker]")
     assert page.input_value("#places-0-url") == "https://www.reddit.com/r/example/comments/abc123/"
 
     fill_questions(driver, {"first_place": 1, "places": [{"url": "https://t.me/kylepics_channel",

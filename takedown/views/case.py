@@ -6,6 +6,7 @@ open again. A form sent with an expired or unknown CSRF token (for example
 after the server restarted with a new key) comes back filled in, never empty.
 """
 
+import functools
 import json
 from datetime import date
 
@@ -163,26 +164,33 @@ def change():
     return _questions(case_form_from_data(data))
 
 
+def _with_carried_case(view):
+    """Call ``view(case)`` with the hidden case; a stale form goes back to the check page."""
+
+    @functools.wraps(view)
+    def wrapper():
+        case, csrf_ok, instead = _carried_case()
+        if instead is not None:
+            return instead
+        if not csrf_ok:
+            return _check(case, notice=TIMED_OUT)
+        return view(case)
+
+    return wrapper
+
+
 @bp.post("/plan")
-def plan():
+@_with_carried_case
+def plan(case: Case):
     """The action plan for the case in the hidden field."""
-    case, csrf_ok, instead = _carried_case()
-    if instead is not None:
-        return instead
-    if not csrf_ok:
-        return _check(case, notice=TIMED_OUT)
     return _page("case/plan.html", case=case, case_json=case_json(case), plan=make_plan(case),
                  letters=available_letters(case), missing=missing_for_letters(case))
 
 
 @bp.post("/save")
-def save():
+@_with_carried_case
+def save(case: Case):
     """The case as a JSON file to keep on the user's own device."""
-    case, csrf_ok, instead = _carried_case()
-    if instead is not None:
-        return instead
-    if not csrf_ok:
-        return _check(case, notice=TIMED_OUT)
     body = json.dumps(case_to_dict(case), indent=2, ensure_ascii=False) + "\n"
     response = make_response(body)
     response.mimetype = "application/json"

@@ -48,6 +48,7 @@ kind = "social"
 summary = "An example."
 domains = ["example.com"]
 source = "https://example.com/help"
+source_kind = "primary"
 last_checked = 2026-11-25
 
 [[platform]]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-
 SOURCE_KINDS = ("primary", "secondary")
 
 

@@ -84,9 +84,10 @@ def report(found: list[Fact], today: date) -> list[str]:
         age = fact.age(today)
         old = age is None or age > WARN_DAYS
         stale += old
+        warning = f"  <- older than {WARN_DAYS} days" if old else ""
         lines.append(f"{'-' if age is None else age:>4} {str(fact.last_checked or '-'):<13} "
                      f"{fact.kind or 'MISSING':<10} {fact.file:<15} {fact.entry} > "
-                     f"{fact.field}  {fact.source}{'  <- older than %d days' % WARN_DAYS if old else ''}")
+                     f"{fact.field}  {fact.source}{warning}")
     secondary = sum(f.kind == "secondary" for f in found)
     lines.append(f"{len(found)} facts, {secondary} from a secondary source.")
     if stale:

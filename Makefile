@@ -38,6 +38,10 @@ test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), lint, then 
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
+.PHONY: facts
+facts: $(STAMP) ## Print every sourced fact in the data files, oldest first; warn past 180 days
+	$(PY) -m takedown.facts
+
 .PHONY: bench
 bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
 	$(PY) bench/bench_letters.py

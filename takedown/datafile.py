@@ -1,7 +1,9 @@
 """The one reader for the data files: platforms.toml, services.toml and law.toml.
 
 Each file is a list of ``[[kind]]`` tables. Every fact in them carries ``source``
-(an https address it was checked against) and ``last_checked`` (a TOML date, not
+(an https address it was checked against), ``source_kind`` (``primary`` for the
+platform's, service's or regulator's own page or the legislation itself,
+``secondary`` for anyone else describing it) and ``last_checked`` (a TOML date, not
 after the day the file is read). Every error names the entry and the field, such
 as ``platform 'x' > web_form[0]: field 'url' must be an https:// address``. Values
 are exact: a word that is not on a field's list is refused, never guessed at.
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+SOURCE_KINDS = ("primary", "secondary")
+
 
 class DataFileError(ValueError):
     """A data file is malformed; the message names the entry and field."""
@@ -22,10 +26,22 @@ class DataFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact was checked, and when."""
+    """Where a fact was checked, what kind of page that is, and when."""
 
     url: str
     last_checked: date
+    kind: str
+
+    @property
+    def secondary(self) -> bool:
+        """True when the page is someone else describing the fact, not its own source."""
+        return self.kind == "secondary"
+
+    @property
+    def domain(self) -> str:
+        """The host of the source address, without a leading "www."."""
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
 
 
 class Entry:
@@ -107,11 +123,14 @@ class Entry:
         return value
 
     def source(self) -> Source:
-        """``source`` and ``last_checked``: an https address, and a date not after today."""
+        """``source``, ``source_kind`` and ``last_checked``: an https address, its kind, a date."""
         checked = self.date("last_checked")
         if checked > self.today:
             self.fail("last_checked", f"is {checked}, after today ({self.today})")
-        return Source(self.url("source"), checked)
+        url = self.url("source")
+        if "source_kind" not in self.table:
+            self.fail("source_kind", f"is missing: say {' or '.join(SOURCE_KINDS)}")
+        return Source(url, checked, self.choice("source_kind", SOURCE_KINDS))
 
     def tables(self, field: str) -> list[Entry]:
         """The sub-tables under ``field`` (one table or a list of them), each named by index."""

@@ -72,6 +72,7 @@ class Law:
     summary: str
     source: str
     last_checked: date
+    source_kind: str
     topic: str = "plain"
     elements: tuple[Element, ...] = ()
     in_force: date | None = None
@@ -92,6 +93,7 @@ def _law(reader: Entry, slug: str) -> Law:
         summary=reader.text("summary"),
         source=source.url,
         last_checked=source.last_checked,
+        source_kind=source.kind,
         topic=reader.choice("topic", TOPICS),
         elements=tuple(Element(item.text("text"), item.choice("where", ELEMENT_PLACES))
                        for item in reader.tables("elements")),

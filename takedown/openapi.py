@@ -44,6 +44,9 @@ def _sourced(properties: dict, description: str | None = None) -> dict:
     """A fact from the directory, with the address it was checked against and when."""
     return _obj({**properties, "source": {**_URL, "description": "The https address the fact "
                                           "was checked against."},
+                 "source_kind": {"type": "string", "enum": ["primary", "secondary"],
+                                 "description": "primary: the platform's, regulator's or "
+                                 "law's own page; secondary: someone else describing it."},
                  "last_checked": {**_DATE, "description": "When it was last checked."}},
                 description=description)
 

@@ -359,6 +359,7 @@ def _support_steps(case: Case) -> list[Step]:
                 "next.",
                 service="nspcc",
             ))
+    steps.extend(_professionals_helpline(case))
     if case.in_uk and not case.person.under_18:
         steps.append(_service_step(
             "revenge-porn-helpline", "The Revenge Porn Helpline",
@@ -370,3 +371,20 @@ def _support_steps(case: Case) -> list[Step]:
                                 "Advice and help with removal for people in Australia.",
                                 service="esafety"))
     return steps
+
+
+# Requester roles that work with children: POSH is their helpline, not the young person's.
+PROFESSIONAL_ROLES = ("school", "caseworker")
+
+
+def _professionals_helpline(case: Case) -> list[Step]:
+    """POSH, the UK helpline for people who work with children, for school staff and caseworkers."""
+    if not (case.in_uk and case.person.under_18 and case.requester.role in PROFESSIONAL_ROLES):
+        return []
+    return [_service_step(
+        "posh", "The Professionals Online Safety Helpline (POSH), for you",
+        "Advice for people who work with children, such as school staff and caseworkers, on "
+        "responding to nudes being shared. It can also take a report to a platform when the "
+        "platform's own reporting has not worked.",
+        service="posh",
+    )]

@@ -1,7 +1,8 @@
 """Turn the directory and plan dataclasses into JSON-ready data. No Flask here.
 
 Every sourced fact carries its evidence inline, as ``"source"`` (the address it
-was checked against) and ``"last_checked"`` (``YYYY-MM-DD``). Optional values are
+was checked against), ``"source_kind"`` (``primary`` or ``secondary``) and
+``"last_checked"`` (``YYYY-MM-DD``). Optional values are
 present as ``null`` rather than missing, so each object always has the same keys.
 """
 
@@ -15,7 +16,8 @@ from takedown.platforms import Entity, HashList, Note, Platform, Source, Steps, 
 
 
 def source_to_dict(source: Source) -> dict:
-    return {"source": source.url, "last_checked": source.last_checked.isoformat()}
+    return {"source": source.url, "source_kind": source.kind,
+            "last_checked": source.last_checked.isoformat()}
 
 
 def _steps(steps: Steps | None) -> dict | None:

@@ -19,6 +19,7 @@ topic = "child-offence"
 citation = "Protection of Children Act 1978, section 1"
 summary = "Offence to make or distribute indecent photographs of a child."
 source = "https://www.legislation.gov.uk/ukpga/1978/37/section/1"
+source_kind = "primary"
 last_checked = 2026-11-25
 """
 
@@ -31,6 +32,7 @@ regions = ["uk"]
 what = "Help."
 url = "https://help.example/"
 source = "https://help.example/about"
+source_kind = "primary"
 last_checked = 2026-11-25
 """
 
@@ -41,6 +43,7 @@ title = "Report"
 url = "https://example.com/report"
 audiences = ["under-18"]
 source = "https://example.com/help/report"
+source_kind = "primary"
 last_checked = 2026-11-25
 """
 
@@ -84,6 +87,31 @@ def test_a_source_that_is_not_an_https_address_is_refused(source):
     assert law_error(text).startswith("law 'pca-1978-s1': field 'source'")
     with pytest.raises(DataFileError, match="service 'helpline': field 'source'"):
         services.parse_services(SERVICE.replace("https://help.example/about", source), TODAY)
+
+
+@pytest.mark.parametrize("kind, problem", [
+    ("", "is missing: say primary or secondary"),
+    ('source_kind = "official"', "must be one of primary, secondary, not 'official'"),
+    ('source_kind = "Primary"', "must be one of primary, secondary, not 'Primary'"),
+    ("source_kind = true", "must be a non-empty string"),
+])
+def test_every_source_must_say_whether_it_is_primary_or_secondary(kind, problem):
+    def without(text):
+        return text.replace('source_kind = "primary"', kind)
+    assert law_error(without(LAW)) == f"law 'pca-1978-s1': field 'source_kind' {problem}"
+    with pytest.raises(DataFileError, match=f"^service 'helpline': field 'source_kind' {problem}$"):
+        services.parse_services(without(SERVICE), TODAY)
+    broken = PLATFORM.rsplit('source_kind = "primary"', 1)
+    with pytest.raises(DataFileError, match=r"^platform 'other' > web_form\[0\]: field "
+                                            f"'source_kind' {problem}$"):
+        platforms.parse_directory(kind.join(broken), TODAY)
+
+
+def test_a_source_keeps_its_kind_and_domain():
+    text = SERVICE.replace('source_kind = "primary"', 'source_kind = "secondary"')
+    source = services.parse_services(text, TODAY)["helpline"].source
+    assert source.secondary and source.domain == "help.example"
+    assert law.parse_laws(LAW, TODAY)[0].source_kind == "primary"
 
 
 @pytest.mark.parametrize("checked", ["", 'last_checked = "2026-11-25"',

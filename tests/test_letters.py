@@ -489,7 +489,8 @@ def test_every_element_in_the_real_law_file_has_a_known_place(monkeypatch):
 def test_an_element_without_a_known_place_is_an_error(elements, problem):
     text = ('[[law]]\nslug = "x"\njurisdictions = ["eu"]\napplies_to = "both"\n'
             'topic = "dsa-art-16"\ncitation = "X"\nsummary = "X."\n'
-            f'source = "https://example.org/"\nlast_checked = 2026-12-01\nelements = {elements}\n')
+            f'source = "https://example.org/"\nsource_kind = "primary"\nlast_checked = 2026-12-01\n'
+            f'elements = {elements}\n')
     with pytest.raises(law.LawFileError, match=problem):
         law.parse_laws(text)
 
@@ -538,6 +539,7 @@ def test_uk_reporting_duties_are_not_an_entitlement_of_the_sender(small_director
                    'applies_to = "both"\ntopic = "uk-reporting"\n'
                    'citation = "Online Safety Act 2023, section 20"\nsummary = "Reporting."\n'
                    'source = "https://www.legislation.gov.uk/ukpga/2023/50/section/20"\n'
+                   'source_kind = "primary"\n'
                    'last_checked = 2026-12-01\n')
     law.all_laws.cache_clear()
     text = pdf_text(platform_pdf())

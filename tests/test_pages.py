@@ -1,6 +1,6 @@
 import pytest
 
-from takedown import platforms
+from takedown import platforms, services
 from tests.helpers import normalize_spaces, page_checks
 
 PAGES = [
@@ -37,6 +37,52 @@ def test_every_platform_guide_renders_with_sources(client, slug):
     if platform.in_app:
         steps = [normalize_spaces(li.text) for li in html.select("ol.steps")[0].select("li")]
         assert steps == list(platform.in_app.steps)
+
+
+NO_ROUTE = [p.slug for p in platforms.all_platforms()
+            if not p.in_app and not p.web_forms and p.slug != "other"]
+
+
+@pytest.mark.parametrize("slug", NO_ROUTE)
+def test_a_guide_with_no_confirmed_route_says_so_and_points_to_the_hotlines(client, slug):
+    html = page_checks(client.get(f"/platforms/{slug}"))
+    assert "We have not been able to confirm" in normalize_spaces(html.select_one(
+        "#no-confirmed-route").text)
+    links = {normalize_spaces(a.text): a["href"] for a in html.select("#no-route-fallback a")}
+    assert links == {"Internet Watch Foundation (IWF)": "https://www.iwf.org.uk/report",
+                     "NCMEC CyberTipline": "https://report.cybertip.org/",
+                     "eSafety Commissioner": services.get("esafety-illegal-content").url}
+
+
+def test_no_route_list_covers_the_platforms_still_waiting():
+    assert {"onlyfans", "bing", "imgur", "mega", "apple"} <= set(NO_ROUTE)
+
+
+@pytest.mark.parametrize("slug", list(platforms.directory()))
+def test_a_secondary_source_is_marked_as_such_and_a_primary_one_is_not(client, slug):
+    html = page_checks(client.get(f"/platforms/{slug}"))
+    lines = html.select("p.source")
+    marked = [normalize_spaces(line.select_one(".source-kind").text)
+              for line in lines if line.select_one(".source-kind")]
+    platform = platforms.get(slug)
+    facts = [platform.in_app, *platform.web_forms, platform.after_report, *platform.entities,
+             *platform.hash_lists, *platform.notes]
+    expected = [f"(source: secondary — {fact.source.domain})" for fact in facts
+                if fact and fact.source.secondary]
+    assert sorted(marked) == sorted(expected)
+    listed = normalize_spaces(html.select_one(".sources").text)
+    assert listed.count("source: secondary") == sum(s.secondary for s in platform.sources)
+
+
+def test_telegram_steps_show_their_secondary_source():
+    assert platforms.get("telegram").in_app.source.secondary
+
+
+def test_signal_guide_says_no_report_of_content_is_possible_and_what_to_do(client):
+    text = normalize_spaces(page_checks(client.get("/platforms/signal")).text)
+    assert "there is no report to Signal that can get it removed" in text
+    assert "The IWF cannot remove images sent over encrypted apps" in text
+    assert "Report Remove" in text and "CEOP" in text and "CyberTipline" in text
 
 
 def test_start_page_says_what_to_do_in_an_emergency_and_links_to_start(client):

@@ -71,3 +71,36 @@ def test_platform_guide_sends_us_users_to_the_take_it_down_form_with_the_letter_
     assert ("the Act's 48 hours run from a valid request made through the platform's own "
             "process") in text
     assert "as the written record of your request and a back-up" in text
+
+
+def case_by(role: str, jurisdiction: str = "england", under_18: bool = True):
+    data = {
+        "schema": "takedown-case/1", "reference": "TD-7KQ2-M9XP", "jurisdiction": jurisdiction,
+        "requester": {"role": role, "name": "Sam Taylor", "email": "sam@example.com"},
+        "person": {"under_18": under_18, "age": 15 if under_18 else 19},
+        "locations": [{"url": "https://unknown.example/x", "platform": "other"}],
+    }
+    return parse_case(data)
+
+
+def support_ids(case) -> list[str]:
+    section = plan.make_plan(case).section("support")
+    return [s.id for s in section.steps] if section else []
+
+
+@pytest.mark.parametrize("role", ["school", "caseworker"])
+def test_school_staff_and_caseworkers_in_the_uk_are_sent_to_posh(role):
+    assert "posh" in support_ids(case_by(role))
+    found = next(s for s in plan.make_plan(case_by(role)).section("support").steps
+                 if s.id == "posh")
+    posh = services.get("posh")
+    assert [link.url for link in found.links] == [posh.url]
+    assert posh.source.kind == "primary" and found.phone is None  # no number was confirmed
+
+
+@pytest.mark.parametrize("role, jurisdiction, under_18", [
+    ("parent", "england", True), ("young-person", "england", True),
+    ("school", "us", True), ("caseworker", "australia", True), ("caseworker", "england", False),
+])
+def test_posh_is_only_for_uk_professionals_helping_a_child(role, jurisdiction, under_18):
+    assert "posh" not in support_ids(case_by(role, jurisdiction, under_18))

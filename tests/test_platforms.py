@@ -7,9 +7,11 @@ from takedown import platforms
 from takedown.platforms import DirectoryError, identify, parse_directory
 
 REQUIRED_SLUGS = [
-    "instagram", "facebook", "messenger", "whatsapp", "snapchat", "tiktok", "x", "youtube",
-    "discord", "reddit", "telegram", "twitch", "pinterest", "onlyfans", "roblox",
-    "google-search", "bing", "other",
+    "instagram", "threads", "facebook", "messenger", "whatsapp", "snapchat", "tiktok", "x",
+    "youtube", "discord", "reddit", "telegram", "twitch", "pinterest", "onlyfans", "roblox",
+    "google-search", "bing", "yubo", "bluesky", "tumblr", "kik", "wizz", "kick", "imgur",
+    "playstation", "xbox", "google-drive", "google-photos", "dropbox", "mega", "signal", "apple",
+    "other",
 ]
 
 
@@ -30,7 +32,7 @@ def test_every_fact_has_a_source_and_a_date_not_in_the_future(slug):
 
 # Reporting routes we could not confirm from a trusted source are left out. These
 # platforms are the ones still waiting; a test makes sure the gap is said out loud.
-UNCONFIRMED_ROUTES = {"reddit", "telegram", "onlyfans", "bing"}
+UNCONFIRMED_ROUTES = {"onlyfans", "bing", "imgur", "mega", "apple"}
 
 
 @pytest.mark.parametrize("slug", [s for s in REQUIRED_SLUGS if s != "other"])
@@ -38,6 +40,38 @@ def test_platforms_have_a_sourced_route_unless_listed_as_unconfirmed(slug):
     platform = platforms.get(slug)
     has_route = bool(platform.in_app or platform.web_forms)
     assert has_route != (slug in UNCONFIRMED_ROUTES)
+
+
+def test_the_directory_has_at_least_thirty_platforms():
+    assert len(platforms.directory()) >= 30
+
+
+# Every host the directory lists, with the platform that lists it.
+LISTED = [(host, p.slug, host in p.hosts) for p in platforms.all_platforms()
+          for host in p.domains + p.hosts]
+
+
+def test_no_two_platforms_list_the_same_host():
+    hosts = [host for host, _, _ in LISTED]
+    assert len(hosts) == len(set(hosts))
+
+
+@pytest.mark.parametrize("host, slug, exact", LISTED)
+def test_every_listed_host_is_recognised_as_its_platform(host, slug, exact):
+    assert identify(host).slug == slug
+    assert identify(f"https://{host}/some/path?x=1").slug == slug
+    assert identify(f"{host.upper()}/x").slug == slug
+    if not exact:
+        assert identify(f"https://www.{host}/x").slug == slug
+        assert identify(f"m.{host}").slug == slug
+
+
+@pytest.mark.parametrize("host, slug, exact", LISTED)
+def test_look_alikes_of_a_listed_host_are_not_recognised(host, slug, exact):
+    for fake in (f"{host}.evil.example", f"evil-{host}", f"https://{host}.evil.example/x",
+                 f"https://evil.example/{host}", f"{host}evil.example", f"@{host}"):
+        found = identify(fake)
+        assert found is None or found.slug != slug, fake
 
 
 GOOD = """
@@ -48,6 +82,7 @@ kind = "social"
 summary = "An example."
 domains = ["example.com"]
 source = "https://example.com/help"
+source_kind = "primary"
 last_checked = 2026-11-25
 
 [[platform]]
@@ -160,7 +195,26 @@ URLS = [
     ("https://evil.example/https://instagram.com/", None),
     ("https://evil.example/?u=instagram.com", None),
     ("https://instagram.com@evil.example/", None),
-    ("https://drive.google.com/file/d/abc", None),
+    ("https://drive.google.com/file/d/abc", "google-drive"),
+    ("https://photos.google.com/share/AF1Qabc?key=x", "google-photos"),
+    ("https://docs.google.com/document/d/abc", None),
+    ("https://www.threads.com/@someone/post/abc", "threads"),
+    ("https://www.threads.net/@someone", "threads"),
+    ("https://www.yubo.live/", "yubo"),
+    ("https://bsky.app/profile/someone.bsky.social/post/abc", "bluesky"),
+    ("https://someone.tumblr.com/post/123", "tumblr"),
+    ("https://www.tumblr.com/someone/123", "tumblr"),
+    ("https://kik.com/", "kik"),
+    ("https://wizzapp.com/", "wizz"),
+    ("https://kick.com/somechannel", "kick"),
+    ("https://i.imgur.com/abc.jpg", "imgur"),
+    ("https://imgur.com/gallery/abc", "imgur"),
+    ("https://my.playstation.com/profile/someone", "playstation"),
+    ("https://www.xbox.com/en-GB/play", "xbox"),
+    ("https://www.dropbox.com/s/abc/file.jpg?dl=0", "dropbox"),
+    ("https://mega.nz/file/abc#key", "mega"),
+    ("https://signal.org/", "signal"),
+    ("https://www.icloud.com/photos/#abc", "apple"),
     ("https://mail.google.com/", None),
     ("https://tiktok.com.evil.example/", None),
     ("https://example.com/", None),

@@ -4,6 +4,7 @@ import pytest
 
 from takedown import plan, services
 from takedown.case import parse_case
+from tests.helpers import a_case
 
 
 def make_case(jurisdiction: str, platform: str = "other", url: str = "https://unknown.example/x"):
@@ -104,3 +105,11 @@ def test_school_staff_and_caseworkers_in_the_uk_are_sent_to_posh(role):
 ])
 def test_posh_is_only_for_uk_professionals_helping_a_child(role, jurisdiction, under_18):
     assert "posh" not in support_ids(case_by(role, jurisdiction, under_18))
+
+
+def test_an_app_with_no_content_report_is_not_called_a_report():
+    case = parse_case(a_case(locations=[{"platform": "signal"}, {"platform": "instagram"}]))
+    titles = [step.title for section in plan.make_plan(case).sections for step in section.steps
+              if step.platform]
+    assert "What you can do on Signal" in titles and "Report it on Signal" not in titles
+    assert "Report it on Instagram" in titles

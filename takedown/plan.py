@@ -209,9 +209,7 @@ def _platform_steps(case: Case) -> list[Step]:
         body = _law_notes(case) + (() if in_app or links else (
             "Look for a 'Report' option next to the post, message or profile, and report the "
             "link to the organisations below too.",))
-        # Where the app lets no one report what is sent (Signal), its steps are not a report.
-        reports = links or in_app is None or in_app.title.startswith("Report")
-        title = f"{'Report it' if reports else 'What you can do'} on {platform.name}"
+        title = f"{'Report it' if platform.takes_reports else 'What you can do'} on {platform.name}"
         steps.append(Step(f"platform-{slug}", title, body, links,
                           items=in_app.steps if in_app else (),
                           items_title=in_app.title if in_app else None,

@@ -114,6 +114,12 @@ class Platform:
         return next((f for f in self.web_forms if f.law == "take-it-down-act"), None)
 
     @property
+    def takes_reports(self) -> bool:
+        """False where nothing sent on it can be reported to it (Signal): its steps only block."""
+        return bool(self.web_forms) or self.in_app is None or self.in_app.title.startswith(
+            "Report")
+
+    @property
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
 

@@ -4,7 +4,7 @@ import pytest
 
 from takedown import plan, services
 from takedown.case import parse_case
-from tests.helpers import a_case
+from tests.helpers import a_case, normalize_spaces, page_checks
 
 
 def make_case(jurisdiction: str, platform: str = "other", url: str = "https://unknown.example/x"):
@@ -113,3 +113,10 @@ def test_an_app_with_no_content_report_is_not_called_a_report():
               if step.platform]
     assert "What you can do on Signal" in titles and "Report it on Signal" not in titles
     assert "Report it on Instagram" in titles
+
+
+def test_the_signal_guide_is_not_headed_as_a_report(client):
+    html = page_checks(client.get("/platforms/signal"))
+    assert normalize_spaces(html.h1.text) == "What you can do on Signal"
+    assert normalize_spaces(page_checks(client.get("/platforms/instagram")).h1.text) == (
+        "Report it on Instagram")

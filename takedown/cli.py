@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 
 from takedown import letters
 from takedown.case import CaseInvalid, CaseUnreadable, loads
+from takedown.jsontext import NOT_AN_OBJECT
 
 letters_cli = AppGroup("letters", help="Make letters from a case file.")
 
@@ -34,7 +35,7 @@ def _read_case(path: Path):
     except OSError as error:
         raise click.FileError(str(path), hint=error.strerror or str(error)) from None
     except CaseUnreadable as error:
-        if error.reason == "is not a JSON object":
+        if error.reason == NOT_AN_OBJECT:
             raise click.ClickException(f"{path} is not a valid case: it must be a JSON "
                                        "object") from None
         raise click.BadParameter(error.reason, param_hint=str(path)) from None

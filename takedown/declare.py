@@ -1,6 +1,6 @@
 """Declare a dataclass's rules once, on its fields; read, write and describe it from them.
 
-A field carries its rule in its metadata (``field(metadata=rule(Text(254)))``). From the
+A field carries its rule in its metadata (``field(**rule(Text(254), "Your email"))``). From the
 rules come three things that must never disagree: ``Reader.read`` (untrusted JSON-like
 data to the dataclass, every problem named by its field path in plain words),
 ``to_data`` (the dataclass back to JSON-ready data) and ``json_schema`` (JSON Schema

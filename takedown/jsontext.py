@@ -15,6 +15,9 @@ import re
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 16
+# Reasons a caller may answer in its own words.
+EMPTY = "is empty"
+NOT_AN_OBJECT = "is not a JSON object"
 
 # A JSON string, so that brackets inside strings are not counted as nesting.
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -86,7 +89,7 @@ def read_object(raw: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = M
     if byte_order_mark:
         text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise Unreadable("is empty")
+        raise Unreadable(EMPTY)
     if _depth(text) > max_depth:
         raise Unreadable("is not valid JSON: it is nested too deeply")
     try:
@@ -101,7 +104,7 @@ def read_object(raw: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = M
     except ValueError:  # an integer with more digits than Python converts
         raise Unreadable("is not valid JSON: it has a number out of range") from None
     if not isinstance(data, dict):
-        raise Unreadable("is not a JSON object")
+        raise Unreadable(NOT_AN_OBJECT)
     if "\\u" in text and _has_lone_surrogate(data):
         raise Unreadable("is not valid JSON: it has an unpaired surrogate escape such as \\ud800")
     return data

@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 from takedown import case as case_model
 from takedown import letters, openapi, platforms
 from takedown.case import MAX_URL, FieldError, case_to_dict
-from takedown.jsontext import Unreadable, read_object
+from takedown.jsontext import EMPTY, NOT_AN_OBJECT, Unreadable, read_object
 from takedown.plan import make_plan
 from takedown.security import no_store
 from takedown.serialize import plan_to_dict, platform_summary, platform_to_dict
@@ -88,9 +88,9 @@ def _body() -> bytes:
 def _bad_body(reason: str, too_large: bool = False):
     if too_large:
         return RequestEntityTooLarge()
-    if reason == "is empty":
+    if reason == EMPTY:
         return BadRequest("The body is empty: send a JSON object.")
-    if reason == "is not a JSON object":
+    if reason == NOT_AN_OBJECT:
         return BadRequest("The body must be a JSON object, like {\"url\": \"...\"}.")
     return BadRequest(f"The body {reason}.")
 

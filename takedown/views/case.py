@@ -39,6 +39,7 @@ from takedown.forms import (
     case_json,
     error_list,
 )
+from takedown.jsontext import NOT_AN_OBJECT
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.letters import available_letters
 from takedown.plan import make_plan
@@ -227,7 +228,7 @@ def open_post():
     try:
         data = read_json(raw, from_file=True)
     except CaseUnreadable as unreadable:
-        if unreadable.reason == "is not a JSON object":
+        if unreadable.reason == NOT_AN_OBJECT:
             return _open_error(form, NOT_A_CASE_FILE)
         return _open_error(form, "The file is not a case file from this site. Choose the .json "
                            "file you saved, named like takedown-case-TD-7KQ2-M9XP.json")

@@ -2,8 +2,9 @@
 # Install the Debian packages the project needs, only those missing.
 # WeasyPrint needs Pango; letters use the DejaVu fonts; tests read PDFs with poppler;
 # the browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+# `make serve` runs nginx in front and Redis for the rate limits (deploy/, as this user, never as a service).
 set -euo pipefail
-needed=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium)
+needed=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium nginx redis-server)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -12,22 +12,20 @@ sooner and leaves the GIL free for quick page requests in between. It also
 makes it safe to share one ``FontConfiguration`` (a Pango font map with caches
 WeasyPrint fills in as it lays out text) and ``letter.css`` parsed once with it:
 neither is documented as safe to use from two threads at once, and building
-them costs more than laying out a one-page letter. Under gunicorn, renders also
-take one of the slots all workers share (render_slots.py), one per core.
+them costs more than laying out a one-page letter. Under `make serve` letters have
+their own pool of single-threaded workers, one per core (deploy/), so at most one
+render per core runs and the rest wait in nginx's bounded queue.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import os
 import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
-
-from takedown.render_slots import RenderSlots, SlotWaitTooLong
 
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
 STYLESHEET = LETTERS_DIR / "letter.css"
@@ -45,16 +43,12 @@ class RenderBusy(RuntimeError):
 
 @dataclass(slots=True)
 class RenderSettings:
-    """How letters are made for one app: the queue in this process and the shared slots."""
+    """How letters are made for one app: the queue in this process."""
 
     # Renders allowed in the process at once, running or waiting for the lock
     # (RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy:
     # "try again in a few seconds") rather than queueing without bound.
     queue: threading.BoundedSemaphore
-    # Renders running at once across all the instance's workers (render_slots.py), when
-    # gunicorn set them up; None under the development server and in tests.
-    slots: RenderSlots | None = None
-    slot_wait_seconds: float = 20.0
 
 
 EXTENSION = "takedown_pdf"
@@ -64,14 +58,8 @@ _DEFAULTS = RenderSettings(threading.BoundedSemaphore(4))
 
 def init_app(app) -> None:
     """Keep this app's render settings, from its config, on ``app.extensions["takedown_pdf"]``."""
-    config = app.config
-    slots = None
-    if config["RENDER_SLOTS_DIR"]:
-        slots = RenderSlots(config["RENDER_SLOTS_DIR"],
-                            config["RENDER_SLOTS"] or len(os.sched_getaffinity(0)))
     app.extensions[EXTENSION] = RenderSettings(
-        threading.BoundedSemaphore(max(1, int(config["RENDER_QUEUE_LIMIT"]))),
-        slots, float(config["RENDER_SLOT_WAIT"]))
+        threading.BoundedSemaphore(max(1, int(app.config["RENDER_QUEUE_LIMIT"]))))
 
 
 def settings() -> RenderSettings:
@@ -151,33 +139,18 @@ def _shared_resources():
 
 def html_to_pdf(html: str, title: str) -> bytes:
     """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
-    current = settings()
-    queue = current.queue
+    queue = settings().queue
     if not queue.acquire(blocking=False):
         raise RenderBusy("too many letters are being made right now")
     try:
-        return _render(html, title, current)
+        with _render_lock:
+            return _render_here(html, title)
     finally:
         queue.release()
 
 
-def _render(html: str, title: str, current: RenderSettings) -> bytes:
-    with _render_lock:
-        slots = current.slots
-        if slots is None:
-            return _render_here(html, title)
-        try:
-            slot = slots.acquire(current.slot_wait_seconds)
-        except SlotWaitTooLong as error:
-            raise RenderBusy(str(error)) from None
-        try:
-            return _render_here(html, title)
-        finally:
-            slots.release(slot)
-
-
 def _render_here(html: str, title: str) -> bytes:
-    """Render in this thread; the caller holds _render_lock (and a slot, if there are any)."""
+    """Render in this thread; the caller holds _render_lock."""
     from weasyprint import HTML
 
     font_config, css, url_fetcher = _shared_resources()

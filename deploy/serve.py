@@ -149,6 +149,7 @@ class Stack:
                 self.logs.append(text)
             if self.echo:
                 print(text, flush=True)
+        process.stdout.close()
 
     def start_redis(self) -> None:
         self._spawn("redis", [

@@ -58,7 +58,19 @@ def _refuse_a_cut_off_form():
 
 
 LETTER_VIEWS = ("letters.download", "api.letter")
-log = logging.getLogger("takedown.limits")
+
+
+def _log_the_store_switches() -> None:
+    """Flask-Limiter says when it falls back to memory and when the store is back, but only to
+    a NullHandler: send those lines (no request data in them) to stderr, the server's log."""
+    logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("[%(process)d] %(levelname)s rate limits: %(message)s"))
+        logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def init_app(app):
@@ -79,9 +91,7 @@ def init_app(app):
         swallow_errors=True,
     )
     if shared:
-        # Flask-Limiter logs the switch itself; make sure it reaches the log under gunicorn.
-        logging.getLogger("flask-limiter").setLevel(logging.INFO)
-        log.info("rate limits counted in a shared store, in memory if it stops answering")
+        _log_the_store_switches()
     letter_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_PDF"],
                                         scope="letters", override_defaults=False)
     for endpoint in LETTER_VIEWS:

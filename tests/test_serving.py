@@ -356,3 +356,21 @@ def test_make_serve_starts_everything_and_ctrl_c_leaves_nothing():
     assert not [pid for pid in children if alive(pid)]
     assert not run_dir.exists()
     assert not (Path.home() / ".gunicorn").exists() or not any((Path.home() / ".gunicorn").iterdir())
+
+
+def test_no_log_line_of_any_process_carries_a_query_string(stack):
+    mark = len(stack.logs)
+    fetch(stack.url, path="/platforms/instagram?name=Quillon+Vantablack", source=new_visitor())
+    raw(stack.url, b"GET /x?email=quillon@secret.example HTTP/1.1 x\r\n\r\n")
+    raw(stack.url, chunked("/case/plan?person=Quillon", b"zz"))
+    time.sleep(0.5)
+    lines = log_since(stack, mark)
+    assert "\"GET /platforms/instagram\" 200" in lines  # nginx logs the path alone
+    assert "Quillon" not in lines and "quillon" not in lines
+
+
+def test_everything_lives_in_one_private_run_directory(stack):
+    assert stack.run.stat().st_mode & 0o777 == 0o700
+    assert str(stack.run) in (stack.run / "nginx.conf").read_text()
+    assert {path.name for path in stack.run.iterdir()} >= {
+        "nginx.conf", "nginx.pid", "redis.sock", "pages-0.sock", "letters-0.sock", "errors"}

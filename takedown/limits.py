@@ -12,6 +12,7 @@ from the API share the one letter count (RATELIMIT_PDF).
 
 import logging
 import math
+import sys
 import time
 
 from flask import current_app, g, request
@@ -60,12 +61,23 @@ def _refuse_a_cut_off_form():
 LETTER_VIEWS = ("letters.download", "api.letter")
 
 
+class _StoreSwitches(logging.StreamHandler):
+    """Flask-Limiter's lines about its store (down, back), to whatever stderr is now."""
+
+    def emit(self, record):
+        self.stream = sys.stderr
+        super().emit(record)
+
+    def filter(self, record):
+        return "storage" in record.getMessage() and super().filter(record)
+
+
 def _log_the_store_switches() -> None:
     """Flask-Limiter says when it falls back to memory and when the store is back, but only to
     a NullHandler: send those lines (no request data in them) to stderr, the server's log."""
     logger = logging.getLogger("flask-limiter")
-    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _StoreSwitches) for h in logger.handlers):
+        handler = _StoreSwitches()
         handler.setFormatter(
             logging.Formatter("[%(process)d] %(levelname)s rate limits: %(message)s"))
         logger.addHandler(handler)

@@ -377,3 +377,23 @@ def test_everything_lives_in_one_private_run_directory(stack):
     assert str(stack.run) in (stack.run / "nginx.conf").read_text()
     assert {path.name for path in stack.run.iterdir()} >= {
         "nginx.conf", "nginx.pid", "redis.sock", "pages-0.sock", "letters-0.sock", "errors"}
+
+
+def test_one_client_address_holds_at_most_its_share_of_connections(stack):
+    visitor = new_visitor()
+    held = []
+    try:
+        for _ in range(serve.CONN_PER_CLIENT):
+            sock = socket.create_connection(("127.0.0.1", stack.port), timeout=10,
+                                            source_address=(visitor, 0))
+            # Headers read, body awaited: the request counts against the visitor's connections.
+            sock.sendall(b"POST /case/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n")
+            held.append(sock)
+        time.sleep(0.5)
+        assert fetch(stack.url, path="/", source=visitor).status == 429
+        assert fetch(stack.url, path="/", source=new_visitor()).status == 200
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.5)
+    assert fetch(stack.url, path="/", source=visitor).status == 200

@@ -397,3 +397,11 @@ def test_one_client_address_holds_at_most_its_share_of_connections(stack):
             sock.close()
     time.sleep(0.5)
     assert fetch(stack.url, path="/", source=visitor).status == 200
+
+
+def test_behind_https_nginx_own_busy_page_carries_hsts_too():
+    stack = serve.Stack(env={"TAKEDOWN_HTTPS": "true"})
+    text = stack.nginx_conf()
+    stack.stop()
+    assert text.count('Strict-Transport-Security "max-age=31536000" always') == 2
+    assert "X-Forwarded-Proto https" in text

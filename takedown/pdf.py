@@ -17,8 +17,8 @@ take one of the slots all workers share (render_slots.py), one per core.
 
 Each render runs with the garbage collector's first threshold raised (layout
 makes many short-lived objects; collecting them less often is faster and the
-output is the same), and ends with a small pikepdf pass that gives table header
-cells their ``Scope`` (PDF/UA, Matterhorn 15-003), which WeasyPrint leaves out.
+output is the same), and ends with a small pikepdf pass (``_finish``) that
+completes WeasyPrint's tagging where PDF/UA asks more of it.
 
 The pack is its letters rendered one by one and joined (``join``), so each
 letter is numbered on its own; see ``render_parts`` for when that runs on more
@@ -215,7 +215,7 @@ def _write(html: str, title: str) -> bytes:
     metadata.description = None
     metadata.keywords = []
     metadata.custom = {}
-    return _scope_header_cells(document.write_pdf(pdf_variant=PDF_VARIANT))
+    return _finish(document.write_pdf(pdf_variant=PDF_VARIANT))
 
 
 def _render_here(html: str, title: str) -> bytes:
@@ -233,7 +233,7 @@ GC_THRESHOLD = 50_000
 
 
 def _structure(pdf_file):
-    """Yield every structure element of an open pikepdf.Pdf, in document order."""
+    """Yield every structure element an open pikepdf.Pdf's tree reaches, in document order."""
     import pikepdf
 
     stack = [pdf_file.Root.StructTreeRoot]
@@ -248,26 +248,58 @@ def _structure(pdf_file):
         stack.extend(reversed(children))
 
 
-def _scope_header_cells(data: bytes) -> bytes:
-    """Give each TH a Scope: Column in a header row, Row for a row's first cell."""
+def _finish(data: bytes) -> bytes:
+    """Finish WeasyPrint's tagging for PDF/UA: table header scopes and page artifacts.
+
+    * each TH gets a Scope: Column in a header row, Row for a row's first cell
+      (Matterhorn 15-003; WeasyPrint links cells to headers but sets no Scope);
+    * the running header and page numbers (letter.css margin boxes) are tagged by
+      WeasyPrint as content the structure tree never reaches; they become
+      pagination artifacts (Matterhorn 01-005).
+    """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf_file:
-        changed = False
+        reached = set()
         for element in _structure(pdf_file):
+            reached.add(element.objgen)
             if element.S != "/TH":
                 continue
             row = element.P
-            cells = [kid for kid in row.K] if isinstance(row.K, pikepdf.Array) else [row.K]
+            cells = list(row.K) if isinstance(row.K, pikepdf.Array) else [row.K]
             in_head = row.get("/P") is not None and row.P.get("/S") == "/THead"
             column = in_head or all(cell.get("/S") == "/TH" for cell in cells)
             element.A.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
-            changed = True
-        if not changed:
-            return data
+        nums = list(pdf_file.Root.StructTreeRoot.ParentTree.Nums)
+        by_key = dict(zip((int(key) for key in nums[::2]), nums[1::2], strict=True))
+        for page in pdf_file.pages:
+            entries = by_key.get(int(page.get("/StructParents", -1)))
+            if not isinstance(entries, pikepdf.Array):
+                continue
+            orphans = {mcid for mcid, element in enumerate(entries)
+                       if isinstance(element, pikepdf.Dictionary)
+                       and element.objgen not in reached}
+            if orphans:
+                _mark_artifacts(pdf_file, page, orphans)
+                for mcid in orphans:
+                    entries[mcid] = None
         out = io.BytesIO()
         pdf_file.save(out)
         return out.getvalue()
+
+
+def _mark_artifacts(pdf_file, page, mcids: set[int]) -> None:
+    """Turn the marked-content sequences with these MCIDs on a page into artifacts."""
+    import pikepdf
+
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in mcids):
+            operands = [pikepdf.Name.Artifact,
+                        pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+        instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+    page.Contents = pdf_file.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 # --- the pack: parts rendered on their own, joined keeping tags and bookmarks --------

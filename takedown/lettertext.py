@@ -109,7 +109,7 @@ class _Converter(HTMLParser):
         elif tag == "li" and self.lists and self.cell is None:
             kind, number, marked = self.lists[-1]
             if marked:
-                self.buffer.append(f"{number}. " if kind == "ol" else "- ")
+                self.buffer.append(f"{number}. " if kind == "ol" else "• ")
             self.lists[-1][1] += 1
         elif tag == "table":
             self.tables.append(_Table())

@@ -391,15 +391,14 @@ def make(kind: str, case: Case, platform: str | None = None,
     if kind not in KINDS:
         raise LetterUnavailable([FieldError(
             "kind", f"must be one of: {', '.join(KINDS)}")])
-    title = _title(kind, case, platform)
     if kind == "pack":
         if today is None:
             raise TypeError("make() needs today: the date the letter is written on")
         made = pdf.join(pdf.render_parts(pack_parts(case, today, letterhead)))
     else:
-        html = render_html(kind, case, platform, today, letterhead)
-        made = pdf.html_to_pdf(html, f"{title} – {case.reference}")
-    return Letter(filename(kind, case, platform), title, made)
+        html = render_html(kind, case, platform, today, letterhead)  # checks the case first
+        made = pdf.html_to_pdf(html, f"{_title(kind, case, platform)} – {case.reference}")
+    return Letter(filename(kind, case, platform), _title(kind, case, platform), made)
 
 
 @dataclass(frozen=True, slots=True)

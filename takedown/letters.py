@@ -23,11 +23,13 @@ Which letters a case gets (``available_letters``):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from takedown import law, platforms, services
 from takedown.case import (
@@ -44,10 +46,23 @@ from takedown.plan import make_plan
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
 
+def _composed(value):
+    """Return text in Unicode's composed form (NFC), anything else as it is.
+
+    Canonically the same text as typed, but a letter and its combining mark
+    ("e" + U+0301) become the one character a font has a glyph for ("é"), so the
+    mark stays on its letter in print and in the PDF's text layer.
+    """
+    if isinstance(value, markupsafe.Markup):  # a macro's output, already escaped
+        return markupsafe.Markup(unicodedata.normalize("NFC", value))
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
 

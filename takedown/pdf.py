@@ -32,6 +32,7 @@ import gc
 import io
 import mimetypes
 import os
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -186,23 +187,24 @@ def _queued(work):
         current.queue.release()
 
 
-def _render(parts: list[tuple[str, str]], current: RenderSettings) -> list[bytes]:
+def _render(parts: list[tuple[str, str]], current: RenderSettings,
+            finish: bool = True) -> list[bytes]:
     """Render (html, title) parts one after another under the lock and, if any, a slot."""
     with _render_lock:
         slots = current.slots
         if slots is None:
-            return [_render_here(html, title) for html, title in parts]
+            return [_render_here(html, title, finish) for html, title in parts]
         try:
             slot = slots.acquire(current.slot_wait_seconds)
         except SlotWaitTooLong as error:
             raise RenderBusy(str(error)) from None
         try:
-            return [_render_here(html, title) for html, title in parts]
+            return [_render_here(html, title, finish) for html, title in parts]
         finally:
             slots.release(slot)
 
 
-def _write(html: str, title: str) -> bytes:
+def _write(html: str, title: str, finish: bool = True) -> bytes:
     from weasyprint import HTML
 
     font_config, css, url_fetcher = _shared_resources()
@@ -215,15 +217,19 @@ def _write(html: str, title: str) -> bytes:
     metadata.description = None
     metadata.keywords = []
     metadata.custom = {}
-    return _finish(document.write_pdf(pdf_variant=PDF_VARIANT))
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return _finish(data) if finish else data
 
 
-def _render_here(html: str, title: str) -> bytes:
-    """Render in this thread; the caller holds _render_lock (and a slot, if there are any)."""
+def _render_here(html: str, title: str, finish: bool = True) -> bytes:
+    """Render in this thread; the caller holds _render_lock (and a slot, if there are any).
+
+    ``finish=False`` leaves the tagging unfinished, for ``join`` to finish once.
+    """
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
     try:
-        return _write(html, title)
+        return _write(html, title, finish)
     finally:
         gc.set_threshold(*threshold)
 
@@ -249,7 +255,18 @@ def _structure(pdf_file):
 
 
 def _finish(data: bytes) -> bytes:
-    """Finish WeasyPrint's tagging for PDF/UA: table header scopes and page artifacts.
+    """Return a rendered PDF with its tagging finished (see ``_finish_pdf``)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf_file:
+        _finish_pdf(pdf_file)
+        out = io.BytesIO()
+        pdf_file.save(out)
+        return out.getvalue()
+
+
+def _finish_pdf(pdf_file) -> None:
+    """Finish WeasyPrint's tagging for PDF/UA, in an open pikepdf.Pdf.
 
     * each TH gets a Scope: Column in a header row, Row for a row's first cell
       (Matterhorn 15-003; WeasyPrint links cells to headers but sets no Scope);
@@ -259,47 +276,44 @@ def _finish(data: bytes) -> bytes:
     """
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(data)) as pdf_file:
-        reached = set()
-        for element in _structure(pdf_file):
-            reached.add(element.objgen)
-            if element.S != "/TH":
-                continue
-            row = element.P
-            cells = list(row.K) if isinstance(row.K, pikepdf.Array) else [row.K]
-            in_head = row.get("/P") is not None and row.P.get("/S") == "/THead"
-            column = in_head or all(cell.get("/S") == "/TH" for cell in cells)
-            element.A.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
-        nums = list(pdf_file.Root.StructTreeRoot.ParentTree.Nums)
-        by_key = dict(zip((int(key) for key in nums[::2]), nums[1::2], strict=True))
-        for page in pdf_file.pages:
-            entries = by_key.get(int(page.get("/StructParents", -1)))
-            if not isinstance(entries, pikepdf.Array):
-                continue
-            orphans = {mcid for mcid, element in enumerate(entries)
-                       if isinstance(element, pikepdf.Dictionary)
-                       and element.objgen not in reached}
-            if orphans:
-                _mark_artifacts(pdf_file, page, orphans)
-                for mcid in orphans:
-                    entries[mcid] = None
-        out = io.BytesIO()
-        pdf_file.save(out)
-        return out.getvalue()
+    reached = set()
+    for element in _structure(pdf_file):
+        reached.add(element.objgen)
+        if element.S != "/TH":
+            continue
+        row = element.P
+        cells = list(row.K) if isinstance(row.K, pikepdf.Array) else [row.K]
+        in_head = row.get("/P") is not None and row.P.get("/S") == "/THead"
+        column = in_head or all(cell.get("/S") == "/TH" for cell in cells)
+        element.A.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
+    nums = list(pdf_file.Root.StructTreeRoot.ParentTree.Nums)
+    by_key = dict(zip((int(key) for key in nums[::2]), nums[1::2], strict=True))
+    for page in pdf_file.pages:
+        entries = by_key.get(int(page.get("/StructParents", -1)))
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        orphans = {mcid for mcid, element in enumerate(entries)
+                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reached}
+        if orphans:
+            _mark_artifacts(pdf_file, page, orphans)
+            for mcid in orphans:
+                entries[mcid] = None
+
+
+# How WeasyPrint opens a tagged piece of content: "/Span\n<</MCID 0>>\nBDC".
+_MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
 def _mark_artifacts(pdf_file, page, mcids: set[int]) -> None:
     """Turn the marked-content sequences with these MCIDs on a page into artifacts."""
-    import pikepdf
+    def artifact(match):
+        if int(match[1]) in mcids:
+            return b"/Artifact\n<</Type /Pagination>>\nBDC"
+        return match[0]
 
-    instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
-                and int(operands[1].get("/MCID", -1)) in mcids):
-            operands = [pikepdf.Name.Artifact,
-                        pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-        instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
-    page.Contents = pdf_file.make_stream(pikepdf.unparse_content_stream(instructions))
+    streams = page.Contents if isinstance(page.Contents, list) else [page.Contents]
+    for stream in streams:
+        stream.write(_MARKED.sub(artifact, stream.read_bytes()))
 
 
 # --- the pack: parts rendered on their own, joined keeping tags and bookmarks --------
@@ -347,6 +361,7 @@ def join(parts: list[bytes]) -> bytes:
     root.ParentTreeNextKey = next_key
     if outline_items:
         base.Root.Outlines = _outline(base, outline_items)
+    _finish_pdf(base)
     out = io.BytesIO()
     base.save(out)
     return out.getvalue()
@@ -419,9 +434,9 @@ def _warm_worker() -> None:
 
 
 def _render_bundle(parts: list[tuple[str, str]]) -> list[bytes]:
-    """In a pack worker process: render each (html, title) part on its own."""
+    """In a pack worker process: render each (html, title) part on its own, for ``join``."""
     with _render_lock:
-        return [_render_here(html, title) for html, title in parts]
+        return [_render_here(html, title, finish=False) for html, title in parts]
 
 
 def _bundles(parts: list[tuple[str, str]], count: int) -> list[list[int]]:
@@ -436,7 +451,8 @@ def _bundles(parts: list[tuple[str, str]], count: int) -> list[list[int]]:
 
 
 def render_parts(parts: list[tuple[str, str]], parallel: bool | None = None) -> list[bytes]:
-    """Render each (html, title) part as its own PDF, in order.
+    """Render each (html, title) part as its own PDF, in order, for ``join`` (which
+    finishes their tagging once, for the whole document).
 
     Parallel (``parallel=None``: when ``_idle()``) on PACK_WORKERS processes plus
     this one, in bundles of about equal size; otherwise one after another here, so
@@ -447,12 +463,12 @@ def render_parts(parts: list[tuple[str, str]], parallel: bool | None = None) -> 
         if use_pool is None:
             use_pool = PACK_WORKERS > 0 and len(parts) > 1 and _idle()
         if not use_pool:
-            return _render(parts, current)
+            return _render(parts, current, finish=False)
         bundles = _bundles(parts, max(1, PACK_WORKERS) + 1)
         pool = _pool_start()
         futures = [pool.submit(_render_bundle, [parts[i] for i in bundle])
                    for bundle in bundles[1:]]
-        made = dict(zip(bundles[0], _render([parts[i] for i in bundles[0]], current),
+        made = dict(zip(bundles[0], _render([parts[i] for i in bundles[0]], current, False),
                         strict=True))
         for bundle, future in zip(bundles[1:], futures, strict=True):
             made.update(zip(bundle, future.result(), strict=True))

@@ -91,6 +91,15 @@ def test_the_scripts_dejavu_lacks_come_from_the_noto_fonts_system_deps_installs(
         assert family in fonts, family
 
 
+def test_a_combining_mark_stays_on_its_letter_in_the_text_layer_poppler_reads_too():
+    case = parse_case(a_letter_case(requester={
+        "role": "parent", "name": "Jose\u0301 Nun\u0303ez", "email": "sam@example.com"}))
+    data = letters.render_pdf("platform", case, "instagram", LETTER_DATE)
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    assert "Jos\u00e9 Nu\u00f1ez" in text
+
+
 @pytest.mark.parametrize("bad", ["\ufffe", "\uffff", "\ufdd0"])
 def test_noncharacters_are_refused_at_input_with_a_clear_message(bad):
     data = a_letter_case(requester={"role": "parent", "name": f"Sam{bad}Taylor",

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from takedown import letters, paste
+from takedown import letters
 from takedown.case import parse_case
 from takedown.jurisdictions import JURISDICTIONS
 from tests.helpers import (
@@ -145,17 +145,3 @@ def test_the_api_answers_text_when_asked_and_pdf_by_default(client):
                          data=body, headers=headers)
     assert as_pdf.mimetype == "application/pdf"
     assert "Private and confidential" not in pdf_pages(as_pdf.data)[0]
-
-
-def test_paste_blocks_fit_the_forms_and_carry_only_typed_links():
-    many = [{"url": f"https://www.instagram.com/p/{'x' * 150}{i}/", "platform": "instagram"}
-            for i in range(10)]
-    case = parse_case(a_letter_case(locations=many))
-    block = paste.for_case(case, "instagram")
-    assert len(block) <= paste.LIMIT
-    assert "more links in our letter" in block
-    assert case.reference in block and "under 18" in block
-    urls = re.findall(r"https?://\S+", block)
-    assert urls and set(urls) <= {place.url for place in case.locations}
-    assert len(paste.for_guide(False)) <= paste.LIMIT
-    assert "did not consent" in paste.for_guide(False)

@@ -460,5 +460,9 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
+    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    from takedown import pdf
+
+    with pdf.in_this_process():
+        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

@@ -34,6 +34,7 @@ import mimetypes
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -402,6 +403,19 @@ PACK_WORKERS = int(os.environ.get("TAKEDOWN_PACK_WORKERS",
                                   max(0, len(os.sched_getaffinity(0)) - 1)))
 
 
+_local = threading.local()
+
+
+@contextmanager
+def in_this_process():
+    """Within this block, packs made in this thread render their parts here, one by one."""
+    _local.no_pool = True
+    try:
+        yield
+    finally:
+        _local.no_pool = False
+
+
 def _idle() -> bool:
     """True when nothing else is rendering: no other render in this process, and the
     machine's 1-minute load average leaves every pack worker a free core.
@@ -461,7 +475,8 @@ def render_parts(parts: list[tuple[str, str]], parallel: bool | None = None) -> 
     def work(current):
         use_pool = parallel
         if use_pool is None:
-            use_pool = PACK_WORKERS > 0 and len(parts) > 1 and _idle()
+            use_pool = (PACK_WORKERS > 0 and len(parts) > 1
+                        and not getattr(_local, "no_pool", False) and _idle())
         if not use_pool:
             return _render(parts, current, finish=False)
         bundles = _bundles(parts, max(1, PACK_WORKERS) + 1)

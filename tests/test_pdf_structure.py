@@ -100,3 +100,4 @@ def test_packs_use_the_pool_only_when_the_machine_is_idle(monkeypatch):
     with pytest.raises(RuntimeError, match="pool"):
         pdf.render_parts(parts)
     assert started == [True]
+

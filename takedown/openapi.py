@@ -230,21 +230,31 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
                      "For kind 'platform' only, and then required: the slug of a platform in "
                      "the case. Missing, unknown, not in the case, or given for another kind: "
                      "422 with field 'platform'.")},
+                {"name": "letterhead", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false"]},
+                 "description": ("true: leave the top 45 mm of the first page blank for "
+                                 "printed letterhead; the sender's details print in the "
+                                 "signature block. PDF only.")},
             ],
             "requestBody": _json_body("Case", "The case. Nothing in it is kept."),
             "responses": {
                 "200": {
-                    "description": "The PDF, to save or print.",
+                    "description": ("The PDF, to save or print (the default); or, when Accept "
+                                    "prefers text/plain, the letter as UTF-8 text."),
                     "headers": {
                         **_NO_STORE,
                         "Content-Disposition": {
                             "description": "attachment; filename=\"takedown-<kind>[-<platform>]-"
-                                           "<reference>.pdf\"",
+                                           "<reference>.pdf\" (.txt for text)",
                             "schema": {"type": "string", "pattern": (
-                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.pdf"$')},
+                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.(pdf|txt)"$')},
                         },
                     },
-                    "content": {"application/pdf": {}},
+                    "content": {"application/pdf": {},
+                                "text/plain": {"schema": {
+                                    "type": "string",
+                                    "description": ("With Accept: text/plain, the same letter as "
+                                                    "UTF-8 text, made from the same content.")}}},
                 },
                 "404": _error(404),
                 "503": _error(503),

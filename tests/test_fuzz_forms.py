@@ -21,7 +21,7 @@ from takedown.forms import form_data_from_case
 from tests.helpers import cases, json_values, new_app, normalize_spaces, page_checks
 
 WEB_POSTS = ["/case/start", "/case/change", "/case/plan", "/case/save", "/case/open",
-             "/letters/download"]
+             "/letters/download", "/letters/text"]
 KINDS = ["platform", "school", "iwf", "pack"]
 
 
@@ -44,6 +44,8 @@ def assert_sane(path: str, response) -> None:
         parse_case(json.loads(response.data))
     elif response.mimetype == "application/pdf":
         assert path == "/letters/download" and response.data.startswith(b"%PDF")
+    elif response.mimetype == "text/plain":
+        assert path == "/letters/text" and response.headers["Cache-Control"] == "no-store"
     else:
         assert response.mimetype == "text/html", response.mimetype
         html = page_checks(response)

@@ -47,7 +47,7 @@ API_POSTS = post_paths(new_app(), api=True)
 
 def test_every_post_endpoint_is_listed():
     assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/save", "/case/start",
-                         "/letters/download"]
+                         "/letters/download", "/letters/text"]
     assert API_POSTS == ["/api/v1/identify", "/api/v1/letters/pack", "/api/v1/plan"]
 
 

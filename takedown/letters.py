@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import jinja2
 
-from takedown import law, platforms, services
+from takedown import deadlines, followups, law, platforms, services
 from takedown.case import (
     ROLES,
     Case,
@@ -43,6 +43,10 @@ from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
+# Letters made from the report log (takedown/followups.py): kinds that take a platform,
+# and the record of every report.
+LOG_KINDS = ("follow-up", "escalation", "record")
+KINDS = KINDS + LOG_KINDS
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
@@ -83,6 +87,8 @@ def _platform_letter_slugs(case: Case) -> list[str]:
 
 
 def _title(kind: str, case: Case, slug: str | None = None) -> str:
+    if kind in LOG_KINDS:
+        return followups.title(kind, case, slug)
     if kind == "platform":
         if slug == "other":
             return "Letter to the owner of another website"
@@ -124,16 +130,18 @@ def missing_fields(case: Case, kind: str) -> list[FieldError]:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind in ("platform", "pack"):
+    if kind in ("platform", "pack", "follow-up", "escalation"):
         return missing_for_letters(case)
     if kind == "school" and not case.requester.name:
         return [FieldError("requester.name", "Enter your name: the school needs to know who wrote")]
     return []
 
 
-def _check(kind: str, case: Case, platform: str | None) -> None:
+def _check(kind: str, case: Case, platform: str | None, now: datetime | None = None) -> None:
     errors = missing_fields(case, kind)
-    if kind == "platform":
+    if kind in LOG_KINDS:
+        errors += followups.problems(kind, case, platform, now)
+    elif kind == "platform":
         if platform is None:
             errors.append(FieldError("platform", "Choose which platform the letter is for"))
         elif platforms.get(platform) is None:
@@ -314,7 +322,10 @@ def _school_context(case: Case) -> dict:
             "guidance": _school_guidance(case)}
 
 
-def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -> list[dict]:
+def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
+                     now: datetime | None = None) -> list[dict]:
+    if kind in LOG_KINDS:
+        return [followups.context(kind, case, platform, now, deadlines.moment_words(case))]
     if kind == "platform":
         return [_platform_context(case, platform, today)]
     if kind == "school":
@@ -324,25 +335,39 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -
     letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
         letters += [_school_context(case), _iwf_context(case)]
-    return letters
+    return letters + [followups.context("follow-up", case, slug, now, deadlines.moment_words(case))
+                      for slug in deadlines.due_follow_ups(case, now)
+                      if not followups.problems("follow-up", case, slug, now)]
+
+
+def _now_of(today: date, now: datetime | None) -> datetime:
+    """The moment a letter is written: ``now`` when given, else noon UTC on ``today``."""
+    return now if now is not None else datetime.combine(today, time(12), UTC)
 
 
 def render_html(kind: str, case: Case, platform: str | None = None,
-                today: date | None = None) -> str:
+                today: date | None = None, now: datetime | None = None) -> str:
     """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made.
 
     ``today`` is the date the letter is written on; it is required (letters have no clock).
+    ``now`` (aware) is the moment, for letters that count the hours since a report.
     """
     if today is None:
         raise TypeError("render_html() needs today: the date the letter is written on")
-    _check(kind, case, platform)
+    now = _now_of(today, now)
+    _check(kind, case, platform, now)
     context = _base_context(case, today)
-    context["letters"] = _letter_contexts(kind, case, platform, today)
+    context["letters"] = _letter_contexts(kind, case, platform, today, now)
+    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
     context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
     if kind == "pack":
         context["sections"] = list(make_plan(case).sections)
         context["log_rows"] = 12
         template = _env.get_template("pack.html")
+    elif kind == "record":
+        context["letter"] = context["letters"][0]
+        context["log_rows"] = 8
+        template = _env.get_template("record.html")
     else:
         context["letter"] = context["letters"][0]
         template = _env.get_template(f"{kind}.html")
@@ -350,13 +375,13 @@ def render_html(kind: str, case: Case, platform: str | None = None,
 
 
 def render_pdf(kind: str, case: Case, platform: str | None = None,
-               today: date | None = None) -> bytes:
+               today: date | None = None, now: datetime | None = None) -> bytes:
     """Return the letter as PDF bytes; raise LetterUnavailable if it cannot be made."""
-    return make(kind, case, platform, today).pdf
+    return make(kind, case, platform, today, now).pdf
 
 
 def make(kind: str, case: Case, platform: str | None = None,
-         today: date | None = None) -> Letter:
+         today: date | None = None, now: datetime | None = None) -> Letter:
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
@@ -366,7 +391,7 @@ def make(kind: str, case: Case, platform: str | None = None,
     if kind not in KINDS:
         raise LetterUnavailable([FieldError(
             "kind", f"must be one of: {', '.join(KINDS)}")])
-    html = render_html(kind, case, platform, today)
+    html = render_html(kind, case, platform, today, now)
     title = _title(kind, case, platform)
     return Letter(filename(kind, case, platform), title,
                   pdf.html_to_pdf(html, f"{title} – {case.reference}"))

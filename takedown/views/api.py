@@ -11,7 +11,7 @@ must change with it.
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
@@ -171,7 +171,7 @@ def letter(kind: str):
     case = read_case()
     try:
         made = letters.make(kind, case, platform=request.args.get("platform") or None,
-                            today=date.today())
+                            today=date.today(), now=datetime.now(UTC))
     except letters.LetterUnavailable as unavailable:
         raise Unprocessable(_named(unavailable.errors, "case")) from None
     return Response(made.pdf, mimetype="application/pdf", headers={

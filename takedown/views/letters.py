@@ -1,6 +1,6 @@
 """Letter downloads: POST only, so personal data never travels in a URL."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
@@ -41,7 +41,7 @@ def download():
                     "choose the letter again to download it."]
     else:
         try:
-            made = letters.make(kind, case, platform, today=date.today())
+            made = letters.make(kind, case, platform, today=date.today(), now=datetime.now(UTC))
         except letters.LetterUnavailable as error:
             problems = [e.message for e in error.errors]
         else:

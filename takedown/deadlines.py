@@ -271,9 +271,9 @@ def place_progress(case: Case, index: int, now: datetime) -> Progress:
     late = outcome == "no-reply" or (due is not None and now >= due)
     if late:
         step = rule.then if rule else "Chase the report, quoting its reference."
+        letter = (rule.letter if rule else None) or ("follow-up" if first else None)
         return Progress(index, location, "overdue", latest, first, rule, due, step,
-                        routes_for(rule, case), rule.letter if rule else "follow-up",
-                        passed, 0)
+                        routes_for(rule, case), letter, passed, 0)
     step = (f"Wait for {name} to answer. If it has not removed the image by then, "
             f"{rule.then[:1].lower()}{rule.then[1:]}" if rule else "Wait for an answer.")
     return Progress(index, location, "waiting", latest, first, rule, due, step,

@@ -104,6 +104,8 @@ def _title(kind: str, case: Case, slug: str | None = None) -> str:
 
 def filename(kind: str, case: Case, slug: str | None = None) -> str:
     """The one file name a letter has, on the web, in the API and from the command line."""
+    if kind in LOG_KINDS:
+        return f"takedown-{case.reference}-{slug + '-' if slug else ''}{kind}.pdf"
     return f"takedown-{case.reference}-{slug or kind}.pdf"
 
 

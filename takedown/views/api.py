@@ -17,12 +17,17 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
 from takedown import case as case_model
-from takedown import letters, openapi, platforms
+from takedown import deadlines, letters, openapi, platforms, reminders
 from takedown.case import MAX_URL, FieldError, case_to_dict
 from takedown.jsontext import EMPTY, NOT_AN_OBJECT, Unreadable, read_object
 from takedown.plan import make_plan
 from takedown.security import no_store
-from takedown.serialize import plan_to_dict, platform_summary, platform_to_dict
+from takedown.serialize import (
+    plan_to_dict,
+    platform_summary,
+    platform_to_dict,
+    progress_to_dict,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -162,6 +167,23 @@ def plan():
     case = read_case()
     plan_data = plan_to_dict(make_plan(case), letters.available_letters(case))
     return jsonify({"case": case_to_dict(case), "plan": plan_data})
+
+
+@bp.post("/progress", **ROUTE)
+def progress():
+    case = read_case()
+    now = datetime.now(UTC)
+    return jsonify({"case": case_to_dict(case), "now": now.isoformat(),
+                    "progress": [progress_to_dict(step)
+                                 for step in deadlines.next_steps(case, now)]})
+
+
+@bp.post("/calendar", **ROUTE)
+def calendar():
+    case = read_case()
+    return Response(reminders.calendar_file(case, datetime.now(UTC)), mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="takedown-{case.reference}-reminders.ics"'})
 
 
 @bp.post("/letters/<kind>", **ROUTE)

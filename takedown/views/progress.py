@@ -28,10 +28,12 @@ from takedown.views.case import (
     _page,
     _questions,
     _read_case_field,
+    _template_helpers,
     _with_carried_case,
 )
 
 bp = Blueprint("progress", __name__, url_prefix="/case/progress")
+bp.context_processor(_template_helpers)
 
 LOGGED = "Your report is logged. Save your case file to keep it: this site keeps nothing."
 OPENED = "Your case file is open. This is where each place stands."

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar
-
 from helpers import API, Browser, a_letter_case, answer, pdf_text
+from icalendar import Calendar
 
 V1 = a_letter_case(jurisdiction="england", requester={"role": "caseworker"}, locations=[
     {"url": "https://www.instagram.com/p/ABC123/"},

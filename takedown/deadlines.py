@@ -66,6 +66,7 @@ class Deadline:
     basis: str
     says: str
     then: str
+    letter_says: str | None
     routes: tuple[str, ...]
     roles: tuple[str, ...]
     letter: str | None
@@ -104,6 +105,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
         basis=reader.choice("basis", BASES),
         says=reader.text("says"),
         then=reader.text("then"),
+        letter_says=reader.text("letter_says", required=False),
         routes=reader.texts("routes", required=False),
         roles=reader.choices("roles", ROLES) if "roles" in reader.table else (),
         letter=reader.choice("letter", LETTERS) if letter is not None else None,

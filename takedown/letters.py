@@ -327,7 +327,10 @@ def _school_context(case: Case) -> dict:
 def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
                      now: datetime | None = None) -> list[dict]:
     if kind in LOG_KINDS:
-        return [followups.context(kind, case, platform, now, deadlines.moment_words(case))]
+        letter = followups.context(kind, case, platform, now, deadlines.moment_words(case))
+        if platform is not None:
+            letter["recipient"] = _recipient(case, platforms.get(platform))
+        return [letter]
     if kind == "platform":
         return [_platform_context(case, platform, today)]
     if kind == "school":
@@ -337,9 +340,10 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
     letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
         letters += [_school_context(case), _iwf_context(case)]
-    return letters + [followups.context("follow-up", case, slug, now, deadlines.moment_words(case))
-                      for slug in deadlines.due_follow_ups(case, now)
-                      if not followups.problems("follow-up", case, slug, now)]
+    for slug in deadlines.due_follow_ups(case, now):
+        if not followups.problems("follow-up", case, slug, now):
+            letters += _letter_contexts("follow-up", case, slug, today, now)
+    return letters
 
 
 def _now_of(today: date, now: datetime | None) -> datetime:

@@ -322,7 +322,7 @@ def test_the_follow_up_letter_quotes_the_report_and_the_hours_passed():
     assert made.filename == "takedown-TD-7KQ2-M9XP-instagram-follow-up.pdf"
     assert "IG-123" in text and "50 hours" in text
     assert "Monday 30 November 2026, 08:00" in text
-    assert "not the law" in text or "No law sets" in text
+    assert "swiftly" in text and "It sets no number of hours" in text
 
 
 def test_the_follow_up_needs_a_logged_report():

@@ -358,3 +358,46 @@ def test_the_record_lists_every_report_without_links():
     case = _letter_case(report(50, reference="IG-123"))
     text = pdf_text(letters.make("record", case, today=NOW.date(), now=NOW).pdf)
     assert "IG-123" in text and "https://" not in text
+
+
+def test_the_facts_report_counts_the_deadlines():
+    from takedown import facts
+    names = {fact.entry for fact in facts.all_facts()}
+    assert "deadline 'take-it-down-act-48-hours'" in names
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"routes": ["nowhere"]}, "route 'nowhere' is not in services.toml"),
+    ({"hours": None}, "field 'hours' is needed when after = report"),
+    ({"basis": "guess"}, "field 'basis' must be one of"),
+    ({"hours": 0}, "field 'hours' must be a whole number above 0"),
+])
+def test_a_bad_deadline_entry_is_named(change, words):
+    import tomllib
+
+    import tomli_w
+
+    from takedown.datafile import DataFileError
+    entry = dict(tomllib.loads(deadlines.DATA_FILE.read_text(encoding="utf-8"))["deadline"][0])
+    for key, value in change.items():
+        if value is None:
+            entry.pop(key)
+        else:
+            entry[key] = value
+    with pytest.raises(DataFileError) as raised:
+        deadlines.parse_deadlines(tomli_w.dumps({"deadline": [entry]}))
+    assert words in str(raised.value) and "take-it-down-act-48-hours" in str(raised.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(v2_cases())
+def test_any_case_2_round_trips_through_the_api(data):
+    case = _valid(data)
+    if case is None:
+        return
+    client = FORM_APP.test_client()
+    sent = case_to_dict(case)
+    for path in ("/api/v1/plan", "/api/v1/progress"):
+        response = client.post(path, json=sent)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["case"] == sent

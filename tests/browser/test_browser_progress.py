@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from tests.browser.kit import Mouse, download_json, download_pdf, heading, squash
+from tests.browser.kit import (
+    Mouse,
+    assert_no_axe_violations,
+    download_json,
+    download_pdf,
+    heading,
+    squash,
+)
 
 LONDON = ZoneInfo("Europe/London")
 V1 = {
@@ -46,6 +53,8 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     reported = (datetime.now(UTC) - timedelta(hours=50)).replace(second=0, microsecond=0)
     driver.submit("#log-0")
     assert heading(page) == "Log a report"
+    if javascript:
+        assert_no_axe_violations(page, "the report form")
     driver.tick("input[name=channel][value=in-app]")
     driver.fill("#at", _wall(reported))
     driver.fill("#reference", "IG-2026-4471")
@@ -54,6 +63,7 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     assert "Overdue" in place and "50 hours" in place and "IG-2026-4471" in place
     if javascript:
         page.screenshot(path=str(screenshots / "progress.png"), full_page=True)
+        assert_no_axe_violations(page, "the progress page")
 
     follow_up = download_pdf(driver, "#follow-up-instagram")
     assert "IG-2026-4471" in follow_up and "50 hours" in follow_up

@@ -242,6 +242,7 @@ def open_post():
         case_from_form(questions)  # shows each problem at its field
     else:
         if csrf_ok:  # a good case file lands on its progress page
+            # Imported here: the progress views build on this module's helpers.
             from takedown.views.progress import OPENED as AT_PROGRESS
             from takedown.views.progress import progress_page
             return progress_page(opened, notice=AT_PROGRESS)

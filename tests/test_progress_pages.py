@@ -81,6 +81,10 @@ def test_a_caseworker_logs_reports_and_gets_the_letters_and_the_calendar(client)
     assert saved["schema"] == "takedown-case/2" and saved == case
     again = _open(client, saved)
     assert "IG-555-123" in again.text and "Refused" in again.text
+    again.press("#record")
+    record = pdf_text(again.response.data)
+    assert "Record of reports, for the police or school" in record and "IG-555-123" in record
+    assert "instagram.com" not in record
 
 
 def browser_case(client, at: datetime) -> dict:

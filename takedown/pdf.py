@@ -42,7 +42,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
 STYLESHEET = LETTERS_DIR / "letter.css"
 BASE_URL = LETTERS_DIR.as_uri() + "/"

@@ -193,14 +193,20 @@ class Location:
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
-        """A place needs a link or a platform; a link alone names its platform."""
+        """A place needs a link or a platform; a link we recognise decides the platform, and a
+        different platform chosen with it is asked about."""
         url, slug = values["url"], values["platform"]
         link_fields = (f"{where}.url", f"{where}.platform")
         if url is None and slug is None and not any(
                 error.field in link_fields for error in reader.errors_since(before)):
             reader.error(f"{where}.url", "Enter a link, or choose the app or website")
-        if slug is None and url is not None:
-            found = platforms.identify(url)
+        found = platforms.identify(url) if url is not None else None
+        if found is not None and slug not in (None, found.slug):
+            chosen = platforms.get(slug)
+            reader.error(f"{where}.platform", (
+                f"The link is for {found.name}, but you chose {chosen.name}. Choose "
+                f"{found.name}, or check the link"))
+        if url is not None and (slug is None or found is not None):
             slug = found.slug if found else "other"
         return {**values, "platform": slug or "other"}
 

@@ -372,8 +372,10 @@ def _drop_none(values: dict) -> dict:
 @st.composite
 def locations(draw):
     url = draw(st.one_of(st.none(), urls))
+    # A link we recognise decides the platform: a different one chosen with it is an error.
+    found = platforms.identify(url) if url else None
     slug = draw(st.sampled_from(SLUGS)) if url is None else draw(st.one_of(
-        st.none(), st.just(""), st.sampled_from(SLUGS)))
+        st.none(), st.just(""), st.just(found.slug) if found else st.sampled_from(SLUGS)))
     return _drop_none({
         "url": url, "platform": slug,
         "description": draw(optional_text), "account": draw(optional_text),

@@ -30,6 +30,7 @@ from takedown.declare import (
     Text,
     Whole,
     declared,
+    declared_fields,
     json_schema,
     rule,
     to_data,
@@ -130,6 +131,16 @@ class Requester:
     organisation: str | None = field(**_text("Your organisation (optional)"))
     address: str | None = field(**_text("Your postal address", lines=True,
                                         description="A postal address."))
+    is_dsl: bool = field(**rule(Flag(), "I am the school's designated safeguarding lead (DSL)",
+                                default=False))
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """Only school staff can be the school's DSL."""
+        if values["is_dsl"] and values["role"] not in (None, "school"):
+            reader.error(f"{where}.is_dsl", "Only school staff can be the school's DSL: untick "
+                         "it, or choose “School staff”")
+        return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +181,9 @@ class Concerns:
     adult_involved: bool = field(**rule(Flag(), "An adult is involved, or someone they met "
                                         "online asked for the image", default=False))
     shared_at_school: bool = field(**rule(Flag(), "It has spread around a school", default=False))
+    threat_account: str | None = field(**_text(
+        "The account making threats or demands (optional)",
+        description="The name of the account making threats or demands, for the letters."))
 
     @property
     def any_urgent(self) -> bool:
@@ -265,7 +279,8 @@ class Case:
         return [loc for loc in self.locations if loc.platform == slug]
 
 
-CONCERNS = tuple(Concerns.__dataclass_fields__)
+# The yes-or-no concerns (the account making threats is text, asked beside them).
+CONCERNS = tuple(name for name, kind, _ in declared_fields(Concerns) if isinstance(kind, Flag))
 
 
 def new_reference() -> str:

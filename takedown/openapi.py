@@ -14,7 +14,7 @@ from takedown.declare import DATE_PATTERN
 from takedown.letters import KINDS
 
 VERSION = "1.0.0"
-SECTION_IDS = ("urgent", "not-to-do", "report", "stop-sharing", "school", "support")
+SECTION_IDS = ("urgent", "first", "not-to-do", "report", "stop-sharing", "school", "support")
 _DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 _URL = {"type": "string", "format": "uri"}
 _MOMENT = {"type": "string", "format": "date-time"}

@@ -70,7 +70,6 @@ FORMS = {
     "/case/save": {"case": json.dumps(CASE)},
     "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
-    "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/change": {"case": json.dumps(CASE)},
     "/case/progress": {"case": json.dumps(CASE)},
     "/case/progress/record": {"case": json.dumps(CASE), "log": "0"},

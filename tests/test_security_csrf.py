@@ -71,6 +71,11 @@ FORMS = {
     "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
+    "/case/progress": {"case": json.dumps(CASE)},
+    "/case/progress/record": {"case": json.dumps(CASE), "log": "0"},
+    "/case/progress/log": {"case": json.dumps(CASE), "place": "0", "channel": "in-app",
+                           "at": "2026-11-30T10:00", "outcome": "waiting"},
+    "/case/progress/calendar": {"case": json.dumps(CASE)},
 }
 BAD_TOKENS = {"none": None, "empty": "", "garbage": "not-a-token",
               "tampered": "IjAwMDAi.AAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA", "foreign": "foreign"}
@@ -89,6 +94,14 @@ def did_the_action(path, response) -> bool:
         return heading(response) == "Check your answers"
     if path == "/case/plan":
         return heading(response) == "Your plan"
+    if path == "/case/progress/calendar":
+        return response.mimetype == "text/calendar"
+    if path == "/case/progress/record":
+        return heading(response) == "Log a report"
+    if path == "/case/progress/log":
+        return "Your report is logged" in response.get_data(as_text=True)
+    if path == "/case/progress":
+        return heading(response) == "Your progress"
     return TIMED_OUT not in normalize_spaces(BeautifulSoup(response.data, "html.parser").text)
 
 

@@ -37,9 +37,9 @@ def test_the_checks_fail_on_broken_list_markup():
     assert any("H3 follows H1" in problem for problem in found)
     # The same list, fine until the stylesheet breaks its list markup.
     good = ('<!doctype html><html lang="en"><title>t</title><body><h1>A</h1>'
-            '<ol><li><strong>One</strong> more</li><li><p>Two</p></li></ol></body></html>')
+            '<ol><li><strong>One</strong> more</li><li>Two</li></ol></body></html>')
     assert pdfcheck.problems(pdf.html_to_pdf(good, "t")) == []
-    broken_css = good.replace("<body>", "<body><style>li { display: inline }</style>")
+    broken_css = good.replace("<body>", "<body><style>li { display: table-row }</style>")
     assert any("not only LI (16-001)" in problem
                for problem in pdfcheck.problems(pdf.html_to_pdf(broken_css, "t")))
 

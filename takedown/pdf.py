@@ -12,8 +12,9 @@ sooner and leaves the GIL free for quick page requests in between. It also
 makes it safe to share one ``FontConfiguration`` (a Pango font map with caches
 WeasyPrint fills in as it lays out text) and ``letter.css`` parsed once with it:
 neither is documented as safe to use from two threads at once, and building
-them costs more than laying out a one-page letter. Under gunicorn, renders also
-take one of the slots all workers share (render_slots.py), one per core.
+them costs more than laying out a one-page letter. Under `make serve` letters have
+their own pool of single-threaded workers, one per core (deploy/), so at most one
+render per core runs and the rest wait in nginx's bounded queue.
 
 Each render runs with the garbage collector's first threshold raised (layout
 makes many short-lived objects; collecting them less often is faster and the
@@ -41,8 +42,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from takedown.render_slots import RenderSlots, SlotWaitTooLong
-
 LETTERS_DIR = (Path(__file__).resolve().parent.parent / "letters").resolve()
 STYLESHEET = LETTERS_DIR / "letter.css"
 BASE_URL = LETTERS_DIR.as_uri() + "/"
@@ -63,16 +62,12 @@ class RenderBusy(RuntimeError):
 
 @dataclass(slots=True)
 class RenderSettings:
-    """How letters are made for one app: the queue in this process and the shared slots."""
+    """How letters are made for one app: the queue in this process."""
 
     # Renders allowed in the process at once, running or waiting for the lock
     # (RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy:
     # "try again in a few seconds") rather than queueing without bound.
     queue: threading.BoundedSemaphore
-    # Renders running at once across all the instance's workers (render_slots.py), when
-    # gunicorn set them up; None under the development server and in tests.
-    slots: RenderSlots | None = None
-    slot_wait_seconds: float = 20.0
 
 
 EXTENSION = "takedown_pdf"
@@ -82,14 +77,8 @@ _DEFAULTS = RenderSettings(threading.BoundedSemaphore(4))
 
 def init_app(app) -> None:
     """Keep this app's render settings, from its config, on ``app.extensions["takedown_pdf"]``."""
-    config = app.config
-    slots = None
-    if config["RENDER_SLOTS_DIR"]:
-        slots = RenderSlots(config["RENDER_SLOTS_DIR"],
-                            config["RENDER_SLOTS"] or len(os.sched_getaffinity(0)))
     app.extensions[EXTENSION] = RenderSettings(
-        threading.BoundedSemaphore(max(1, int(config["RENDER_QUEUE_LIMIT"]))),
-        slots, float(config["RENDER_SLOT_WAIT"]))
+        threading.BoundedSemaphore(max(1, int(app.config["RENDER_QUEUE_LIMIT"]))))
 
 
 def settings() -> RenderSettings:
@@ -190,19 +179,9 @@ def _queued(work):
 
 def _render(parts: list[tuple[str, str]], current: RenderSettings,
             finish: bool = True) -> list[bytes]:
-    """Render (html, title) parts one after another under the lock and, if any, a slot."""
+    """Render (html, title) parts one after another under this process's render lock."""
     with _render_lock:
-        slots = current.slots
-        if slots is None:
-            return [_render_here(html, title, finish) for html, title in parts]
-        try:
-            slot = slots.acquire(current.slot_wait_seconds)
-        except SlotWaitTooLong as error:
-            raise RenderBusy(str(error)) from None
-        try:
-            return [_render_here(html, title, finish) for html, title in parts]
-        finally:
-            slots.release(slot)
+        return [_render_here(html, title, finish) for html, title in parts]
 
 
 def _write(html: str, title: str, finish: bool = True) -> bytes:
@@ -223,7 +202,7 @@ def _write(html: str, title: str, finish: bool = True) -> bytes:
 
 
 def _render_here(html: str, title: str, finish: bool = True) -> bytes:
-    """Render in this thread; the caller holds _render_lock (and a slot, if there are any).
+    """Render in this thread; the caller holds _render_lock.
 
     ``finish=False`` leaves the tagging unfinished, for ``join`` to finish once.
     """

@@ -1,6 +1,6 @@
 """Letter downloads and their text versions: POST only, so personal data never travels in a URL."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
@@ -70,7 +70,8 @@ def _make(make):
 def download():
     letterhead = request.form.get("letterhead") == "true"
     made, problem = _make(lambda kind, case, platform: letters.make(
-        kind, case, platform, today=date.today(), letterhead=letterhead))
+        kind, case, platform, today=date.today(), now=datetime.now(UTC),
+        letterhead=letterhead))
     return problem or pdf_response(made[2].pdf, made[2].filename)
 
 
@@ -78,7 +79,7 @@ def download():
 def text():
     """The letter as text to copy, with its subject; or, with download=txt, as a .txt file."""
     made, problem = _make(lambda kind, case, platform: letters.make_text(
-        kind, case, platform, today=date.today()))
+        kind, case, platform, today=date.today(), now=datetime.now(UTC)))
     if problem:
         return problem
     raw, case, letter = made

@@ -1,6 +1,7 @@
 """Accessible PDFs, checked: each kind's structure tree against Matterhorn's machine checks."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pikepdf
 import pytest
@@ -27,6 +28,21 @@ def test_every_kind_passes_the_structure_checks(kind, platform, jurisdiction, le
                                         person={"under_18": False, "age": None}))
     data = letters.render_pdf(kind, case, platform, LETTER_DATE, letterhead=letterhead)
     assert pdfcheck.problems(data) == []
+
+
+@pytest.mark.parametrize("jurisdiction", ["england", "us", "eu", "australia"])
+@pytest.mark.parametrize("kind", letters.LOG_KINDS)
+def test_letters_after_a_report_pass_the_structure_checks(kind, jurisdiction):
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    report = {"channel": "in-app", "at": (now - timedelta(hours=50)).isoformat(),
+              "reference": "IG-1"}
+    if kind == "escalation":
+        report |= {"outcome": "refused", "outcome_at": (now - timedelta(hours=1)).isoformat()}
+    case = parse_case(a_letter_case(jurisdiction=jurisdiction, locations=[
+        {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",
+         "reports": [report]}]))
+    slug = None if kind == "record" else "instagram"
+    assert pdfcheck.problems(letters.render_pdf(kind, case, slug, now.date(), now)) == []
 
 
 def test_the_checks_fail_on_broken_list_markup():

@@ -31,6 +31,7 @@ from takedown.declare import (
     Text,
     Whole,
     declared,
+    declared_fields,
     json_schema,
     nullable,
     rule,
@@ -136,6 +137,16 @@ class Requester:
     organisation: str | None = field(**_text("Your organisation (optional)"))
     address: str | None = field(**_text("Your postal address", lines=True,
                                         description="A postal address."))
+    is_dsl: bool = field(**rule(Flag(), "I am the school's designated safeguarding lead (DSL)",
+                                default=False))
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """Only school staff can be the school's DSL."""
+        if values["is_dsl"] and values["role"] not in (None, "school"):
+            reader.error(f"{where}.is_dsl", "Only school staff can be the school's DSL: untick "
+                         "it, or choose “School staff”")
+        return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +187,9 @@ class Concerns:
     adult_involved: bool = field(**rule(Flag(), "An adult is involved, or someone they met "
                                         "online asked for the image", default=False))
     shared_at_school: bool = field(**rule(Flag(), "It has spread around a school", default=False))
+    threat_account: str | None = field(**_text(
+        "The account making threats or demands (optional)",
+        description="The name of the account making threats or demands, for the letters."))
 
     @property
     def any_urgent(self) -> bool:
@@ -328,14 +342,20 @@ class Location:
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
-        """A place needs a link or a platform; a link alone names its platform."""
+        """A place needs a link or a platform; a link we recognise decides the platform, and a
+        different platform chosen with it is asked about."""
         url, slug = values["url"], values["platform"]
         link_fields = (f"{where}.url", f"{where}.platform")
         if url is None and slug is None and not any(
                 error.field in link_fields for error in reader.errors_since(before)):
             reader.error(f"{where}.url", "Enter a link, or choose the app or website")
-        if slug is None and url is not None:
-            found = platforms.identify(url)
+        found = platforms.identify(url) if url is not None else None
+        if found is not None and slug not in (None, found.slug):
+            chosen = platforms.get(slug)
+            reader.error(f"{where}.platform", (
+                f"The link is for {found.name}, but you chose {chosen.name}. Choose "
+                f"{found.name}, or check the link"))
+        if url is not None and (slug is None or found is not None):
             slug = found.slug if found else "other"
         return {**values, "platform": slug or "other"}
 
@@ -394,7 +414,8 @@ class Case:
         return [loc for loc in self.locations if loc.platform == slug]
 
 
-CONCERNS = tuple(Concerns.__dataclass_fields__)
+# The yes-or-no concerns (the account making threats is text, asked beside them).
+CONCERNS = tuple(name for name, kind, _ in declared_fields(Concerns) if isinstance(kind, Flag))
 
 
 def new_reference() -> str:

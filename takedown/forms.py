@@ -58,7 +58,8 @@ AGE_GROUPS = {
     "under-18": "Under 18, age not known",
     "adult": "18 or over",
 }
-CONCERN_LABELS = {name: label for name, _, label in declared_fields(Concerns)}
+CONCERN_LABELS = {name: label for name, kind, label in declared_fields(Concerns)
+                  if isinstance(kind, Flag)}
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
@@ -232,9 +233,11 @@ def form_data_from_case(data) -> dict:
     return {
         "reference": _text(data.get("reference")),
         "jurisdiction": _text(data.get("jurisdiction")),
-        "requester": _texts(data.get("requester"), RequesterForm),
+        "requester": {**_texts(data.get("requester"), RequesterForm),
+                      "is_dsl": _dict(data.get("requester")).get("is_dsl") is True},
         "person": _person_data(_dict(data.get("person"))),
-        "concerns": {key: concerns.get(key) is True for key in CONCERN_LABELS},
+        "concerns": {**{key: concerns.get(key) is True for key in CONCERN_LABELS},
+                     "threat_account": _text(concerns.get("threat_account"))},
         "places": places or [{}],
         "school": _texts(data.get("school"), SchoolForm),
     }
@@ -389,8 +392,8 @@ def _parse(data) -> tuple[Case | None, list[FieldError]]:
 
 
 # The question page asks who you are first and your contact details near the end.
-_PAGE_ORDER = ("requester_role", "jurisdiction", "person", "concerns", "places", "requester",
-               "school")
+_PAGE_ORDER = ("requester_role", "requester_is_dsl", "jurisdiction", "person", "concerns",
+               "places", "requester", "school")
 
 
 def _page_rank(anchor_id: str) -> int:

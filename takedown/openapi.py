@@ -14,7 +14,7 @@ from takedown.declare import DATE_PATTERN
 from takedown.letters import KINDS
 
 VERSION = "1.0.0"
-SECTION_IDS = ("urgent", "not-to-do", "report", "stop-sharing", "school", "support")
+SECTION_IDS = ("urgent", "first", "not-to-do", "report", "stop-sharing", "school", "support")
 _DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 _URL = {"type": "string", "format": "uri"}
 _MOMENT = {"type": "string", "format": "date-time"}
@@ -276,21 +276,31 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
                      "required: the slug of a platform in the case (for 'follow-up' and "
                      "'escalation', one with a logged report). Missing, unknown, not in the "
                      "case, or given for another kind: 422 with field 'platform'.")},
+                {"name": "letterhead", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false"]},
+                 "description": ("true: leave the top 45 mm of the first page blank for "
+                                 "printed letterhead; the sender's details print in the "
+                                 "signature block. PDF only.")},
             ],
             "requestBody": _json_body("Case", "The case. Nothing in it is kept."),
             "responses": {
                 "200": {
-                    "description": "The PDF, to save or print.",
+                    "description": ("The PDF, to save or print (the default); or, when Accept "
+                                    "prefers text/plain, the letter as UTF-8 text."),
                     "headers": {
                         **_NO_STORE,
                         "Content-Disposition": {
                             "description": "attachment; filename=\"takedown-<kind>[-<platform>]-"
-                                           "<reference>.pdf\"",
+                                           "<reference>.pdf\" (.txt for text)",
                             "schema": {"type": "string", "pattern": (
-                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.pdf"$')},
+                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.(pdf|txt)"$')},
                         },
                     },
-                    "content": {"application/pdf": {}},
+                    "content": {"application/pdf": {},
+                                "text/plain": {"schema": {
+                                    "type": "string",
+                                    "description": ("With Accept: text/plain, the same letter as "
+                                                    "UTF-8 text, made from the same content.")}}},
                 },
                 "404": _error(404),
                 "503": _error(503),

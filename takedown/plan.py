@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from takedown import law, platforms, services
+from takedown import law, platforms, services, urgent
 from takedown.case import Case, Location
 
 EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
@@ -65,15 +65,34 @@ def _region(case: Case) -> str:
     return "uk" if case.in_uk else case.jurisdiction
 
 
+def reader(case: Case) -> str:
+    """Who the plan speaks to: "you" (the person in the image), "parent" or "staff"."""
+    role = case.requester.role
+    return {"young-person": "you", "parent": "parent"}.get(role, "staff")
+
+
+def the_person(case: Case) -> str:
+    """How the plan names the person in the image: never "young person" for an adult."""
+    if reader(case) == "you":
+        return "you"
+    if not case.person.under_18:
+        return "the person in the image"
+    return "your child" if reader(case) == "parent" else "the young person"
+
+
 def make_plan(case: Case) -> Plan:
-    """Return the action plan for a case."""
+    """Return the action plan for a case, in the voice of whoever is reading it."""
+    support = ("Support for you" if reader(case) == "you" or not case.person.under_18
+               else f"Support for you and {the_person(case)}")
     sections = [
         Section("urgent", "Do this now", tuple(_urgent_steps(case))),
+        Section("first", _first_title(case), tuple(_first_steps(case))),
         Section("not-to-do", "What not to do", tuple(_not_to_do(case))),
-        Section("report", "Report it where it appears", tuple(_platform_steps(case))),
+        Section("report", "Report it where it appears",
+                tuple(_report_remove_first(case) + _platform_steps(case))),
         Section("stop-sharing", "Stop it being shared again", tuple(_hash_steps(case))),
         Section("school", "The school", tuple(_school_steps(case))),
-        Section("support", "Support for you and the young person", tuple(_support_steps(case))),
+        Section("support", support, tuple(_support_steps(case))),
     ]
     # A step can be called for twice (the Revenge Porn Helpline to stop sharing and for
     # support, say): keep it where it first comes, and leave out sections left empty.
@@ -103,19 +122,122 @@ def _urgent_steps(case: Case) -> list[Step]:
             phone=number,
         ))
     if concerns.threats:
-        steps.append(Step(
-            "sextortion-dont-pay", "Do not pay and do not send anything more",
-            ("Someone threatening to share an image is committing a crime. Paying or sending more "
-             "images rarely stops the threats and often leads to more demands.",
-             "Stop replying, but do not delete the messages or the account: they are evidence. "
-             "Write down the account names, links and times instead of taking screenshots of "
-             "any image.",
-             "This happens to many young people and it is not their fault. The person making "
-             "the threats is the one doing wrong."),
-        ))
+        advice = urgent.threat_advice(reader(case))
+        # "Not your fault" first for the person in the image; then what to do.
+        body = (advice[-1], *advice[:-1]) if reader(case) == "you" else advice
+        if concerns.threat_account:
+            body += (f"The account making the threats: {concerns.threat_account}. Report this "
+                     "account in the app too.",)
+        steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
+                          body))
     if concerns.threats or concerns.adult_involved:
         steps.extend(step for step in _report_abuse_steps(case, region) if step)
+    if concerns.threats:
+        steps.extend(_crisis_steps(case))
     return steps
+
+
+def _crisis_steps(case: Case) -> list[Step]:
+    """Threats carry a risk of self-harm: a line to talk to now, for the child and the adult."""
+    if not case.in_uk:
+        return []
+    steps = []
+    if case.person.under_18:
+        steps.append(_service_step(
+            "childline",
+            "Talk to Childline, any time" if reader(case) == "you" else
+            f"Childline, for {the_person(case)}",
+            ("Free and confidential, by phone or online chat, day or night. If you feel you "
+             "cannot cope or might hurt yourself, call them now, or 999 if you are in danger."
+             if reader(case) == "you" else
+             "Being threatened like this is frightening, and some young people feel they "
+             "cannot cope. Childline is free and confidential, by phone or online chat, day or "
+             "night. If you think they might hurt themselves, call 999."),
+            service="childline"))
+    if reader(case) != "you" or not case.person.under_18:
+        steps.append(_service_step(
+            "samaritans", "Samaritans, if you are struggling",
+            "Free and confidential, by phone at any time of the day or night, for anyone who "
+            "is finding it hard to cope.", service="samaritans"))
+    return steps
+
+
+def _first_title(case: Case) -> str:
+    return {"you": "You are not in trouble", "parent": "Before anything else"}.get(
+        reader(case), "Your procedures")
+
+
+def _first_steps(case: Case) -> list[Step]:
+    """What the reader needs to hear before the steps: said to them, in their role."""
+    if reader(case) == "you":
+        steps = [Step("not-your-fault", "This is not your fault", (
+            "Whatever happened before it was shared, you do not deserve this, and you are not "
+            "in trouble for asking for help. It can be sorted out, and you do not have to do "
+            "it alone.",
+            "Tell an adult you trust if you can: a parent or carer, a teacher, or another "
+            "adult you feel safe with. They can help you with every step here."))]
+        if case.in_uk and case.person.under_18:
+            steps.append(_service_step(
+                "childline", "Talk to Childline, any time",
+                "Free and confidential, by phone or online chat, day or night, for anyone "
+                "under 19. You can talk to them about any of this.", service="childline"))
+        return steps
+    if reader(case) == "parent":
+        child = "your child" if case.person.under_18 else "them"
+        return [Step("talk-to-your-child", "Stay calm, talk, and make a plan together", (
+            "Stay calm. It can help to talk to someone who will listen and support you first, "
+            "such as a partner, a close friend or a family member.",
+            f"When you feel calm enough, talk to {child}. Try to understand it from their point "
+            "of view, and make sure they know you are not angry and do not blame them: they "
+            "are probably feeling very anxious.",
+            "Then make a plan together, using this page. Let them choose what they can, such "
+            "as who else is told."))]
+    if not case.person.under_18:
+        return []
+    body = ["Follow your organisation's child protection procedures, and tell your designated "
+            "safeguarding lead or nominated child protection lead today."]
+    if case.concerns.adult_involved and case.in_uk:
+        body.append("An adult is involved: the schools' guidance on sharing nudes says this "
+                    "is referred to the police and children's social care at once, not "
+                    "handled by the school alone.")
+    if case.requester.role == "caseworker":
+        body.append("If the young person is at school, their school's designated safeguarding "
+                    "lead needs to know so the school can support them and deal with any "
+                    "sharing among pupils.")
+    return [_service_step("your-procedures", "Follow your safeguarding procedures today", *body,
+                          service=_school_guidance(case) if case.concerns.adult_involved
+                          else None)]
+
+
+def _report_remove_first(case: Case) -> list[Step]:
+    """For a young person in the UK, Report Remove comes first: the tool made for them."""
+    if reader(case) != "you" or not (case.in_uk and case.person.under_18):
+        return []
+    return [_report_remove(case)]
+
+
+def _report_remove(case: Case) -> Step:
+    if reader(case) == "you":
+        return _service_step(
+            "report-remove", "Use Report Remove: it is made for you",
+            "Childline and the Internet Watch Foundation (IWF) run Report Remove for under-18s "
+            "who want a nude image of themselves taken down.",
+            "Everywhere else this page says never send the image to anyone. Report Remove is "
+            "the one exception, and it is safe: the image goes only to the IWF, whose trained "
+            "analysts are allowed by law to look at it so they can get it removed. It is not "
+            "sent to the police, your school or your parents, and you will not get in trouble.",
+            "You make a Childline account (you do not need to use your real name), and "
+            "Childline tells you through it what happened.",
+            service="report-remove")
+    return _service_step(
+        "report-remove", f"Use Report Remove ({the_person(case)} makes the report, with your "
+        "support)",
+        "Childline and the IWF run Report Remove for under-18s who want a nude image of "
+        f"themselves taken down. {the_person(case)[:1].upper()}{the_person(case)[1:]} makes "
+        "the report themselves, with an adult they trust beside them if they want, and "
+        "Childline tells them what happened. It is the one safe way to send the image: it "
+        "goes only to the IWF's analysts. You should not look at it.",
+        service="report-remove")
 
 
 def _report_abuse_steps(case: Case, region: str) -> list[Step]:
@@ -158,33 +280,38 @@ def _report_abuse_steps(case: Case, region: str) -> list[Step]:
 
 
 def _not_to_do(case: Case) -> list[Step]:
-    young = case.requester.role == "young-person"
+    young = reader(case) == "you"
     child = case.person.under_18
-    steps = [Step(
-        "dont-copy", "Do not screenshot, download, forward or ask to see the image",
-        (("Copying or sending on a sexual image of someone under 18 can itself be a crime, even "
-          "when you are trying to help, and every copy is another one that could spread. "
-          "You never need the image to get it removed: the link and the account name are enough.")
-         if child else
-         ("Every copy is another one that could spread. You do not need the image to report it: "
-          "the link and the account name are enough."),),
-    )]
     if young:
-        steps.append(Step(
-            "not-your-fault", "Do not blame yourself",
-            ("You have not done anything that means you deserve this. Tell an adult you trust: "
-             "they can help you with every step here.",),
-        ))
+        copy = ("Do not send it to anyone, and ask anyone who has it to delete it rather than "
+                "send it on: every copy is another one that could spread. You never need the "
+                "image to get it removed: the link and the account name are enough."
+                + (" The one exception is Report Remove, above." if child and case.in_uk
+                   else ""))
+    elif child:
+        copy = ("Copying or sending on a sexual image of someone under 18 can itself be a crime, "
+                "even when you are trying to help, and every copy is another one that could "
+                "spread. You never need the image to get it removed: the link and the account "
+                "name are enough. Screenshots of threatening messages or of an account's "
+                "profile, with no image in shot, are fine and useful.")
     else:
+        copy = ("Every copy is another one that could spread. You do not need the image to "
+                "report it: the link and the account name are enough.")
+    steps = [Step("dont-copy", "Do not screenshot, download, forward or ask to see the image",
+                  (copy,))]
+    if not young:
         steps.append(Step(
-            "dont-blame", "Do not confront or blame the young person",
+            "dont-blame", f"Do not confront or blame {the_person(case)}",
             ("They are probably feeling frightened and ashamed. Stay calm, listen, and tell them "
              "you are not angry and that you will help sort this out together.",),
         ))
+    leave_to = ("the platform or the police, following your procedures if the person who shared "
+                "it is a pupil" if case.requester.role == "school"
+                else "the platform, the school or the police")
     steps.append(Step(
         "dont-confront-sharer", "Do not contact the person who shared it",
         ("Confronting them can lead them to share it more widely or delete evidence. "
-         "Leave that to the platform, the school or the police.",),
+         f"Leave that to {leave_to}.",),
     ))
     steps.append(Step(
         "keep-notes", "Keep notes instead",
@@ -267,14 +394,7 @@ def _hash_steps(case: Case) -> list[Step]:
     steps: list[Step] = []
     if case.person.under_18:
         if case.in_uk:
-            steps.append(_service_step(
-                "report-remove", "Use Report Remove (for the young person, with your support)",
-                "Childline and the IWF run Report Remove for under-18s who want a nude image of "
-                "themselves taken down. The young person makes the report themselves, with an "
-                "adult they trust beside them if they want, and Childline tells them what "
-                "happened.",
-                service="report-remove",
-            ))
+            steps.append(_report_remove(case))
             steps.append(_service_step(
                 "iwf-report", "Report each link to the IWF",
                 "Anyone can report a link to the Internet Watch Foundation, anonymously. They "
@@ -314,8 +434,8 @@ def _at_school(case: Case) -> bool:
 def _school_guidance(case: Case) -> str | None:
     """The schools' guidance for where the family lives (England's UKCIS advice, or Wales's own).
 
-    Scotland and Northern Ireland have their own arrangements that we have not
-    yet confirmed, so no guidance is linked there.
+    Scotland and Northern Ireland have their own arrangements; none is confirmed from a
+    primary source yet, so no guidance is linked there (and England's is never offered).
     """
     return {"england": "ukcis-guidance", "wales": "ukcis-guidance-wales"}.get(case.jurisdiction)
 
@@ -329,11 +449,32 @@ def _school_steps(case: Case) -> list[Step]:
         "among pupils, records what happened and decides whether police or children's social care "
         "need to be involved.",
     )
+    if case.jurisdiction in ("scotland", "northern-ireland"):
+        what_school_does = (
+            "Schools have their own child protection procedures for this. We have not yet "
+            "confirmed the guidance for schools where you are, so ask the school which they "
+            "follow.",)
     if case.requester.role == "school":
         return [_service_step(
             "school-dsl", "Follow your safeguarding procedures",
+            "You are the designated safeguarding lead: record what happened, the decisions you "
+            "make and why, and any referrals, in your safeguarding record."
+            if case.requester.is_dsl else
             "Pass this to your designated safeguarding lead (DSL) today if you are not the DSL.",
             *what_school_does, service=_school_guidance(case),
+        )]
+    if reader(case) == "you":
+        return [_service_step(
+            "tell-school", "Telling your school",
+            "Your school's designated safeguarding lead (DSL) is there to help with this, and "
+            "can stop it spreading at school. "
+            + ("It has spread at school, so telling them now will help. "
+               if case.concerns.shared_at_school else ""),
+            "If you tell the school, they will listen and should not blame you. They will "
+            "usually tell your parents or carers, unless that would put you at risk, and they "
+            "may have to involve the police or children's social care to keep you safe. You "
+            "can ask them what they are going to do before they do it.",
+            service=_school_guidance(case),
         )]
     return [_service_step(
         "tell-school", "Tell the school's designated safeguarding lead",
@@ -349,7 +490,8 @@ def _support_steps(case: Case) -> list[Step]:
     steps: list[Step] = []
     if case.in_uk and case.person.under_18:
         steps.append(_service_step(
-            "childline", "Childline, for the young person",
+            "childline", "Childline, for you" if reader(case) == "you" else
+            f"Childline, for {the_person(case)}",
             "Free and confidential, by phone or online, for anyone under 19.",
             service="childline",
         ))

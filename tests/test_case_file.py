@@ -156,6 +156,9 @@ def valid_cases(draw):
     for place in location:
         if place["url"] is None and place["platform"] is None:
             place["platform"] = "other"
+        found = platforms.identify(place["url"]) if place["url"] else None
+        if found is not None and place["platform"] is not None:
+            place["platform"] = found.slug  # a link we recognise decides the platform
     age = draw(st.one_of(st.none(), st.integers(0, 120)))
     data = {
         "schema": SCHEMA,

@@ -12,7 +12,9 @@
   }
   link.addEventListener("click", leave);
   var hint = document.querySelector(".exit-hint");
-  if (hint) { hint.hidden = false; }
+  // Only offer the Shift shortcut where a keyboard is likely.
+  var keyboard = window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches;
+  if (hint && keyboard) { hint.hidden = false; }
   var presses = 0;
   var timer = null;
   document.addEventListener("keyup", function (event) {

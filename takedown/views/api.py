@@ -191,11 +191,22 @@ def letter(kind: str):
     if kind not in letters.KINDS:
         raise NotFound(f"There is no letter of that kind. Kinds: {', '.join(letters.KINDS)}.")
     case = read_case()
+    platform = request.args.get("platform") or None
+    as_text = request.accept_mimetypes.best_match(
+        ["application/pdf", "text/plain"], default="application/pdf") == "text/plain"
     try:
-        made = letters.make(kind, case, platform=request.args.get("platform") or None,
-                            today=date.today(), now=datetime.now(UTC))
+        if as_text:
+            text = letters.make_text(kind, case, platform=platform, today=date.today(),
+                                     now=datetime.now(UTC))
+        else:
+            made = letters.make(kind, case, platform=platform, today=date.today(),
+                                now=datetime.now(UTC),
+                                letterhead=request.args.get("letterhead") == "true")
     except letters.LetterUnavailable as unavailable:
         raise Unprocessable(_named(unavailable.errors, "case")) from None
+    if as_text:
+        return Response(text.text.encode("utf-8"), content_type="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{text.filename}"'})
     return Response(made.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{made.filename}"',
     })

@@ -159,11 +159,13 @@ def answer():
 
 @bp.post("/change")
 def change():
-    """Back to the questions, filled in from the hidden case."""
-    data = _read_case_field(CarryForm(_formdata()).case.data)
+    """Back to the questions, filled in from the hidden case; a stale form says so."""
+    carried = CarryForm(_formdata())
+    csrf_ok = _csrf_ok(carried)
+    data = _read_case_field(carried.case.data)
     if data is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
-    return _questions(case_form_from_data(data))
+    return _questions(case_form_from_data(data), notice=None if csrf_ok else TIMED_OUT)
 
 
 def _with_carried_case(view):

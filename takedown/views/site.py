@@ -2,14 +2,22 @@
 
 from flask import Blueprint, render_template
 
-from takedown import services
+from takedown import services, urgent
 
 bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
 def start():
-    return render_template("site/start.html")
+    """The start page: urgent help about threats first, then one Start button."""
+    return render_template("site/start.html", threat_advice=urgent.threat_advice("anyone"),
+                           ceop=services.get("ceop"))
+
+
+@bp.get("/cover-your-tracks")
+def cover_tracks():
+    """How to leave less trace of this visit on a shared phone or computer."""
+    return render_template("site/cover_tracks.html")
 
 
 @bp.get("/help")

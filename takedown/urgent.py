@@ -1,0 +1,47 @@
+"""What to do at once when someone threatens to share an image or asks for money.
+
+One list, said to whoever is reading: the start page (before any question) and the
+plan (when threats are ticked) both use it. Sources, read 2026-12-02: the National
+Crime Agency's advice to parents and carers on financially motivated sexual extortion
+("Don't pay, do stop contact and block"; "Avoid deleting anything"; "call 101 or 999";
+"use the CEOP Safety Centre"), as republished by Cornwall and the Isles of Scilly
+Safeguarding Children Partnership (https://ciossafeguarding.org.uk/scp/p/parents-and-carers/online-safety-1);
+Norfolk Constabulary's sextortion advice (https://www.norfolk.police.uk/advice/assault-abuse-threats/sextortion:
+"Don't pay", "Don't keep communicating", "contact us via 101"); Police Scotland's advice
+to take screenshots of the communication (https://www.centralfm.co.uk/local/police-scotland-online-extortion).
+A sexual image of an under-18 must never be screenshotted in the UK, so the screenshots are
+of the messages and the account only.
+"""
+
+from __future__ import annotations
+
+SOURCES = (
+    "https://ciossafeguarding.org.uk/scp/p/parents-and-carers/online-safety-1",
+    "https://www.norfolk.police.uk/advice/assault-abuse-threats/sextortion",
+)
+
+# Who is reading: "you" (the person in the image), "parent", "staff", or "anyone".
+_NOT_TO_BLAME = {
+    "you": "This is not your fault. The person threatening you is the one doing wrong.",
+    "parent": "It is not your child's fault. The person making the threats is the one doing "
+              "wrong: tell your child you are not angry and that you will sort this out together.",
+    "staff": "It is not their fault. The person making the threats is the one doing wrong.",
+    "anyone": "It is not their fault, or yours. The person making the threats is the one doing "
+              "wrong.",
+}
+
+
+def threat_advice(reader: str) -> tuple[str, ...]:
+    """The short list of what to do now about threats, in the reader's voice."""
+    you = reader == "you"
+    return (
+        "Do not pay, and do not send anything more. Paying rarely stops the threats and often "
+        "leads to more demands.",
+        ("Stop replying and block them, but do not delete the messages or your account: "
+         if you else
+         "Stop replying and block them, but do not delete the messages or the account: ")
+        + "they are evidence.",
+        "Screenshot the messages and the account's profile page, with no image in shot. Never "
+        "screenshot, save or send the image itself.",
+        _NOT_TO_BLAME[reader],
+    )

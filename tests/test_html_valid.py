@@ -1,0 +1,96 @@
+"""Every page and error state is valid HTML: the W3C Nu HTML Checker (vnu-jar) finds no errors.
+
+vnu-jar comes from npm (package.json, package-lock.json; `make install` runs `npm ci`) and
+runs on Java (scripts/system-deps.sh). One checker run reads every page saved here.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from takedown import platforms
+from takedown.case import ROLES
+from tests.helpers import Browser, a_case, answer
+
+VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+PAGES = ["/", "/help", "/platforms", "/cover-your-tracks", "/case/start", "/case/open",
+         "/no-such-page", *(f"/platforms/{p.slug}" for p in platforms.all_platforms())]
+
+
+def _states(client) -> dict[str, str]:
+    """Every page, and each state of the case flow: errors, refills, check, plans."""
+    pages = {}
+    for path in PAGES:
+        pages[path] = client.get(path).get_data(as_text=True)
+    browser = Browser(client)
+
+    def keep(name):
+        pages[name] = browser.response.get_data(as_text=True)
+
+    browser.get("/case/start")
+    browser.press("#continue", {})
+    keep("questions: nothing answered")
+    answer(browser, **{"places-0-url": "not a link", "person_age": "abc",
+                       "requester_email": "nope", "places-0-first_seen": "2999-01-01"})
+    keep("questions: bad values refilled")
+    answer(browser, **{"places-0-url": "https://www.instagram.com/p/abc",
+                       "places-0-platform": "snapchat"})
+    keep("questions: link and chosen platform disagree")
+    answer(browser, **{"places-0-url": "instagram.com/p/abc", "concerns_threats": "y",
+                       "concerns_threat_account": "bad.account"})
+    keep("check: urgent")
+    browser.press("button[formaction='/case/change#requester_role-0']")
+    keep("questions: changed, schemeless link refilled")
+    for role in ROLES:
+        for changes in ({}, {"concerns_threats": "y", "concerns_adult_involved": "y"},
+                        {"person_age_group": "adult", "person_age": ""}):
+            answer(browser, requester_role=role, **changes)
+            browser.press("#continue")
+            keep(f"plan: {role} {sorted(changes)}")
+    answer(browser, requester_role="parent", requester_is_dsl="y")
+    keep("questions: DSL ticked by a parent")
+    response = client.post("/case/open", data={}, content_type="multipart/form-data")
+    pages["open: no file"] = response.get_data(as_text=True)
+    response = client.post("/case/plan", data={"case": "{"})
+    pages["plan: unreadable case"] = response.get_data(as_text=True)
+    response = client.post("/letters/download", data={
+        "case": json.dumps(a_case(requester={"name": None, "email": None})), "kind": "platform",
+        "platform": "instagram"})
+    pages["letter: details missing"] = response.get_data(as_text=True)
+    return pages
+
+
+def test_every_page_and_error_state_is_valid_html(client, tmp_path):
+    java = shutil.which("java")
+    assert java, "java is missing: run `make install` (scripts/system-deps.sh installs it)"
+    assert VNU.exists(), f"{VNU} is missing: run `make install` (npm ci installs vnu-jar)"
+    pages = _states(client)
+    names = {}
+    for number, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"page-{number:03}.html"
+        path.write_text(html, encoding="utf-8")
+        names[f"file:{path}"] = name
+    result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json",
+                             "--exit-zero-always", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    problems = [f"{names.get(m.get('url'), m.get('url'))}: {m.get('message')} "
+                f"[{m.get('extract', '').strip()[:120]}]" for m in messages]
+    assert len(pages) > 60
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("bad", ['<p><div></div></p>', '<input type="url" value="x y">'])
+def test_the_checker_finds_errors(tmp_path, bad):
+    """The checker is really checking: a page with a known error fails."""
+    page = tmp_path / "bad.html"
+    page.write_text(f'<!doctype html><html lang="en"><head><title>t</title></head><body>{bad}'
+                    '</body></html>', encoding="utf-8")
+    result = subprocess.run([shutil.which("java") or "java", "-jar", str(VNU), "--errors-only",
+                             "--format", "json", "--exit-zero-always", str(page)],
+                            capture_output=True, text=True, timeout=120)
+    assert json.loads(result.stderr)["messages"]

@@ -69,6 +69,7 @@ FORMS = {
     "/case/plan": {"case": json.dumps(CASE)},
     "/case/save": {"case": json.dumps(CASE)},
     "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
     "/case/progress": {"case": json.dumps(CASE)},
@@ -94,6 +95,8 @@ def did_the_action(path, response) -> bool:
         return heading(response) == "Check your answers"
     if path == "/case/plan":
         return heading(response) == "Your plan"
+    if path == "/letters/text":
+        return heading(response) != "We could not make that letter yet"
     if path == "/case/progress/calendar":
         return response.mimetype == "text/calendar"
     if path == "/case/progress/record":

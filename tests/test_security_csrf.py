@@ -98,6 +98,8 @@ def did_the_action(path, response) -> bool:
         return heading(response) == "Check your answers"
     if path == "/case/plan":
         return heading(response) == "Your plan"
+    if path == "/letters/text":
+        return heading(response) != "We could not make that letter yet"
     if path == "/case/progress/calendar":
         return response.mimetype == "text/calendar"
     if path == "/case/progress/record":

@@ -130,10 +130,14 @@ def _urgent_steps(case: Case) -> list[Step]:
                      "account in the app too.",)
         steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
                           body))
+    # Childline first for the young person; for an adult reader, the report first.
+    crisis = _crisis_steps(case) if concerns.threats else []
+    if reader(case) == "you":
+        steps.extend(crisis)
     if concerns.threats or concerns.adult_involved:
         steps.extend(step for step in _report_abuse_steps(case, region) if step)
-    if concerns.threats:
-        steps.extend(_crisis_steps(case))
+    if reader(case) != "you":
+        steps.extend(crisis)
     return steps
 
 

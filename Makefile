@@ -26,8 +26,8 @@ run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
 	$(VENV)/bin/flask --app app run --host 127.0.0.1 --port 5000
 
 .PHONY: serve
-serve: $(STAMP) ## Serve under gunicorn (production settings in gunicorn.conf.py) on :8000
-	MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
+serve: $(STAMP) ## Serve as in production on 127.0.0.1:8000: nginx, page and letter pools, Redis
+	@bash scripts/serve.sh
 
 .PHONY: lint
 lint: $(STAMP) ## Lint the whole tree with ruff (settings in pyproject.toml)
@@ -48,7 +48,7 @@ bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
 	$(PY) bench/bench_letters.py
 
 .PHONY: load
-load: $(STAMP) ## Load-test gunicorn on loopback for about 90 s (locust, in .venv-load)
+load: $(STAMP) ## Load-test the make serve stack on loopback, attacks and surges, under 4 min
 	$(PY) bench/load.py
 
 .PHONY: requirements

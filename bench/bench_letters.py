@@ -6,7 +6,14 @@ Run with ``make bench`` (or ``python bench/bench_letters.py``). In one process:
    ``weasyprint.HTML(string=...).write_pdf()``;
 2. a one-platform letter for a case with one place;
 3. the pack for a case with 5 places on 3 platforms;
-4. resident memory (RSS) growth over 300 letter renders.
+4. resident memory (RSS) growth over 300 letter renders;
+5. the pack's parts rendered in parallel (pdf.render_parts on the pack worker
+   processes) against one after another, side by side, both joined;
+6. per page: each letter's time per page against a plain A4 page of 450 words
+   rendered through takedown.pdf with the same shared font configuration and
+   letter.css (target 1.35x).
+
+Run it as a script: the pack workers are forkserver processes, which import it.
 
 Prints medians, ratios to the reference and pass/fail against the targets, and,
 for information, each PDF's pages and words and its time per page against the
@@ -29,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from takedown import letters, platforms  # noqa: E402
 from takedown.case import parse_case  # noqa: E402
 
-TARGETS = {"letter": 2.0, "pack": 8.0, "rss_mb": 30.0}
+TARGETS = {"letter": 2.0, "pack": 8.0, "rss_mb": 30.0, "parallel": 0.65, "per_page": 1.35}
 RUNS = 15
 RSS_RENDERS = 300
 TODAY = date(2026, 11, 25)
@@ -139,8 +146,39 @@ def main() -> int:
     ok &= verdict == "ok"
     label, limit = f"RSS growth over {RSS_RENDERS} letters", f"<{TARGETS['rss_mb']}MB"
     print(f"{label:<42} {growth:8.1f}MB {'':>7} {limit:>7} {verdict}")
+    ok &= _pack_and_pages(five, one, first, letter_pdf)
     print("all targets met" if ok else "some targets missed (see OVER above)")
     return 0
+
+
+def _pack_and_pages(five, one, first, letter_pdf) -> bool:
+    """Print the pack parallel against sequential, and each letter's per-page ratio."""
+    from takedown import pdf
+
+    parts = letters.pack_parts(five, TODAY)
+    pdf.render_parts(parts, parallel=True)  # start and warm the pack workers
+    sequential, _ = _median(lambda: pdf.join(pdf.render_parts(parts, parallel=False)), runs=5)
+    parallel, _ = _median(lambda: pdf.join(pdf.render_parts(parts, parallel=True)), runs=5)
+    ratio = parallel / sequential
+    verdict = "ok" if ratio <= TARGETS["parallel"] else "OVER"
+    print(f"pack sequential {sequential * 1000:.0f}ms, parallel on {pdf.PACK_WORKERS + 1} "
+          f"processes {parallel * 1000:.0f}ms: {ratio:.2f}x (target ≤{TARGETS['parallel']}x) "
+          f"{verdict}")
+    plain = _plain_paragraphs(450).replace("<!doctype html><html lang=en>",
+                                           '<!doctype html><html lang="en-GB">')
+    page_time, page_pdf = _median(lambda: pdf.html_to_pdf(plain, "Plain"))
+    ok = verdict == "ok"
+    for kind, case, slug in (("platform", one, first), ("school", five, None),
+                             ("iwf", five, None)):
+        seconds, made = _median(lambda k=kind, c=case, s=slug: letters.render_pdf(k, c, s, TODAY))
+        pages = _pages_and_words(made)[0]
+        per_page = seconds / pages / page_time
+        verdict = "ok" if per_page <= TARGETS["per_page"] else "OVER"
+        ok &= verdict == "ok"
+        print(f"{kind} letter: {pages} pages, {seconds * 1000:.0f}ms, per page "
+              f"{per_page:.2f}x a plain 450-word page ({page_time * 1000:.0f}ms, "
+              f"{_pages_and_words(page_pdf)[0]} page) (target ≤{TARGETS['per_page']}x) {verdict}")
+    return ok
 
 
 if __name__ == "__main__":

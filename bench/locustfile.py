@@ -10,7 +10,8 @@ Two user classes, picked by name on the locust command line:
 
 Every request is tagged with a group (guide, plan, letter, pack); the ``request``
 listener keeps each response time so load.py can work out exact percentiles per
-group, and writes them to $LOAD_SAMPLES as JSON when locust quits.
+group, and writes them to $LOAD_SAMPLES as JSON when locust quits. A 503 or 429 with
+Retry-After (the busy page, a rate limit) is counted as a clean refusal, apart from errors.
 
 This file runs in .venv-load (locust), not in the app's virtualenv, so it does not
 import takedown: load.py passes the platform slugs, and for each a link the app
@@ -106,13 +107,18 @@ def make_case(signed: bool, places: int | None = None) -> tuple[dict, list[str]]
 _samples: dict[str, list[float]] = defaultdict(list)
 _errors: Counter = Counter()
 _error_kinds: Counter = Counter()
+# Refusals that are answers, not errors: a 503 busy page or a 429, each with Retry-After.
+_clean_refusals: Counter = Counter()
+CLEAN = "clean refusal"
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, context=None, **_):
     group = (context or {}).get("group") or name.split(":", 1)[0]
     _samples[group].append(response_time)
-    if exception is not None:
+    if exception is not None and str(exception).startswith(CLEAN):
+        _clean_refusals[group] += 1
+    elif exception is not None:
         _errors[group] += 1
         _error_kinds[f"{group} {request_type} {name}: {str(exception)[:160]}"] += 1
 
@@ -128,6 +134,7 @@ def _write_samples(environment, **_):
             "samples_ms": _samples,
             "errors": _errors,
             "error_kinds": dict(_error_kinds.most_common(20)),
+            "clean_refusals": _clean_refusals,
             "total_requests": total.num_requests,
             "total_failures": total.num_failures,
             "total_rps": total.total_rps,
@@ -141,12 +148,22 @@ def _write_samples(environment, **_):
 class _Base(FastHttpUser):
     abstract = True
     wait_time = between(WAIT_MIN, WAIT_MAX)
-    network_timeout = 40.0   # above gunicorn's 30 s worker timeout
+    network_timeout = 40.0   # above nginx's 30 s wait for an answer
     connection_timeout = 10.0
+
+    @staticmethod
+    def refused_cleanly(response) -> bool:
+        """A 503 or 429 that says when to come back: counted apart from errors."""
+        if response.status_code in (503, 429) and response.headers.get("Retry-After"):
+            response.failure(f"{CLEAN}: HTTP {response.status_code}")
+            return True
+        return False
 
     def get_page(self, path: str, name: str):
         with self.client.get(path, name=name, context={"group": "guide"},
                              catch_response=True) as response:
+            if self.refused_cleanly(response):
+                return
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
             elif "text/html" not in (response.headers.get("Content-Type") or ""):
@@ -200,6 +217,8 @@ class MixedUser(_Base):
         case, _ = make_case(signed=random.random() < 0.5)
         with self.client.post("/api/v1/plan", json=case, name="plan: POST /api/v1/plan",
                               context={"group": "plan"}, catch_response=True) as response:
+            if self.refused_cleanly(response):
+                return
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200] if response.text else ''}")
                 return
@@ -217,6 +236,8 @@ class MixedUser(_Base):
         with self.client.post(path, json=case, name=name, context={"group": group},
                               catch_response=True) as response:
             kind = response.headers.get("Content-Type") or ""
+            if self.refused_cleanly(response):
+                return
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200] if response.text else ''}")
             elif not kind.startswith("application/pdf") or not (response.content or b"").startswith(b"%PDF"):

@@ -1,7 +1,8 @@
 """The case: what the user told us, declared once, in the one shape every layer shares.
 
 A case is never stored by the service. It travels in the user's own requests
-and in the case file they download (JSON, schema ``takedown-case/1``). Each
+and in the case file they download (JSON, schema ``takedown-case/2``; files in
+``takedown-case/1``, which had no report log, still open and are saved as /2). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from takedown import platforms
 from takedown.declare import (
@@ -32,13 +33,18 @@ from takedown.declare import (
     declared,
     declared_fields,
     json_schema,
+    nullable,
     rule,
     to_data,
 )
 from takedown.jsontext import Unreadable, read_object
 from takedown.jurisdictions import JURISDICTIONS, UK
 
-SCHEMA = "takedown-case/1"
+SCHEMA = "takedown-case/2"
+SCHEMA_V1 = "takedown-case/1"
+SCHEMAS = (SCHEMA, SCHEMA_V1)  # the case files we open; we always write the first
+MAX_REPORTS = 30  # reports logged about one place
+MAX_REFERENCE = 200
 MAX_LOCATIONS = 20
 MAX_TEXT = 500
 MAX_URL = 2000
@@ -194,6 +200,132 @@ class Concerns:
         return self.immediate_danger or self.threats or self.adult_involved
 
 
+
+# How a report was made (the issue's list, in its order) and what came of it so far.
+CHANNELS = {
+    "in-app": "Reported in the app or on the site",
+    "web-form": "The platform's web form",
+    "take-it-down-form": "The platform's TAKE IT DOWN Act request form",
+    "dsa-form": "The platform's Digital Services Act notice form",
+    "email": "Email",
+    "post": "A posted letter",
+    "iwf": "Internet Watch Foundation",
+    "report-remove": "Report Remove (Childline and the IWF)",
+    "ceop": "CEOP (National Crime Agency)",
+    "police": "Police",
+    "ncmec": "NCMEC CyberTipline",
+    "esafety": "eSafety Commissioner",
+    "take-it-down-hash": "Take It Down (hash)",
+    "stopncii": "StopNCII.org (hash)",
+    "other": "Something else",
+}
+OUTCOMES = {
+    "waiting": "Waiting for an answer",
+    "removed": "Removed",
+    "partly-removed": "Partly removed: some copies are still there",
+    "refused": "Refused, or told \"no violation\"",
+    "no-reply": "No reply",
+}
+MOMENT_PATTERN = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+                  r"(Z|[+-]\d{2}:\d{2})$")
+_MOMENT = re.compile(MOMENT_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A date and time with its offset from UTC, ISO 8601 (2026-11-25T14:30:00+00:00)."""
+
+    description: str | None = None
+    required: bool = False
+    always = False
+
+    def read(self, reader: Reader, value, where: str):
+        if value in (None, ""):
+            return reader.error(where, "Enter the date and time") if self.required else None
+        try:
+            if not isinstance(value, str) or not _MOMENT.match(value):
+                raise ValueError
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return reader.error(where, "must be a date and time with its offset from UTC, "
+                                "like 2026-11-25T14:30:00+00:00")
+        if moment.year < 1990:
+            return reader.error(where, "must be after 1990")
+        if reader.latest is not None and moment.date() > reader.latest:
+            return reader.error(where, "must be now or in the past")
+        return moment
+
+    def dump(self, value):
+        return value.isoformat()
+
+    def schema(self) -> dict:
+        moment = {"type": "string", "format": "date-time", "pattern": MOMENT_PATTERN}
+        if self.description:
+            moment["description"] = self.description
+        return moment if self.required else nullable(moment)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One of OUTCOMES; left out, it is still "waiting"."""
+
+    required = False
+    always = True
+
+    def read(self, reader: Reader, value, where: str):
+        if value in (None, ""):
+            return "waiting"
+        if not isinstance(value, str) or value not in OUTCOMES:
+            return reader.error(where, f"must be one of: {', '.join(OUTCOMES)}")
+        return value
+
+    def dump(self, value):
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "string", "enum": list(OUTCOMES), "default": "waiting"}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report made about a place: how, when, the reference it got, and what came of it."""
+
+    channel: str = field(**rule(Choice(CHANNELS, "how you reported it"), "How did you report it?"))
+    at: datetime = field(**rule(Moment("When it was reported.", required=True),
+                                "When did you report it?"))
+    reference: str | None = field(**rule(Text(MAX_REFERENCE, description=(
+        "The platform's or service's reference number for the report.")),
+        "Their reference number (optional)", default=None))
+    outcome: str = field(**rule(Outcome(), "What has happened so far?", default="waiting"))
+    outcome_at: datetime | None = field(**rule(Moment(
+        "When the outcome was known."), "When did you hear? (optional)", default=None))
+    note: str | None = field(**_text("A note (optional)"))
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """An outcome cannot be known before the report was made."""
+        at, outcome_at = values["at"], values["outcome_at"]
+        if at is not None and outcome_at is not None and outcome_at < at:
+            reader.error(f"{where}.outcome_at", "must be after the report was made")
+        return values
+
+
+class Version(Const):
+    """The case file's schema: this one, or an older one we still open and upgrade."""
+
+    __slots__ = ()
+
+    def read(self, reader: Reader, value, where: str):
+        if value not in SCHEMAS:
+            return reader.error(where, f'must be "{SCHEMA}"')
+        return SCHEMA
+
+    def schema(self) -> dict:
+        return {"enum": list(SCHEMAS), "description": (
+            f'"{SCHEMA}"; an older "{SCHEMA_V1}" case (no reports) is read and answered '
+            f'as "{SCHEMA}".')}
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """One place where the image is. Needs a url or a platform."""
@@ -208,6 +340,9 @@ class Location:
     first_seen: date | None = field(**rule(Day(1990, description=(
         "When it was first seen: from 1990 up to today.")), "Date first seen (optional)",
         default=None))
+    reports: tuple[Report, ...] = field(**rule(Many(
+        Report, MAX_REPORTS, required=False, too_many=f"can list up to {MAX_REPORTS} reports"),
+        default=()))
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
@@ -251,11 +386,11 @@ class School:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Case:
-    """A case in schema takedown-case/1: the same shape as the case file the site downloads.
+    """A case in schema takedown-case/2: the same shape as the case file the site downloads.
     Text is trimmed; empty optional text counts as left out. Responses carry the normalised
     case, which posted back gives the same case again."""
 
-    schema: str = field(**rule(Const(SCHEMA), default=SCHEMA))
+    schema: str = field(**rule(Version(SCHEMA), default=SCHEMA))
     reference: str = field(**rule(Text(
         MAX_TEXT, _REFERENCE, "a case reference like TD-7KQ2-M9XP", publish_pattern=True,
         description="Made up at random when left out."), default_factory=lambda: new_reference()))
@@ -329,7 +464,7 @@ def read_json(text: bytes | str, from_file: bool = False) -> dict:
 
 
 def case_to_dict(case: Case) -> dict:
-    """Return the case as JSON-ready data in schema takedown-case/1."""
+    """Return the case as JSON-ready data in schema takedown-case/2."""
     return to_data(case)
 
 

@@ -6,7 +6,7 @@ reported as click errors (a message and exit status, no traceback).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from takedown import letters
 from takedown.case import CaseInvalid, CaseUnreadable, loads
 from takedown.jsontext import NOT_AN_OBJECT
 
+PLATFORM_KINDS = ("platform", "follow-up", "escalation")
 letters_cli = AppGroup("letters", help="Make letters from a case file.")
 
 
@@ -49,24 +50,28 @@ def _read_case(path: Path):
 @click.option("--kind", required=True, type=click.Choice(letters.KINDS),
               help="Which letter to make.")
 @click.option("--platform", "platform", default=None, metavar="SLUG",
-              help="For --kind platform: the platform's slug. "
+              help="For --kind platform, follow-up or escalation: the platform's slug. "
                    "Leave it out for one letter per platform.")
 @click.option("--out", "out_dir", required=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder to write the PDFs to.")
 def render(case_file: Path, kind: str, platform: str | None, out_dir: Path) -> None:
     """Render letters for CASE.json as PDF files in the --out folder."""
     case = _read_case(case_file)
-    if platform and kind != "platform":
-        raise click.UsageError("--platform is only for --kind platform")
+    if platform and kind not in PLATFORM_KINDS:
+        raise click.UsageError("--platform is only for --kind " + ", ".join(PLATFORM_KINDS))
     if kind == "platform" and platform is None:
         wanted = [option.platform for option in letters.available_letters(case)
                   if option.kind == "platform"]
+    elif kind in PLATFORM_KINDS and platform is None:  # one per platform with a logged report
+        wanted = [slug for slug in case.platform_slugs if slug != "other" and any(
+            loc.reports for loc in case.locations_on(slug))]
     else:
         wanted = [platform]
     if not wanted:
         raise click.ClickException(f"this case has no {kind} letter")
     try:
-        made = [letters.make(kind, case, slug, today=date.today()) for slug in wanted]
+        made = [letters.make(kind, case, slug, today=date.today(), now=datetime.now(UTC))
+                for slug in wanted]
     except letters.LetterUnavailable as error:
         raise click.ClickException(
             f"cannot make this letter:\n{_field_list(error.errors)}") from None

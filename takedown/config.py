@@ -29,32 +29,37 @@ class DefaultConfig:
     # Where "Exit this page" goes: a neutral, busy site that gives nothing away.
     EXIT_URL = "https://www.bbc.co.uk/weather"
 
-    # Rate limits (Flask-Limiter). memory:// suits one process; use redis://host:6379
-    # when running several instances so they share one count.
+    # Rate limits (Flask-Limiter, takedown/limits.py). memory:// suits one process; `make serve`
+    # runs Redis and sets TAKEDOWN_RATELIMIT_STORAGE_URI=unix://...: every worker and instance
+    # then shares one count. A store that stops answering is given up on within the timeouts
+    # below (seconds), and counting goes on in memory until it is back.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PDF = "30 per minute"
     RATELIMIT_API = "120 per minute"
 
     # Letters in one worker process at once (one renders, the rest wait); more are turned
-    # away with 503 and Retry-After. At gunicorn's thread count (4) this only bounds the
-    # queue; set it lower to keep threads free for pages in a surge (docs/performance.md).
+    # away with 503 and Retry-After. Under `make serve` each letter worker is a sync worker
+    # taking one request at a time, so this only matters for other servers.
     RENDER_QUEUE_LIMIT = 4
     RENDER_RETRY_AFTER = 5
-    # Renders running at once across all workers of an instance (takedown/render_slots.py):
-    # gunicorn.conf.py makes the directory and sets TAKEDOWN_RENDER_SLOTS_DIR; unset (the
-    # development server, tests), each process only makes one letter at a time. 0 slots
-    # means one per core this process may use. A letter that has waited RENDER_SLOT_WAIT
-    # seconds for a slot gets 503 and Retry-After.
-    RENDER_SLOTS_DIR = None
-    RENDER_SLOTS = 0
-    RENDER_SLOT_WAIT = 20
 
     # Reverse proxies in front of the app that set X-Forwarded-For and -Proto. 0: none, and
     # those headers are ignored (anyone could send them). Behind one proxy or load balancer,
     # set TAKEDOWN_PROXY_COUNT=1: otherwise every visitor has the proxy's address, and all
     # of them share one rate-limit count.
     PROXY_COUNT = 0
+
+    # The host names this site answers to (Flask checks the Host header against them; any
+    # other gets a 400), so no response, redirect or link carries a host the operator did not
+    # set. Set TAKEDOWN_TRUSTED_HOSTS='["takedown.example.org"]' in production.
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
+
+    # Served over HTTPS (TAKEDOWN_HTTPS=true): every response carries Strict-Transport-Security
+    # for HSTS_MAX_AGE seconds (one year), so browsers never try plain HTTP again.
+    HTTPS = False
+    HSTS_MAX_AGE = 31536000
 
     TEMPLATES_AUTO_RELOAD = False

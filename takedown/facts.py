@@ -68,6 +68,9 @@ def all_facts(data: Path = DATA) -> list[Fact]:
         path = data / file
         if path.exists():
             found.extend(facts_in(path.read_text(encoding="utf-8"), file, kind))
+    law = data / "law.toml"
+    if law.exists():  # the deadlines after a report share the law file
+        found.extend(facts_in(law.read_text(encoding="utf-8"), "law.toml", "deadline"))
     return found
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -30,7 +31,9 @@ from wtforms import (
 
 from takedown import platforms
 from takedown.case import (
+    CHANNELS,
     MAX_LOCATIONS,
+    OUTCOMES,
     SCHEMA,
     Case,
     CaseInvalid,
@@ -44,6 +47,7 @@ from takedown.case import (
     case_to_dict,
     parse_case,
 )
+from takedown.deadlines import ZONES
 from takedown.declare import Choice, Flag, Text, declared_fields
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
@@ -66,7 +70,7 @@ _SELECT = {
     "age_group": "Select how old the person in the image is",
 }
 # Where a case field is asked under another name on the form.
-_ASKED_AS = {"locations": "places", "under_18": "age_group"}
+_ASKED_AS = {"locations": "places", "under_18": "age_group", "reports": "in_app_at"}
 _PATH_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
 
@@ -127,7 +131,17 @@ PersonForm = part_form(Person, "PersonForm", first={"age_group": RadioField(
     "How old is the person in the image?", choices=_choices(AGE_GROUPS),
     validate_choice=False)})
 ConcernsForm = part_form(Concerns, "ConcernsForm")
-PlaceForm = part_form(Location, "PlaceForm")
+
+
+class PlaceForm(part_form(Location, "_PlaceQuestions")):
+    """One place: its questions, the reports already logged (carried, as JSON), and an
+    optional report already made in the app."""
+
+    reports = HiddenField()
+    in_app_at = StringField("Already reported it in the app? When (optional)")
+    in_app_reference = StringField("The app's reference number for that report (optional)")
+
+
 SchoolForm = part_form(School, "SchoolForm")
 _PLACE_KEYS = tuple(PlaceForm()._fields)
 
@@ -194,6 +208,9 @@ def _person_data(person: dict) -> dict:
 
 def _place_data(item) -> dict:
     place = _texts(item, PlaceForm)
+    reports = _dict(item).get("reports")
+    place["reports"] = (json.dumps(reports, ensure_ascii=False, separators=(",", ":"))
+                        if isinstance(reports, list) and reports else "")
     if place["url"] and place["platform"] == _platform_of(place["url"]):
         # Worked out from the link, not chosen: leave the list free to follow a changed link.
         place["platform"] = ""
@@ -259,6 +276,25 @@ def _person(form: PersonForm) -> dict:
     return person
 
 
+def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
+    """A place's case data from its form: the questions, the carried reports, and a report
+    made in the app when its time is given."""
+    data = {key: value for key, value in place.data.items()
+            if key not in ("reports", "in_app_at", "in_app_reference")}
+    try:
+        carried = json.loads(place.reports.data) if place.reports.data else []
+    except ValueError:
+        carried = []
+    reports = carried if isinstance(carried, list) else []
+    if place.in_app_at.data:
+        reports = [*reports, {"channel": "in-app",
+                              "at": moment_from_form(place.in_app_at.data, jurisdiction),
+                              "reference": place.in_app_reference.data or None}]
+    if reports:
+        data["reports"] = reports
+    return data
+
+
 def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
     """Return case data for parse_case, and the form entry behind each location."""
     entries = [i for i, entry in enumerate(form.places.entries) if not _place_is_blank(entry.form)]
@@ -268,7 +304,8 @@ def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
         "requester": form.requester.form.data,
         "person": _person(form.person.form),
         "concerns": form.concerns.form.data,
-        "locations": [form.places.entries[i].form.data for i in entries],
+        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data)
+                      for i in entries],
         "school": form.school.form.data,
     }
     if form.reference.data:
@@ -396,3 +433,59 @@ def anchor(field) -> str:
 def case_json(case: Case) -> str:
     """The case as compact JSON, for the hidden field that carries it between pages."""
     return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
+
+
+# --- a report about a place ----------------------------------------------------------
+
+_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$")
+
+
+def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = None):
+    """A typed date and time (2026-11-25T14:30, or a date alone: midnight) as an ISO 8601
+    date-time with the offset of ``zone`` (the jurisdiction's own when not given) on that
+    day; text that is not a date and time is returned as it is, for parse_case to refuse."""
+    match = _WALL_TIME.match(text.strip())
+    zones = ZONES.get(jurisdiction or "", ("UTC",))
+    name = zone if zone in zones else zones[0]
+    if not match:
+        return text
+    try:
+        day = date.fromisoformat(match[1])
+        hour, minute = int(match[2] or 0), int(match[3] or 0)
+        wall = datetime.combine(day, time(hour, minute))
+    except ValueError:
+        return text
+    return wall.replace(tzinfo=ZoneInfo(name)).isoformat()
+
+
+class ReportForm(FlaskForm):
+    """Log a report about one place (or change one logged already): how, when, the reference
+    and what happened. The case travels in the hidden field, as on every page."""
+
+    Meta = _CleanMeta
+    case = HiddenField()
+    place = HiddenField()
+    report = HiddenField()
+    channel = RadioField("How did you report it?", choices=_choices(CHANNELS),
+                         validate_choice=False)
+    at = StringField("When did you report it?")
+    zone = SelectField("Time zone", validate_choice=False)
+    reference = StringField("Their reference number (optional)")
+    outcome = RadioField("What has happened so far?", choices=_choices(OUTCOMES),
+                         validate_choice=False, default="waiting")
+    outcome_at = StringField("When did you hear? (optional)")
+    note = StringField("A note for yourself (optional)")
+
+
+def report_data_from_form(form: ReportForm, jurisdiction: str) -> dict:
+    """Case data for one report, from the report form."""
+    outcome_at = form.outcome_at.data or None
+    return {
+        "channel": form.channel.data or None,
+        "at": moment_from_form(form.at.data, jurisdiction, form.zone.data) or None,
+        "reference": form.reference.data or None,
+        "outcome": form.outcome.data or None,
+        "outcome_at": (moment_from_form(outcome_at, jurisdiction, form.zone.data)
+                       if outcome_at else None),
+        "note": form.note.data or None,
+    }

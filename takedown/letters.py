@@ -23,13 +23,15 @@ Which letters a case gets (``available_letters``):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
-from takedown import law, platforms, services
+from takedown import deadlines, followups, law, platforms, services
 from takedown.case import (
     ROLES,
     Case,
@@ -43,11 +45,28 @@ from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("platform", "school", "iwf", "pack")
+# Letters made from the report log (takedown/followups.py): kinds that take a platform,
+# and the record of every report.
+LOG_KINDS = ("follow-up", "escalation", "record")
+KINDS = KINDS + LOG_KINDS
+
+def _composed(value):
+    """Return text in Unicode's composed form (NFC), anything else as it is.
+
+    Canonically the same text as typed, but a letter and its combining mark
+    ("e" + U+0301) become the one character a font has a glyph for ("é"), so the
+    mark stays on its letter in print and in the PDF's text layer.
+    """
+    if isinstance(value, markupsafe.Markup):  # a macro's output, already escaped
+        return markupsafe.Markup(unicodedata.normalize("NFC", value))
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
 
@@ -92,6 +111,8 @@ def iwf_can_assess(case: Case) -> bool:
 
 
 def _title(kind: str, case: Case, slug: str | None = None) -> str:
+    if kind in LOG_KINDS:
+        return followups.title(kind, case, slug)
     if kind == "platform":
         if slug == "other":
             return "Letter to the owner of another website"
@@ -107,6 +128,8 @@ def _title(kind: str, case: Case, slug: str | None = None) -> str:
 
 def filename(kind: str, case: Case, slug: str | None = None) -> str:
     """The one file name a letter has, on the web, in the API and from the command line."""
+    if kind in LOG_KINDS:
+        return f"takedown-{case.reference}-{slug + '-' if slug else ''}{kind}.pdf"
     return f"takedown-{case.reference}-{slug or kind}.pdf"
 
 
@@ -134,16 +157,18 @@ def missing_fields(case: Case, kind: str) -> list[FieldError]:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind in ("platform", "pack"):
+    if kind in ("platform", "pack", "follow-up", "escalation"):
         return missing_for_letters(case)
     if kind == "school" and not case.requester.name:
         return [FieldError("requester.name", "Enter your name: the school needs to know who wrote")]
     return []
 
 
-def _check(kind: str, case: Case, platform: str | None) -> None:
+def _check(kind: str, case: Case, platform: str | None, now: datetime | None = None) -> None:
     errors = missing_fields(case, kind)
-    if kind == "platform":
+    if kind in LOG_KINDS:
+        errors += followups.problems(kind, case, platform, now)
+    elif kind == "platform":
         if platform is None:
             errors.append(FieldError("platform", "Choose which platform the letter is for"))
         elif platforms.get(platform) is None:
@@ -324,7 +349,13 @@ def _school_context(case: Case) -> dict:
             "guidance": _school_guidance(case)}
 
 
-def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -> list[dict]:
+def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
+                     now: datetime | None = None) -> list[dict]:
+    if kind in LOG_KINDS:
+        letter = followups.context(kind, case, platform, now, deadlines.moment_words(case))
+        if platform is not None:
+            letter["recipient"] = _recipient(case, platforms.get(platform))
+        return [letter]
     if kind == "platform":
         return [_platform_context(case, platform, today)]
     if kind == "school":
@@ -334,52 +365,126 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date) -
     letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
         letters += [_school_context(case), _iwf_context(case)]
+    for slug in deadlines.due_follow_ups(case, now):
+        if not followups.problems("follow-up", case, slug, now):
+            letters += _letter_contexts("follow-up", case, slug, today, now)
     return letters
 
 
+def _now_of(today: date, now: datetime | None) -> datetime:
+    """The moment a letter is written: ``now`` when given, else noon UTC on ``today``."""
+    return now if now is not None else datetime.combine(today, time(12), UTC)
+
+
 def render_html(kind: str, case: Case, platform: str | None = None,
-                today: date | None = None) -> str:
+                today: date | None = None, now: datetime | None = None,
+                letterhead: bool = False) -> str:
     """Return the letter as an HTML document; raise LetterUnavailable if it cannot be made.
 
     ``today`` is the date the letter is written on; it is required (letters have no clock).
+    ``now`` (aware) is the moment, for letters that count the hours since a report.
+    ``letterhead`` leaves room at the top of the first page for an organisation's paper.
     """
     if today is None:
         raise TypeError("render_html() needs today: the date the letter is written on")
-    _check(kind, case, platform)
+    now = _now_of(today, now)
+    _check(kind, case, platform, now)
     context = _base_context(case, today)
-    context["letters"] = _letter_contexts(kind, case, platform, today)
+    context["letterhead"] = letterhead
+    context["letters"] = _letter_contexts(kind, case, platform, today, now)
+    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
     context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
     if kind == "pack":
         context["sections"] = list(make_plan(case).sections)
         context["log_rows"] = 12
         template = _env.get_template("pack.html")
+    elif kind == "record":
+        context["letter"] = context["letters"][0]
+        context["log_rows"] = 8
+        template = _env.get_template("record.html")
     else:
         context["letter"] = context["letters"][0]
         template = _env.get_template(f"{kind}.html")
     return template.render(context)
 
 
+def pack_parts(case: Case, today: date, letterhead: bool = False,
+               now: datetime | None = None) -> list[tuple[str, str]]:
+    """Return the pack as (HTML, title) parts to render on their own and join, in order.
+
+    The cover and plan come first (titled as the pack), then each letter, then the
+    log, so each letter is numbered on its own when taken out of the pack.
+    """
+    now = _now_of(today, now)
+    _check("pack", case, None, now)
+    context = _base_context(case, today)
+    context["letterhead"] = letterhead
+    context["letters"] = _letter_contexts("pack", case, None, today, now)
+    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
+    context["sections"] = list(make_plan(case).sections)
+    context["log_rows"] = 12
+    template = _env.get_template("pack.html")
+    parts = [("front", None, f"{_title('pack', case)} – {case.reference}")]
+    parts += [("letter", letter, f"{letter['title']} – {case.reference}")
+              for letter in context["letters"]]
+    parts.append(("log", None, f"Incident log – {case.reference}"))
+    return [(template.render(context, part=part, part_letters=[letter] if letter else [],
+                             title=title), title)
+            for part, letter, title in parts]
+
+
 def render_pdf(kind: str, case: Case, platform: str | None = None,
-               today: date | None = None) -> bytes:
+               today: date | None = None, now: datetime | None = None,
+               letterhead: bool = False) -> bytes:
     """Return the letter as PDF bytes; raise LetterUnavailable if it cannot be made."""
-    return make(kind, case, platform, today).pdf
+    return make(kind, case, platform, today, now, letterhead).pdf
 
 
 def make(kind: str, case: Case, platform: str | None = None,
-         today: date | None = None) -> Letter:
+         today: date | None = None, now: datetime | None = None,
+         letterhead: bool = False) -> Letter:
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
+    The pack is made of its parts rendered on their own and joined (``pdf.join``).
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
     if kind not in KINDS:
         raise LetterUnavailable([FieldError(
             "kind", f"must be one of: {', '.join(KINDS)}")])
-    html = render_html(kind, case, platform, today)
+    if kind == "pack":
+        if today is None:
+            raise TypeError("make() needs today: the date the letter is written on")
+        made = pdf.join(pdf.render_parts(pack_parts(case, today, letterhead, now)))
+    else:
+        html = render_html(kind, case, platform, today, now, letterhead)  # checks the case first
+        made = pdf.html_to_pdf(html, f"{_title(kind, case, platform)} – {case.reference}")
+    return Letter(filename(kind, case, platform), _title(kind, case, platform), made)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterText:
+    """A letter as plain text, to paste into an email or a web form."""
+
+    filename: str
+    title: str
+    subject: str
+    text: str
+
+
+def make_text(kind: str, case: Case, platform: str | None = None,
+              today: date | None = None, now: datetime | None = None) -> LetterText:
+    """Make one letter as plain text from the same HTML as its PDF; raise LetterUnavailable."""
+    from takedown import lettertext
+
+    if kind not in KINDS:
+        raise LetterUnavailable([FieldError(
+            "kind", f"must be one of: {', '.join(KINDS)}")])
+    converted = lettertext.to_text(render_html(kind, case, platform, today, now))
     title = _title(kind, case, platform)
-    return Letter(filename(kind, case, platform), title,
-                  pdf.html_to_pdf(html, f"{title} – {case.reference}"))
+    return LetterText(filename(kind, case, platform).removesuffix(".pdf") + ".txt", title,
+                      converted.subject, converted.text)
 
 
 # A made-up case that uses every part of the letters (five places on three
@@ -402,5 +507,9 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
+    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    from takedown import pdf
+
+    with pdf.in_this_process():
+        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

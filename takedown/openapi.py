@@ -9,7 +9,7 @@ can return, and the shape of every body. No Flask here.
 from __future__ import annotations
 
 from takedown import case as case_model
-from takedown import platforms
+from takedown import deadlines, platforms
 from takedown.declare import DATE_PATTERN
 from takedown.letters import KINDS
 
@@ -17,6 +17,7 @@ VERSION = "1.0.0"
 SECTION_IDS = ("urgent", "first", "not-to-do", "report", "stop-sharing", "school", "support")
 _DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 _URL = {"type": "string", "format": "uri"}
+_MOMENT = {"type": "string", "format": "date-time"}
 
 
 def _ref(name: str) -> dict:
@@ -108,6 +109,7 @@ def schemas() -> dict:
             "platform": {"type": "string"}, "url": _nullable({"type": "string"}),
             "description": _nullable({"type": "string"}), "account": _nullable({"type": "string"}),
             "first_seen": _nullable(_DATE),
+            "reports": {"type": "array", "items": _ref("Report")},
         }),
         "Step": _obj({
             "id": {"type": "string"},
@@ -142,6 +144,30 @@ def schemas() -> dict:
             "letters": {"type": "array", "items": _ref("LetterOption")},
         }),
         "PlanResult": _obj({"case": _ref("Case"), "plan": _ref("Plan")}),
+        "PlaceProgress": _obj({
+            "place": {"type": "integer", "minimum": 0, "description": "Index in locations."},
+            "platform": {"type": "string"},
+            "state": {"type": "string", "enum": list(deadlines.STATES)},
+            "due_at": _nullable({**_MOMENT, "description": "When the next step is due (UTC)."}),
+            "hours_passed": _nullable({"type": "integer", "minimum": 0, "description":
+                                       "Hours since the first report to the platform."}),
+            "hours_left": _nullable({"type": "integer", "minimum": 0}),
+            "next_step": {"type": "string"},
+            "rule": _nullable(_obj({
+                "slug": {"type": "string"},
+                "basis": {"type": "string", "enum": list(deadlines.BASES), "description": (
+                    "law: the law sets the time; practice: a service's own advice; ours: "
+                    "no law sets a time, the time is our own suggestion.")},
+                "says": {"type": "string"},
+                "source": _URL,
+                "last_checked": _DATE,
+            })),
+            "letter": _nullable({"type": "string", "enum": list(deadlines.LETTERS)}),
+            "routes": {"type": "array", "items": _obj({
+                "slug": {"type": "string"}, "name": {"type": "string"}, "url": _URL})},
+        }),
+        "ProgressResult": _obj({"case": _ref("Case"), "now": _MOMENT,
+                                "progress": {"type": "array", "items": _ref("PlaceProgress")}}),
         "PlatformList": _obj({"platforms": {"type": "array", "items": _ref("PlatformSummary")}}),
     }
 
@@ -233,6 +259,25 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
             "responses": {"200": _json("The normalised case and its plan.", "PlanResult"),
                           **posted},
         }},
+        "/api/v1/progress": {"post": {
+            "operationId": "getProgress",
+            "summary": "Each place's state after its logged reports, and what is due next",
+            "requestBody": _json_body("Case", "The case, with its report log. Nothing in it "
+                                      "is kept."),
+            "responses": {"200": _json("Per place: its state, the next step and when it is "
+                                       "due, with the rule and its source.", "ProgressResult"),
+                          **posted},
+        }},
+        "/api/v1/calendar": {"post": {
+            "operationId": "getCalendar",
+            "summary": "A calendar file (RFC 5545) with a reminder per chase-by time",
+            "description": "Neutral text only: the case reference and 'Check on report'.",
+            "requestBody": _json_body("Case", "The case, with its report log. Nothing in it "
+                                      "is kept."),
+            "responses": {"200": {"description": "The calendar file.",
+                                  "headers": dict(_NO_STORE),
+                                  "content": {"text/calendar": {}}}, **posted},
+        }},
         "/api/v1/letters/{kind}": {"post": {
             "operationId": "makeLetter",
             "summary": "A letter or record for the case, as a PDF",
@@ -247,24 +292,35 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
                  "schema": {"type": "string", "enum": kinds}},
                 {"name": "platform", "in": "query", "required": False, "schema": {"type": "string"},
                  "description": (
-                     "For kind 'platform' only, and then required: the slug of a platform in "
-                     "the case. Missing, unknown, not in the case, or given for another kind: "
-                     "422 with field 'platform'.")},
+                     "For kinds 'platform', 'follow-up' and 'escalation' only, and then "
+                     "required: the slug of a platform in the case (for 'follow-up' and "
+                     "'escalation', one with a logged report). Missing, unknown, not in the "
+                     "case, or given for another kind: 422 with field 'platform'.")},
+                {"name": "letterhead", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["true", "false"]},
+                 "description": ("true: leave the top 45 mm of the first page blank for "
+                                 "printed letterhead; the sender's details print in the "
+                                 "signature block. PDF only.")},
             ],
             "requestBody": _json_body("Case", "The case. Nothing in it is kept."),
             "responses": {
                 "200": {
-                    "description": "The PDF, to save or print.",
+                    "description": ("The PDF, to save or print (the default); or, when Accept "
+                                    "prefers text/plain, the letter as UTF-8 text."),
                     "headers": {
                         **_NO_STORE,
                         "Content-Disposition": {
                             "description": "attachment; filename=\"takedown-<kind>[-<platform>]-"
-                                           "<reference>.pdf\"",
+                                           "<reference>.pdf\" (.txt for text)",
                             "schema": {"type": "string", "pattern": (
-                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.pdf"$')},
+                                r'^attachment; filename="takedown-[A-Za-z0-9-]+\.(pdf|txt)"$')},
                         },
                     },
-                    "content": {"application/pdf": {}},
+                    "content": {"application/pdf": {},
+                                "text/plain": {"schema": {
+                                    "type": "string",
+                                    "description": ("With Accept: text/plain, the same letter as "
+                                                    "UTF-8 text, made from the same content.")}}},
                 },
                 "404": _error(404),
                 "503": _error(503),

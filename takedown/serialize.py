@@ -115,3 +115,22 @@ def plan_to_dict(plan: Plan, letters: list[LetterOption]) -> dict:
         "sections": [section_to_dict(section) for section in plan.sections],
         "letters": [letter_option_to_dict(option) for option in letters],
     }
+
+
+def progress_to_dict(step) -> dict:
+    """One place's progress (takedown.deadlines.Progress) as JSON-ready data, times ISO 8601."""
+    rule = step.rule
+    return {
+        "place": step.index,
+        "platform": step.location.platform,
+        "state": step.state,
+        "due_at": step.due_at.isoformat() if step.due_at else None,
+        "hours_passed": step.hours_passed,
+        "hours_left": step.hours_left,
+        "next_step": step.next_step,
+        "rule": None if rule is None else {
+            "slug": rule.slug, "basis": rule.basis, "says": rule.says,
+            "source": rule.source.url, "last_checked": rule.source.last_checked.isoformat()},
+        "letter": step.letter,
+        "routes": [{"slug": s.slug, "name": s.name, "url": s.url} for s in step.routes],
+    }

@@ -403,8 +403,10 @@ def test_every_declared_status_happens(make_app, api, monkeypatch):
     small = ApiChecker(make_app(MAX_CONTENT_LENGTH=100).test_client())
     slug = some_platform().slug
     good = {"/api/v1/identify": {"url": "example.org"}, "/api/v1/plan": a_case(),
-            "/api/v1/letters/{kind}": a_case()}
-    bad = {"/api/v1/identify": {"url": 1}, "/api/v1/plan": {}, "/api/v1/letters/{kind}": {}}
+            "/api/v1/letters/{kind}": a_case(), "/api/v1/progress": a_case(),
+            "/api/v1/calendar": a_case()}
+    bad = {"/api/v1/identify": {"url": 1}, "/api/v1/plan": {}, "/api/v1/letters/{kind}": {},
+           "/api/v1/progress": {}, "/api/v1/calendar": {}}
     for template, item in api.doc["paths"].items():
         for method, operation in item.items():
             for status in operation["responses"]:

@@ -49,8 +49,10 @@ def test_save_then_open_gives_the_same_case(client):
            **{"places__0__account": "@x", "places__0__first_seen": "2026-01-05"})
     saved = save(browser)
     open_file(browser, json.dumps(saved).encode())
-    assert browser.heading == "Tell us what has happened"
+    assert browser.heading == "Your progress"
     assert "Your case file is open" in browser.text
+    browser.press("#change")
+    assert browser.heading == "Tell us what has happened"
     assert not browser.page.select(".error-summary")
     browser.press("#continue")
     assert browser.heading == "Check your answers"
@@ -62,12 +64,13 @@ def test_an_opened_case_can_have_a_place_added_and_be_saved_again(client):
     answer(browser)
     saved = save(browser)
     open_file(browser, json.dumps(saved, indent=2).encode("utf-8-sig"))
+    browser.press("#change")
     browser.press("#add-place")
     browser.press("#continue", {"places-1-platform": "snapchat"})
     browser.page = page_checks(browser.response)
     again = save(browser)
     assert again["reference"] == saved["reference"]
-    assert again["locations"] == saved["locations"] + [{"platform": "snapchat"}]
+    assert again["locations"] == saved["locations"] + [{"platform": "snapchat", "reports": []}]
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -81,7 +84,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
     (b"[" * 50000 + b"]" * 50000, "bigger than 64 KB"),
     (b"[" * 30000, "The file is not a case file from this site"),
     (b'{"a": ' + b"9" * 5000 + b"}", "The file is not a case file from this site"),
-    (b'{"schema": "takedown-case/2"}', "The file is not a Takedown case file"),
+    (b'{"schema": "takedown-case/3"}', "The file is not a Takedown case file"),
     (b"[1, 2, 3]", "The file is not a Takedown case file"),
     (b'"takedown-case/1"', "The file is not a Takedown case file"),
     (json.dumps({"schema": SCHEMA, "x": "y" * 70000}).encode(), "bigger than 64 KB"),
@@ -190,6 +193,8 @@ def test_any_valid_case_survives_save_and_open(case):
     assert saved.status_code == 200 and saved.mimetype == "application/json"
     assert json.loads(saved.data) == case
     browser = open_file(Browser(client), saved.data)
+    assert browser.heading == "Your progress"
+    browser.press("#change")
     assert not browser.page.select(".error-summary"), browser.error_links()
     browser.press("#continue")
     assert browser.heading == "Check your answers", browser.error_links()
@@ -205,5 +210,5 @@ def test_saved_file_is_readable_json_with_the_schema_first(client):
     answer(browser)
     browser.press("#save")
     text = browser.response.get_data(as_text=True)
-    assert text.startswith('{\n  "schema": "takedown-case/1"')
+    assert text.startswith('{\n  "schema": "takedown-case/2"')
     assert normalize_spaces(text)

@@ -9,7 +9,8 @@ from takedown import ROOT
 
 DOMAIN_MODULES = ["takedown.case", "takedown.plan", "takedown.letters", "takedown.law",
                   "takedown.platforms", "takedown.services", "takedown.openapi",
-                  "takedown.serialize"]
+                  "takedown.serialize", "takedown.deadlines", "takedown.reminders",
+                  "takedown.followups"]
 
 
 @pytest.mark.parametrize("module", DOMAIN_MODULES)

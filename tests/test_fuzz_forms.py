@@ -21,7 +21,8 @@ from takedown.forms import form_data_from_case
 from tests.helpers import cases, json_values, new_app, normalize_spaces, page_checks
 
 WEB_POSTS = ["/case/start", "/case/change", "/case/plan", "/case/save", "/case/open",
-             "/letters/download"]
+             "/letters/download", "/letters/text", "/case/progress", "/case/progress/record",
+             "/case/progress/log", "/case/progress/calendar"]
 KINDS = ["platform", "school", "iwf", "pack"]
 
 
@@ -42,8 +43,12 @@ def assert_sane(path: str, response) -> None:
     if response.mimetype == "application/json":
         assert path == "/case/save" and response.status_code == 200
         parse_case(json.loads(response.data))
+    elif response.mimetype == "text/calendar":
+        assert path == "/case/progress/calendar" and response.data.startswith(b"BEGIN:VCALENDAR")
     elif response.mimetype == "application/pdf":
         assert path == "/letters/download" and response.data.startswith(b"%PDF")
+    elif response.mimetype == "text/plain":
+        assert path == "/letters/text" and response.headers["Cache-Control"] == "no-store"
     else:
         assert response.mimetype == "text/html", response.mimetype
         html = page_checks(response)

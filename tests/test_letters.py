@@ -328,8 +328,13 @@ def test_pack_has_cover_plan_every_letter_and_a_blank_incident_log():
         assert heading in text
     assert "Incident log" in pages[-1]
     assert "Date Who was contacted Reference number Outcome" in pages[-1]
-    for number, page in enumerate(pages, start=1):
-        assert f"Page {number} of {len(pages)}" in page
+    # Each part (cover and plan, each letter, the log) is numbered on its own.
+    numbers = [tuple(map(int, re.findall(r"Page (\d+) of (\d+)", page)[-1])) for page in pages]
+    expected = []
+    for _, total in [(n, t) for n, t in numbers if n == 1]:
+        expected += [(n, total) for n in range(1, total + 1)]
+    assert numbers == expected and len([n for n, _ in numbers if n == 1]) == 5
+    for page in pages:
         assert REFERENCE in page
 
 

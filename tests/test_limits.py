@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
+import logging
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -17,6 +17,7 @@ from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
 from tests.helpers import (
     ABSENT,
     a_case,
+    a_letter_case,
     assert_security_headers,
     new_app,
     normalize_spaces,
@@ -45,9 +46,12 @@ API_POSTS = post_paths(new_app(), api=True)
 
 
 def test_every_post_endpoint_is_listed():
-    assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/save", "/case/start",
-                         "/letters/download"]
-    assert API_POSTS == ["/api/v1/identify", "/api/v1/letters/pack", "/api/v1/plan"]
+    assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/progress",
+                         "/case/progress/calendar", "/case/progress/log",
+                         "/case/progress/record", "/case/save", "/case/start",
+                         "/letters/download", "/letters/text"]
+    assert API_POSTS == ["/api/v1/calendar", "/api/v1/identify", "/api/v1/letters/pack",
+                         "/api/v1/plan", "/api/v1/progress"]
 
 
 def assert_friendly_413(response):
@@ -427,12 +431,32 @@ def test_the_store_is_in_memory_by_default(make_app):
     assert type(limiter.limiter.storage).__name__ == "MemoryStorage"
 
 
-def test_a_redis_store_without_the_redis_client_fails_at_start_not_later(make_app, monkeypatch):
-    from limits.errors import ConfigurationError
+def test_the_redis_client_the_shared_store_needs_is_pinned():
+    from pathlib import Path
 
-    # Whether or not it is installed here, the redis client cannot be imported in this test.
-    monkeypatch.setitem(sys.modules, "redis", None)
+    pins = (Path(__file__).resolve().parent.parent / "requirements.txt").read_text().splitlines()
+    assert any(line.startswith("redis==") for line in pins)
+    import redis  # noqa: F401 - importable, so a redis:// store starts
 
-    with pytest.raises(ConfigurationError, match="redis"):
-        make_app(TESTING=False, RATELIMIT_ENABLED=True,
-                 RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")
+
+def test_a_shared_store_that_is_not_there_fails_no_request_and_says_so(make_app, caplog):
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_STORAGE_URI="redis+unix:///nonexistent/takedown-redis.sock",
+                   RATELIMIT_API="3 per minute")
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="flask-limiter"):
+        statuses = [client.get("/api/v1/platforms").status_code for _ in range(5)]
+    # Counted in memory meanwhile: the limit still holds.
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "falling back to in-memory storage" in caplog.text
+
+
+def test_letters_from_the_api_count_against_the_letter_limit():
+    client = limited_app(RATELIMIT_API="100 per minute").test_client()
+    case = json.dumps(a_letter_case())
+    assert _letter(client).status_code == 200
+    assert client.post("/api/v1/letters/iwf", data=case,
+                       content_type="application/json").status_code == 200
+    assert client.post("/api/v1/letters/iwf", data=case,
+                       content_type="application/json").status_code == 429
+    assert _letter(client).status_code == 429

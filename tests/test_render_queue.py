@@ -13,7 +13,7 @@ CASE = a_case(person={"under_18": ABSENT, "age": 15})
 
 @pytest.fixture
 def busy(client, monkeypatch):
-    """Every render slot in this process is taken."""
+    """Every place in this process's render queue is taken."""
     full = threading.BoundedSemaphore(1)
     full.acquire()
     monkeypatch.setattr(client.application.extensions[pdf.EXTENSION], "queue", full)
@@ -49,10 +49,9 @@ def test_the_queue_frees_its_slot_after_each_render(make_app):
 
 
 def test_render_settings_live_on_each_app(make_app):
-    one = make_app(RENDER_QUEUE_LIMIT=2, RENDER_SLOT_WAIT=3)
+    one = make_app(RENDER_QUEUE_LIMIT=2)
     two = make_app()
     settings = one.extensions[pdf.EXTENSION]
-    assert settings.slot_wait_seconds == 3.0 and settings.slots is None
     assert settings.queue is not two.extensions[pdf.EXTENSION].queue
     with one.app_context():
         assert pdf.settings() is settings

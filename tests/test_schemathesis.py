@@ -32,7 +32,8 @@ def api_app(**config):
     # Not TESTING, and rate limits on (so 429 is declared, as in production) but far above
     # what the run sends.
     return new_app(TESTING=False, RATELIMIT_ENABLED=True,
-                   **{"RATELIMIT_API": "100000 per minute", **config})
+                   **{"RATELIMIT_API": "100000 per minute", "RATELIMIT_PDF": "100000 per minute",
+                      **config})
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,12 @@ from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from takedown import limits, pdf
-from takedown.views import api, case, guides, letters, site
+from takedown.views import api, case, guides, letters, progress, site
 
 
 def register_blueprints(app):
     """Register every blueprint: the site's areas, in the order they are listed."""
-    for module in (site, guides, case, letters, api):
+    for module in (site, guides, case, progress, letters, api):
         app.register_blueprint(module.bp)
 
 

@@ -11,18 +11,23 @@ must change with it.
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
 from takedown import case as case_model
-from takedown import letters, openapi, platforms
+from takedown import deadlines, letters, openapi, platforms, reminders
 from takedown.case import MAX_URL, FieldError, case_to_dict
 from takedown.jsontext import EMPTY, NOT_AN_OBJECT, Unreadable, read_object
 from takedown.plan import make_plan
 from takedown.security import no_store
-from takedown.serialize import plan_to_dict, platform_summary, platform_to_dict
+from takedown.serialize import (
+    plan_to_dict,
+    platform_summary,
+    platform_to_dict,
+    progress_to_dict,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -164,16 +169,44 @@ def plan():
     return jsonify({"case": case_to_dict(case), "plan": plan_data})
 
 
+@bp.post("/progress", **ROUTE)
+def progress():
+    case = read_case()
+    now = datetime.now(UTC)
+    return jsonify({"case": case_to_dict(case), "now": now.isoformat(),
+                    "progress": [progress_to_dict(step)
+                                 for step in deadlines.next_steps(case, now)]})
+
+
+@bp.post("/calendar", **ROUTE)
+def calendar():
+    case = read_case()
+    return Response(reminders.calendar_file(case, datetime.now(UTC)), mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="takedown-{case.reference}-reminders.ics"'})
+
+
 @bp.post("/letters/<kind>", **ROUTE)
 def letter(kind: str):
     if kind not in letters.KINDS:
         raise NotFound(f"There is no letter of that kind. Kinds: {', '.join(letters.KINDS)}.")
     case = read_case()
+    platform = request.args.get("platform") or None
+    as_text = request.accept_mimetypes.best_match(
+        ["application/pdf", "text/plain"], default="application/pdf") == "text/plain"
     try:
-        made = letters.make(kind, case, platform=request.args.get("platform") or None,
-                            today=date.today())
+        if as_text:
+            text = letters.make_text(kind, case, platform=platform, today=date.today(),
+                                     now=datetime.now(UTC))
+        else:
+            made = letters.make(kind, case, platform=platform, today=date.today(),
+                                now=datetime.now(UTC),
+                                letterhead=request.args.get("letterhead") == "true")
     except letters.LetterUnavailable as unavailable:
         raise Unprocessable(_named(unavailable.errors, "case")) from None
+    if as_text:
+        return Response(text.text.encode("utf-8"), content_type="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{text.filename}"'})
     return Response(made.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{made.filename}"',
     })

@@ -18,6 +18,7 @@ from takedown.case import (
     MAX_LOCATIONS,
     ROLES,
     SCHEMA,
+    SCHEMAS,
     Case,
     CaseInvalid,
     CaseUnreadable,
@@ -158,11 +159,13 @@ def answer():
 
 @bp.post("/change")
 def change():
-    """Back to the questions, filled in from the hidden case."""
-    data = _read_case_field(CarryForm(_formdata()).case.data)
+    """Back to the questions, filled in from the hidden case; a stale form says so."""
+    carried = CarryForm(_formdata())
+    csrf_ok = _csrf_ok(carried)
+    data = _read_case_field(carried.case.data)
     if data is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
-    return _questions(case_form_from_data(data))
+    return _questions(case_form_from_data(data), notice=None if csrf_ok else TIMED_OUT)
 
 
 def _with_carried_case(view):
@@ -232,11 +235,17 @@ def open_post():
             return _open_error(form, NOT_A_CASE_FILE)
         return _open_error(form, "The file is not a case file from this site. Choose the .json "
                            "file you saved, named like takedown-case-TD-7KQ2-M9XP.json")
-    if data.get("schema") != SCHEMA:
+    if data.get("schema") not in SCHEMAS:
         return _open_error(form, NOT_A_CASE_FILE)
     questions = case_form_from_data(data)
     try:
-        parse_case(data, today=date.today())
+        opened = parse_case(data, today=date.today())
     except CaseInvalid:
         case_from_form(questions)  # shows each problem at its field
+    else:
+        if csrf_ok:  # a good case file lands on its progress page
+            # Imported here: the progress views build on this module's helpers.
+            from takedown.views.progress import OPENED as AT_PROGRESS
+            from takedown.views.progress import progress_page
+            return progress_page(opened, notice=AT_PROGRESS)
     return _questions(questions, notice=OPENED if csrf_ok else TIMED_OUT)

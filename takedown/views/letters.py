@@ -1,11 +1,11 @@
-"""Letter downloads: POST only, so personal data never travels in a URL."""
+"""Letter downloads and their text versions: POST only, so personal data never travels in a URL."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
 
-from takedown import letters
+from takedown import letters, paste, platforms
 from takedown.case import CaseInvalid, loads
 from takedown.security import no_store
 
@@ -16,35 +16,76 @@ class DownloadForm(FlaskForm):
     """Only the CSRF token: the case itself arrives as JSON in a hidden field."""
 
 
+@bp.app_context_processor
+def _paste_helpers():
+    def paste_block(case, slug):
+        """The block for this case's places on a platform that has a web form, else None."""
+        platform = platforms.get(slug)
+        return paste.for_case(case, slug) if platform and platform.web_forms else None
+
+    return {"paste_block": paste_block, "paste_for_guide": paste.for_guide}
+
+
 def pdf_response(pdf: bytes, filename: str) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return no_store(response)
 
 
-@bp.post("/download")
-def download():
+def text_response(text: str, filename: str) -> Response:
+    response = Response(text.encode("utf-8"), mimetype="text/plain")
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return no_store(response)
+
+
+def _problem(raw: str | None, problems: list[str], status: int) -> Response:
+    page = render_template("letters/problem.html", case_json=raw, problems=problems)
+    return no_store(Response(page, status))
+
+
+def _make(make):
+    """Read the posted case and letter choice, then return make(kind, case, platform) or a page."""
     raw = request.form.get("case", "")
     kind = request.form.get("kind", "")
     platform = request.form.get("platform") or None
     try:
         case = loads(raw, today=date.today())
     except CaseInvalid:
-        problems = ["We could not read your case. Start again, or open your saved case file."]
-        page = render_template("letters/problem.html", case_json=None, problems=problems)
-        return no_store(Response(page, 400))
+        return None, _problem(
+            None, ["We could not read your case. Start again, or open your saved case file."], 400)
     form = DownloadForm()
     if kind not in letters.KINDS:
-        problems = ["Choose a letter from your plan."]
-    elif not form.validate_on_submit():
-        problems = ["For your security this page timed out. We kept your answers: "
-                    "choose the letter again to download it."]
-    else:
-        try:
-            made = letters.make(kind, case, platform, today=date.today())
-        except letters.LetterUnavailable as error:
-            problems = [e.message for e in error.errors]
-        else:
-            return pdf_response(made.pdf, made.filename)
-    page = render_template("letters/problem.html", case_json=raw, problems=problems)
-    return no_store(Response(page, 400 if kind not in letters.KINDS else 200))
+        return None, _problem(raw, ["Choose a letter from your plan."], 400)
+    if not form.validate_on_submit():
+        return None, _problem(raw, ["For your security this page timed out. We kept your "
+                                    "answers: choose the letter again to download it."], 200)
+    try:
+        return (raw, case, make(kind, case, platform)), None
+    except letters.LetterUnavailable as error:
+        return None, _problem(raw, [e.message for e in error.errors], 200)
+
+
+@bp.post("/download")
+def download():
+    letterhead = request.form.get("letterhead") == "true"
+    made, problem = _make(lambda kind, case, platform: letters.make(
+        kind, case, platform, today=date.today(), now=datetime.now(UTC),
+        letterhead=letterhead))
+    return problem or pdf_response(made[2].pdf, made[2].filename)
+
+
+@bp.post("/text")
+def text():
+    """The letter as text to copy, with its subject; or, with download=txt, as a .txt file."""
+    made, problem = _make(lambda kind, case, platform: letters.make_text(
+        kind, case, platform, today=date.today(), now=datetime.now(UTC)))
+    if problem:
+        return problem
+    raw, case, letter = made
+    if request.form.get("download") == "txt":
+        return text_response(letter.text, letter.filename)
+    page = render_template("letters/text.html", letter=letter, case_json=raw,
+                           kind=request.form.get("kind"),
+                           platform=request.form.get("platform") or "")
+    return no_store(Response(page))

@@ -182,7 +182,8 @@ def fill_questions(driver, answers: dict) -> None:
 def letter_buttons(page) -> dict[str, str]:
     """Letter title -> a selector for its Download button."""
     titles = [squash(t) for t in page.locator(".letter-list .letter-title").all_inner_texts()]
-    return {title: f".letter-list li:nth-child({i}) button" for i, title in enumerate(titles, 1)}
+    return {title: f".letter-list li:nth-child({i}) button >> nth=0"
+            for i, title in enumerate(titles, 1)}
 
 
 class Pdf:

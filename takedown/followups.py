@@ -1,0 +1,115 @@
+"""What the letters after a report say: the follow-up, the next-step letter, the report log.
+
+Built from the case's report log and ``now`` by ``takedown.deadlines``; the law they quote is
+the ``says`` of the rule that applies, from ``data/law.toml``. ``takedown.letters`` renders
+them through the one letter pipeline. No Flask here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from takedown import deadlines, platforms
+from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
+
+# The next-step letter's title, by the jurisdiction's route (templates letters/_escalation/*).
+ESCALATION_ROUTES = {
+    "england": "uk", "wales": "uk", "scotland": "uk", "northern-ireland": "uk",
+    "us": "us", "eu": "eu", "australia": "australia",
+}
+ESCALATION_TITLES = {
+    "uk": "Updated record for the Internet Watch Foundation",
+    "us": "Record for the NCMEC CyberTipline and the FTC",
+    "eu": "Complaint under Article 20 of the Digital Services Act",
+    "australia": "Record for a report to eSafety",
+}
+
+
+def title(kind: str, case: Case, slug: str | None) -> str:
+    """The title of a follow-up, next-step letter or record."""
+    if kind == "follow-up":
+        return f"Follow-up letter to {platforms.get(slug).name}"
+    if kind == "escalation":
+        return ESCALATION_TITLES[ESCALATION_ROUTES[case.jurisdiction]]
+    return "Record of reports, for the police or school"
+
+
+def problems(kind: str, case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why this letter cannot be made for this case and platform (empty when it can)."""
+    if kind == "record":
+        return ([FieldError("platform", "is only for platform letters, not a record")]
+                if slug is not None else [])
+    if slug is None:
+        return [FieldError("platform", "Choose which platform the letter is for")]
+    if platforms.get(slug) is None:
+        return [FieldError("platform", "is not a platform we list")]
+    if slug == "other" or slug not in case.platform_slugs:
+        return [FieldError("platform", "is not one of the places in this case")]
+    steps = [step for step in deadlines.next_steps(case, now) if step.location.platform == slug]
+    if not any(step.first for step in steps):
+        return [FieldError("locations", "Log the report you made to the platform first: "
+                           "the letter quotes it")]
+    return []
+
+
+def _report_rows(case: Case, now: datetime, when) -> list[dict]:
+    rows = []
+    for step in deadlines.next_steps(case, now):
+        for report in step.location.reports:
+            rows.append({"place": step.index + 1, "where": _name(step.location.platform),
+                         "channel": CHANNELS[report.channel], "when": when(report.at),
+                         "reference": report.reference, "outcome": OUTCOMES[report.outcome],
+                         "outcome_at": when(report.outcome_at) if report.outcome_at else None})
+    return rows
+
+
+def _name(slug: str) -> str:
+    return "Another website" if slug == "other" else platforms.get(slug).name
+
+
+def log_entries(case: Case, now: datetime, when) -> list[dict]:
+    """Every report logged, oldest first, for the incident log: date, who, reference, outcome."""
+    entries = []
+    for location in case.locations:
+        for report in location.reports:
+            outcome = OUTCOMES[report.outcome]
+            if report.outcome_at:
+                outcome = f"{outcome} ({when(report.outcome_at)})"
+            entries.append({"at": report.at, "date": when(report.at),
+                            "who": f"{_name(location.platform)}: {CHANNELS[report.channel]}",
+                            "reference": report.reference or "", "outcome": outcome})
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
+def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dict:
+    """The template context of one follow-up, next-step letter or record."""
+    if kind == "record":
+        return {"kind": "record", "title": title(kind, case, slug),
+                "rows": _report_rows(case, now, when)}
+    steps = [step for step in deadlines.next_steps(case, now) if step.location.platform == slug]
+    step = next((s for s in steps if s.first), steps[0])
+    first = step.first
+    refused = [s for s in steps if s.state == "refused"]
+    if kind == "escalation":
+        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal")
+    else:
+        rule = deadlines.rule_for(case, first, "report", to_platform=True)
+    return {
+        "kind": kind,
+        "title": title(kind, case, slug),
+        "platform": platforms.get(slug),
+        "platform_name": platforms.get(slug).name,
+        "places": [s.location for s in steps],
+        "first": first,
+        "first_channel": CHANNELS[first.channel],
+        "first_when": when(first.at),
+        "hours_passed": deadlines.hours_between(first.at, now),
+        "latest": step.report,
+        "latest_outcome": OUTCOMES[step.report.outcome],
+        "latest_when": when(step.report.outcome_at) if step.report.outcome_at else None,
+        "rule": rule,
+        "due_when": when(step.due_at) if step.due_at else None,
+        "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
+        "route": ESCALATION_ROUTES[case.jurisdiction],
+        "rows": _report_rows(case, now, when),
+    }

@@ -1,0 +1,147 @@
+"""Text versions of letters: the same content as the PDF, exactly what was typed, served safely."""
+
+import json
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+
+from takedown import letters
+from takedown.case import parse_case
+from takedown.jurisdictions import JURISDICTIONS
+from tests.helpers import (
+    API,
+    LETTER_DATE,
+    a_letter_case,
+    assert_security_headers,
+    page_checks,
+    pdf_pages,
+)
+
+pytestmark = pytest.mark.usefixtures("small_directory")
+
+PAGE_FURNITURE = re.compile(r"Private and confidential · Case reference \S+|Page \d+ of \d+")
+
+
+def tokens(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).split()
+
+
+def missing_from_text(pdf: bytes, text: str) -> list[str]:
+    """Return the PDF's words (less the running header and page numbers) the text lacks.
+
+    A word may appear whole, or as a piece of a longer word the PDF wrapped (links).
+    """
+    pdf_words = Counter(tokens(PAGE_FURNITURE.sub(" ", " ".join(pdf_pages(pdf)))))
+    text_words = Counter(tokens(text))
+    joined = "".join(tokens(text))
+    return sorted(word for word, count in pdf_words.items()
+                  if text_words[word] < count and word not in joined)
+
+
+def cases_for(jurisdiction: str):
+    yield parse_case(a_letter_case(jurisdiction=jurisdiction))
+    yield parse_case(a_letter_case(jurisdiction=jurisdiction,
+                                   requester={"role": "school", "organisation": "Hill School"},
+                                   person={"under_18": False, "age": None}))
+
+
+@pytest.mark.parametrize("jurisdiction", list(JURISDICTIONS))
+def test_every_letter_the_plan_offers_has_every_pdf_element_in_its_text(jurisdiction):
+    for case in cases_for(jurisdiction):
+        for option in letters.available_letters(case):
+            made = letters.make(option.kind, case, option.platform, LETTER_DATE)
+            text = letters.make_text(option.kind, case, option.platform, LETTER_DATE)
+            assert missing_from_text(made.pdf, text.text) == [], (option, jurisdiction)
+            assert text.subject.endswith(case.reference)
+            assert text.filename == made.filename.removesuffix(".pdf") + ".txt"
+
+
+def test_the_comparison_notices_a_missing_sentence():
+    case = parse_case(a_letter_case())
+    made = letters.make("platform", case, "instagram", LETTER_DATE)
+    text = letters.make_text("platform", case, "instagram", LETTER_DATE).text
+    assert "Statement" in missing_from_text(made.pdf, text.replace("Statement of good faith",
+                                                                   ""))
+
+
+HOSTILE = '<b>Sam</b> {{ 7*7 }} &amp; <script>alert(1)</script>'
+
+
+def test_the_text_holds_exactly_what_was_typed_and_no_markup():
+    case = parse_case(a_letter_case(requester={"role": "parent", "name": HOSTILE,
+                                               "email": "sam@example.com"}))
+    text = letters.make_text("platform", case, "instagram", LETTER_DATE).text
+    assert HOSTILE in text
+    without = text.replace(HOSTILE, "")
+    assert "<" not in without and "&amp;" not in without and "{{" not in without and "{%" not in without
+
+
+def test_the_text_carries_no_link_the_user_did_not_type_beyond_the_sources_cited():
+    case = parse_case(a_letter_case())
+    text = letters.make_text("platform", case, "instagram", LETTER_DATE).text
+    typed = {place.url for place in case.locations}
+    from takedown import law
+    sources = {item.source for item in law.all_laws()}
+    for url in re.findall(r"https?://\S+", text):
+        assert url.rstrip(").,") in typed | sources, url
+
+
+def post_text(client, **extra):
+    data = {"case": json.dumps(a_letter_case()), "kind": "platform", "platform": "instagram",
+            **extra}
+    return client.post("/letters/text", data=data)
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app(WTF_CSRF_ENABLED=False).test_client()
+
+
+def test_the_send_page_shows_the_subject_and_the_text_escaped_and_is_never_cached(client):
+    case = a_letter_case(requester={"role": "parent", "name": HOSTILE, "email": "s@example.com"})
+    response = client.post("/letters/text", data={"case": json.dumps(case), "kind": "platform",
+                                                  "platform": "instagram"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert_security_headers(response)
+    page = page_checks(response)
+    box = page.select_one("textarea#letter-text")
+    assert box.has_attr("readonly")
+    expected = letters.make_text("platform", parse_case(case), "instagram", LETTER_DATE).text
+    day = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}")
+    assert day.sub("DAY", box.get_text()).strip() == day.sub("DAY", expected).strip()
+    assert HOSTILE in box.get_text()
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert page.select_one("#letter-subject")["value"].startswith("Request to remove")
+    assert not page.select("a[href^='mailto:']")  # the directory has no published address yet
+
+
+def test_the_text_downloads_as_a_utf8_txt_file(client):
+    response = post_text(client, download="txt")
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="takedown-TD-7KQ2-M9XP-instagram.txt"')
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Request to remove a sexual image" in response.get_data(as_text=True)
+
+
+def test_the_send_page_needs_the_csrf_token(make_app):
+    response = post_text(make_app(WTF_CSRF_ENABLED=True).test_client())
+    assert "timed out" in response.get_data(as_text=True)
+    assert "textarea" not in response.get_data(as_text=True)
+
+
+def test_the_api_answers_text_when_asked_and_pdf_by_default(client):
+    body = json.dumps(a_letter_case())
+    headers = {"Content-Type": "application/json"}
+    as_text = client.post(f"{API}/letters/platform?platform=instagram", data=body,
+                          headers={**headers, "Accept": "text/plain"})
+    assert as_text.status_code == 200
+    assert as_text.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "TD-7KQ2-M9XP" in as_text.get_data(as_text=True)
+    as_pdf = client.post(f"{API}/letters/platform?platform=instagram&letterhead=true",
+                         data=body, headers=headers)
+    assert as_pdf.mimetype == "application/pdf"
+    assert "Private and confidential" not in pdf_pages(as_pdf.data)[0]

@@ -1,0 +1,103 @@
+"""Accessible PDFs, checked: each kind's structure tree against Matterhorn's machine checks."""
+
+import io
+
+import pikepdf
+import pytest
+
+from takedown import letters, pdf
+from takedown.case import parse_case
+from tests import pdfcheck
+from tests.helpers import LETTER_DATE, a_letter_case, pdf_pages
+
+pytestmark = pytest.mark.usefixtures("small_directory")
+
+KINDS = [("platform", "instagram"), ("platform", "other"), ("school", None), ("iwf", None),
+         ("pack", None)]
+
+
+@pytest.mark.parametrize("letterhead", [False, True])
+@pytest.mark.parametrize("jurisdiction", ["england", "us"])
+@pytest.mark.parametrize("kind, platform", KINDS)
+def test_every_kind_passes_the_structure_checks(kind, platform, jurisdiction, letterhead):
+    case = parse_case(a_letter_case(jurisdiction=jurisdiction, person={"under_18": True,
+                                                                       "age": 15}))
+    if platform == "other":
+        case = parse_case(a_letter_case(jurisdiction=jurisdiction,
+                                        person={"under_18": False, "age": None}))
+    data = letters.render_pdf(kind, case, platform, LETTER_DATE, letterhead=letterhead)
+    assert pdfcheck.problems(data) == []
+
+
+def test_the_checks_fail_on_broken_list_markup():
+    broken = ('<!doctype html><html lang="en"><title>t</title><body><h1>A</h1><h3>Skipped</h3>'
+              '<dl><div><dt>Link</dt><dd>x</dd></div></dl></body></html>')
+    found = pdfcheck.problems(pdf.html_to_pdf(broken, "t"))
+    assert "a list (L) holds ['/Div'], not only LI (16-001)" in found
+    assert any("H3 follows H1" in problem for problem in found)
+
+
+def test_the_pack_numbers_each_letter_on_its_own_and_keeps_one_tree_and_its_bookmarks():
+    case = parse_case(a_letter_case())
+    data = letters.render_pdf("pack", case, None, LETTER_DATE)
+    footers = [page.rsplit("Page ", 1)[1].strip() for page in pdf_pages(data)]
+    starts = [index for index, footer in enumerate(footers) if footer.startswith("1 of")]
+    assert len(starts) == len(letters.available_letters(case)) - 1 + 2  # letters, front, log
+    letter_pages = next(i for i, page in enumerate(pdf_pages(data))
+                        if "Request to remove" in page)
+    assert footers[letter_pages].startswith("1 of ")
+    with pikepdf.open(io.BytesIO(data)) as pdf_file:
+        assert len(pdf_file.Root.StructTreeRoot.K) == 1
+        with pdf_file.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert pdf_file.docinfo.Title == f"Takedown pack – {case.reference}"
+        keys = [int(page.StructParents) for page in pdf_file.pages]
+    assert len(set(keys)) == len(keys)
+    assert titles[0] == "Takedown pack" and titles[-1] == "Incident log"
+    assert "Request to remove a sexual image of a person under 18" in titles
+
+
+def test_the_pack_is_the_same_made_in_parallel_or_one_part_after_another():
+    case = parse_case(a_letter_case())
+    parts = letters.pack_parts(case, LETTER_DATE)
+    one_by_one = pdf.join(pdf.render_parts(parts, parallel=False))
+    together = pdf.join(pdf.render_parts(parts, parallel=True))
+    assert pdf_pages(one_by_one) == pdf_pages(together)
+    assert pdfcheck.problems(together) == []
+
+
+def test_letterhead_leaves_the_top_of_page_one_blank_and_signs_with_the_address():
+    case = parse_case(a_letter_case())
+    data = letters.render_pdf("platform", case, "instagram", LETTER_DATE, letterhead=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf_file:
+        first = pdfcheck.content(pdf_file.pages[0])
+    top_mm = min(y for _, y in first.positions.values()) * 0.75 / 72 * 25.4
+    assert top_mm >= 45, top_mm
+    pages = pdf_pages(data)
+    assert "Private and confidential" not in pages[0]
+    assert pages[0].count("1 High Street, Leeds") == 0
+    assert "Address: 1 High Street, Leeds" in " ".join(pages)
+
+
+def test_packs_use_the_pool_only_when_the_machine_is_idle(monkeypatch):
+    started = []
+
+    def pool_start():
+        started.append(True)
+        raise RuntimeError("pool")
+
+    monkeypatch.setattr(pdf, "PACK_WORKERS", 1)
+    monkeypatch.setattr(pdf, "_pool_start", pool_start)
+    monkeypatch.setattr(pdf.os, "sched_getaffinity", lambda _: {0, 1})
+    parts = [("<!doctype html><html lang=en><title>a</title><p>a", "a"),
+             ("<!doctype html><html lang=en><title>b</title><p>b", "b")]
+    monkeypatch.setattr(pdf.os, "getloadavg", lambda: (1.6, 1.0, 1.0))  # the other core is busy
+    assert len(pdf.render_parts(parts)) == 2 and started == []
+    monkeypatch.setattr(pdf.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    monkeypatch.setattr(pdf, "_renders_here", 1)  # another letter is being made here
+    assert len(pdf.render_parts(parts)) == 2 and started == []
+    monkeypatch.setattr(pdf, "_renders_here", 0)
+    with pytest.raises(RuntimeError, match="pool"):
+        pdf.render_parts(parts)
+    assert started == [True]
+

@@ -198,7 +198,7 @@ def _error(code: int) -> dict:
 
 # Examples for the request bodies: a parent in England, an Instagram link and threats.
 EXAMPLE_CASE = {
-    "schema": "takedown-case/1",
+    "schema": case_model.SCHEMA,
     "jurisdiction": "england",
     "requester": {"role": "parent", "name": "Alex Example", "email": "alex@example.org"},
     "person": {"age": 14},

@@ -177,7 +177,8 @@ def _check(kind: str, case: Case, platform: str | None, now: datetime | None = N
             if platform not in case.platform_slugs:
                 message = "is not one of the places in this case"
             elif platform == "other" and case.person.under_18:
-                message = "Places on other websites go in the record for the Internet Watch Foundation"
+                message = ("Places on other websites go in the record for the Internet Watch "
+                           "Foundation")
             else:
                 message = ("needs a link, an account name or a description of the place first, "
                            "so the platform can find it")

@@ -138,8 +138,8 @@ class PlaceForm(part_form(Location, "_PlaceQuestions")):
     optional report already made in the app."""
 
     reports = HiddenField()
-    in_app_at = StringField("Already reported it in the app? When (optional)")
-    in_app_reference = StringField("The app's reference number for that report (optional)")
+    in_app_at = StringField("Reported in-app? When, like 2026-11-25 14:30 (optional)")
+    in_app_reference = StringField("Its reference (optional)")
 
 
 SchoolForm = part_form(School, "SchoolForm")

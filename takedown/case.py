@@ -158,6 +158,10 @@ class Person:
     under_18: bool = field(**rule(Flag(default=None), default=True))
     name: str | None = field(**_text("Their name (optional)"))
     school: str | None = field(**_text("Their school or college (optional)"))
+    # Platforms need the link, not the child's identity: under-18s get their first name only
+    # in platform letters unless the sender asks for the full name (data minimisation).
+    full_name_in_letters: bool = field(**rule(Flag(), "Put their full name in letters to "
+                                              "platforms", default=False))
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:

@@ -202,7 +202,8 @@ def _person_data(person: dict) -> dict:
     else:
         age_group = ""
     return {"age_group": age_group, "age": _text(age) if age_group == "known" else "",
-            "name": _text(person.get("name")), "school": _text(person.get("school"))}
+            "name": _text(person.get("name")), "school": _text(person.get("school")),
+            "full_name_in_letters": person.get("full_name_in_letters") is True}
 
 
 def _place_data(item) -> dict:
@@ -261,7 +262,8 @@ def _age(text: str):
 
 
 def _person(form: PersonForm) -> dict:
-    person: dict = {"name": form.name.data, "school": form.school.data}
+    person: dict = {"name": form.name.data, "school": form.school.data,
+                    "full_name_in_letters": form.full_name_in_letters.data}
     group, age_text = form.age_group.data, form.age.data or ""
     if group == "known" or (not group and age_text):
         person["age"] = _age(age_text) if age_text else None

@@ -98,7 +98,16 @@ class LetterUnavailable(FieldProblems):
 
 
 def _platform_letter_slugs(case: Case) -> list[str]:
-    return [slug for slug in case.platform_slugs if slug != "other" or not case.person.under_18]
+    """Platforms a letter can work for: a place there has a link, an account or other detail."""
+    return [slug for slug in case.platform_slugs
+            if (slug != "other" or not case.person.under_18)
+            and any(place.url or place.account or place.description
+                    for place in case.locations_on(slug))]
+
+
+def iwf_can_assess(case: Case) -> bool:
+    """The IWF assesses links to public pages: not places with no link, nor private chats."""
+    return any(place.url and place.platform_entry.kind != "messaging" for place in case.locations)
 
 
 def _title(kind: str, case: Case, slug: str | None = None) -> str:
@@ -133,7 +142,8 @@ def available_letters(case: Case) -> list[LetterOption]:
     options = [_option("platform", case, slug) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
         options.append(_option("school", case))
-        options.append(_option("iwf", case))
+        if iwf_can_assess(case):
+            options.append(_option("iwf", case))
     options.append(_option("pack", case))
     return options
 

@@ -196,11 +196,31 @@ def _error(code: int) -> dict:
     return {"$ref": f"#/components/responses/{code}"}
 
 
+# Examples for the request bodies: a parent in England, an Instagram link and threats.
+EXAMPLE_CASE = {
+    "schema": case_model.SCHEMA,
+    "jurisdiction": "england",
+    "requester": {"role": "parent", "name": "Alex Example", "email": "alex@example.org"},
+    "person": {"age": 14},
+    "concerns": {"threats": True, "threat_account": "fake.account.22"},
+    "locations": [{"url": "https://www.instagram.com/p/C0ffee123/", "account": "sam.leaks"}],
+}
+_EXAMPLES = {
+    "Case": {"parent-threats": {"summary": "A parent, an Instagram post, threats",
+                                "value": EXAMPLE_CASE}},
+    "IdentifyRequest": {"instagram": {"summary": "A pasted link, never fetched",
+                                      "value": {"url": "instagram.com/p/C0ffee123"}}},
+}
+
+
 def _json_body(schema: str, description: str) -> dict:
+    content = {"schema": _ref(schema)}
+    if schema in _EXAMPLES:
+        content["examples"] = _EXAMPLES[schema]
     return {"required": True, "description": description + (
         " Content-Type application/json or any application/*+json type, in UTF-8 (a charset "
         "parameter other than utf-8 is refused with 415)."),
-        "content": {"application/json": {"schema": _ref(schema)}}}
+        "content": {"application/json": content}}
 
 
 def document(rate_limited: bool = False, max_content_length: int | None = None) -> dict:

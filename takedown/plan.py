@@ -130,10 +130,14 @@ def _urgent_steps(case: Case) -> list[Step]:
                      "account in the app too.",)
         steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
                           body))
+    # Childline first for the young person; for an adult reader, the report first.
+    crisis = _crisis_steps(case) if concerns.threats else []
+    if reader(case) == "you":
+        steps.extend(crisis)
     if concerns.threats or concerns.adult_involved:
         steps.extend(step for step in _report_abuse_steps(case, region) if step)
-    if concerns.threats:
-        steps.extend(_crisis_steps(case))
+    if reader(case) != "you":
+        steps.extend(crisis)
     return steps
 
 
@@ -333,15 +337,39 @@ def _platform_steps(case: Case) -> list[Step]:
                  if ("under-18" if case.person.under_18 else "adult") in f.audiences]
         links = tuple(Link(f.title, f.url) for f in forms)
         in_app = platform.in_app
-        body = _law_notes(case) + (() if in_app or links else (
-            "Look for a 'Report' option next to the post, message or profile, and report the "
-            "link to the organisations below too.",))
+        body = _find_first(case, places) + _vanishing(places) + _law_notes(case) + (
+            () if in_app or links else (
+                "Look for a 'Report' option next to the post, message or profile, and report "
+                "the link to the organisations below too.",))
         title = f"{'Report it' if platform.takes_reports else 'What you can do'} on {platform.name}"
         steps.append(Step(f"platform-{slug}", title, body, links,
                           items=in_app.steps if in_app else (),
                           items_title=in_app.title if in_app else None,
                           places=places, platform=slug))
     return steps
+
+
+def _find_first(case: Case, places: tuple[Location, ...]) -> tuple[str, ...]:
+    """A place with no link, account or other detail: what to find first, without the image."""
+    if any(place.url or place.account or place.description for place in places):
+        return ()
+    who = ("Report it from your own phone, in the app, where you saw it"
+           if reader(case) == "you" else
+           f"{the_person(case)[:1].upper()}{the_person(case)[1:]} can report it from their own "
+           "phone, in the app, where they saw it" if case.person.under_18 else
+           "The person in the image can report it from their own phone, in the app")
+    return (f"First find the account name or the link: a letter cannot work without one. Do "
+            f"not open the image to find it. {who}; the name of the account that posted it is "
+            "enough for a letter.",)
+
+
+def _vanishing(places: tuple[Location, ...]) -> tuple[str, ...]:
+    """Stories and snaps are made to disappear: the in-app report matters first."""
+    words = ("story", "stories", "snap")
+    if not any(word in (place.description or "").lower() for place in places for word in words):
+        return ()
+    return ("Stories and snaps are made to disappear, so report it in the app now, while it is "
+            "still there.",)
 
 
 def _law_notes(case: Case) -> tuple[str, ...]:

@@ -31,8 +31,19 @@ _NOT_TO_BLAME = {
 }
 
 
-def threat_advice(reader: str) -> tuple[str, ...]:
-    """The short list of what to do now about threats, in the reader's voice."""
+_SHORT = (
+    "Do not pay, and do not send anything more.",
+    "Stop replying and block them, but do not delete the messages or the account.",
+    "Screenshot the messages and their profile, never the image.",
+    "It is not their fault, or yours.",
+)
+
+
+def threat_advice(reader: str, short: bool = False) -> tuple[str, ...]:
+    """The list of what to do now about threats, in the reader's voice (``short``: the start
+    page's first screen, said to anyone)."""
+    if short:
+        return _SHORT
     you = reader == "you"
     return (
         "Do not pay, and do not send anything more. Paying rarely stops the threats and often "

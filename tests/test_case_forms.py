@@ -68,7 +68,7 @@ def test_age_choices_map_to_the_case(ctx):
                           **fields})
         case = case_from_form(form)
         assert case is not None, error_list(form)
-        assert case_to_dict(case)["person"] == person
+        assert case_to_dict(case)["person"] == {**person, "full_name_in_letters": False}
 
 
 def test_form_data_from_case_survives_anything(ctx):

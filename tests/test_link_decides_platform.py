@@ -51,3 +51,13 @@ def test_the_api_answers_422_naming_the_field(client):
         locations=[{"url": "https://www.instagram.com/p/abc", "platform": "snapchat"}]))
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["locations[0].platform"]
+
+
+def test_openapi_examples_are_valid_cases(client):
+    """The OpenAPI document's example case is one the API accepts."""
+    doc = client.get(f"{API}/openapi.json").get_json()
+    body = doc["paths"]["/api/v1/plan"]["post"]["requestBody"]["content"]["application/json"]
+    (example,) = body["examples"].values()
+    response = ApiChecker(client).post(f"{API}/plan", json=example["value"])
+    assert response.status_code == 200
+    assert response.get_json()["plan"]["urgent"] is True

@@ -10,8 +10,8 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 def start():
     """The start page: urgent help about threats first, then one Start button."""
-    return render_template("site/start.html", threat_advice=urgent.threat_advice("anyone"),
-                           ceop=services.get("ceop"))
+    return render_template("site/start.html", ceop=services.get("ceop"),
+                           threat_advice=urgent.threat_advice("anyone", short=True))
 
 
 @bp.get("/cover-your-tracks")

@@ -174,9 +174,14 @@ def _check(kind: str, case: Case, platform: str | None, now: datetime | None = N
         elif platforms.get(platform) is None:
             errors.append(FieldError("platform", "is not a platform we list"))
         elif platform not in _platform_letter_slugs(case):
-            message = ("Places on other websites go in the record for the Internet Watch Foundation"
-                       if platform == "other" and platform in case.platform_slugs
-                       else "is not one of the places in this case")
+            if platform not in case.platform_slugs:
+                message = "is not one of the places in this case"
+            elif platform == "other" and case.person.under_18:
+                message = ("Places on other websites go in the record for the Internet Watch "
+                           "Foundation")
+            else:
+                message = ("needs a link, an account name or a description of the place first, "
+                           "so the platform can find it")
             errors.append(FieldError("platform", message))
     elif platform is not None:
         errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))

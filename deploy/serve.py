@@ -40,6 +40,8 @@ RETRY_AFTER = 5
 # Letters waiting in each instance's queue for a free letter worker (the listen backlog);
 # past that a letter gets the busy page at once.
 LETTER_QUEUE = int(os.environ.get("TAKEDOWN_LETTER_QUEUE", "16"))
+# How much lower the letter pool's CPU priority is than the page pool's (nice).
+LETTER_NICE = int(os.environ.get("TAKEDOWN_LETTER_NICE", "10"))
 # Connections one client address may hold open at once (nginx limit_conn).
 CONN_PER_CLIENT = int(os.environ.get("TAKEDOWN_CONN_PER_CLIENT", "64"))
 
@@ -102,7 +104,7 @@ class Stack:
     def __init__(self, port: int | None = None, instances: int = 1, env: dict | None = None,
                  echo: bool = False, page_workers: int | None = None,
                  letter_workers: int | None = None, conn_per_client: int = CONN_PER_CLIENT,
-                 letter_queue: int = LETTER_QUEUE):
+                 letter_queue: int = LETTER_QUEUE, letter_nice: int = LETTER_NICE):
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.instances = instances
@@ -112,6 +114,7 @@ class Stack:
         self.letter_workers = letter_workers or cores()
         self.conn_per_client = conn_per_client
         self.letter_queue = letter_queue
+        self.letter_nice = letter_nice
         self.run = Path(tempfile.mkdtemp(prefix="takedown-serve-"))
         os.chmod(self.run, 0o700)
         self.secret_key = "k" + secrets.token_hex(32)
@@ -189,8 +192,11 @@ class Stack:
             pool_env = dict(env, TAKEDOWN_BIND=f"unix:{socket_path}",
                             TAKEDOWN_WORKERS=str(workers),
                             TAKEDOWN_LETTER_QUEUE=str(self.letter_queue))
+            # Letters run at a lower CPU priority: when both compete for a core, the page a
+            # person is waiting to read goes first, and a letter takes a few ms longer.
+            nice = ["nice", "-n", str(self.letter_nice)] if pool == "letters" else []
             self._spawn(f"{pool}-{instance}", [
-                str(VENV_BIN / "gunicorn"), "-c", str(DEPLOY / f"gunicorn_{pool}.py"),
+                *nice, str(VENV_BIN / "gunicorn"), "-c", str(DEPLOY / f"gunicorn_{pool}.py"),
                 "--no-control-socket", "app:app"], pool_env)
         for pool in ("pages", "letters"):
             path = self.pool_socket(instance, pool)

@@ -405,3 +405,13 @@ def test_behind_https_nginx_own_busy_page_carries_hsts_too():
     stack.stop()
     assert text.count('Strict-Transport-Security "max-age=31536000" always') == 2
     assert "X-Forwarded-Proto https" in text
+
+
+def test_letters_give_way_to_pages_for_the_cpu(stack):
+    def nice(pid):
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+    letters = [nice(pid) for pid in stack.worker_pids(0, "letters")]
+    pages = [nice(pid) for pid in stack.worker_pids(0, "pages")]
+    assert letters and pages
+    assert min(letters) - max(pages) == serve.LETTER_NICE == 10

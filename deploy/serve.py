@@ -208,7 +208,7 @@ class Stack:
             return "\n".join(f"        server unix:{self.pool_socket(i, pool)}{extra};"
                              for i in range(self.instances))
 
-        https = self.env.get("TAKEDOWN_HTTPS", "").lower() in ("1", "true")
+        https = self.app_env().get("TAKEDOWN_HTTPS", "").lower() in ("1", "true")
         hsts = ('            add_header Strict-Transport-Security "max-age=31536000" always;'
                 if https else "")
         user = pwd.getpwuid(os.geteuid()).pw_name

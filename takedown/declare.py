@@ -17,7 +17,10 @@ from datetime import date
 
 # Control characters other than tab and newline, and Unicode noncharacters, never belong
 # in a name, an address or a link.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+# (the last two code points of every plane are noncharacters, U+1FFFE to U+10FFFF too).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff"
+                      + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}"
+                                for plane in range(1, 17)) + "]")
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 

@@ -61,6 +61,27 @@ def _states(client) -> dict[str, str]:
         "case": json.dumps(a_case(requester={"name": None, "email": None})), "kind": "platform",
         "platform": "instagram"})
     pages["letter: details missing"] = response.get_data(as_text=True)
+    at = "2026-11-30T10:00:00+00:00"
+    logged = a_case(locations=[
+        {"url": "https://www.instagram.com/p/abc", "reports": [
+            {"channel": "in-app", "at": at, "reference": "IG-1"}]},
+        {"url": "https://www.tiktok.com/@x/video/1", "reports": [
+            {"channel": "web-form", "at": at, "outcome": "refused", "outcome_at": at}]},
+        {"url": "https://www.snapchat.com/add/x", "reports": [
+            {"channel": "email", "at": at, "outcome": "removed"}]},
+        {"url": "https://forum.example.org/t/1"}])
+    browser.get("/case/open")
+    token = browser.page.select_one("input[name=csrf_token]")["value"]
+    for name, path, data in (
+            ("progress: every state", "/case/progress", {"case": json.dumps(logged)}),
+            ("report form", "/case/progress/record", {"case": json.dumps(logged), "log": "0"}),
+            ("report form: errors", "/case/progress/log", {
+                "case": json.dumps(logged), "place": "0", "channel": "fax", "at": "soon"})):
+        response = client.post(path, data={**data, "csrf_token": token})
+        assert b"timed out" not in response.data, name
+        pages[name] = response.get_data(as_text=True)
+    pages["report form: timed out"] = client.post("/case/progress/log", data={
+        "case": json.dumps(logged), "place": "0", "at": "soon"}).get_data(as_text=True)
     return pages
 
 

@@ -4,6 +4,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,6 +65,35 @@ def test_the_comparison_notices_a_missing_sentence():
     text = letters.make_text("platform", case, "instagram", LETTER_DATE).text
     assert "Statement" in missing_from_text(made.pdf, text.replace("Statement of good faith",
                                                                    ""))
+
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+def logged(jurisdiction: str, **report):
+    """A case whose Instagram place has a report logged 50 hours before NOW."""
+    entry = {"channel": "in-app", "at": (NOW - timedelta(hours=50)).isoformat(),
+             "reference": "IG-123", **report}
+    return parse_case(a_letter_case(jurisdiction=jurisdiction, locations=[
+        {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",
+         "reports": [entry]}]))
+
+
+@pytest.mark.parametrize("jurisdiction", list(JURISDICTIONS))
+def test_letters_after_a_report_have_every_pdf_element_in_their_text(jurisdiction):
+    refused = {"outcome": "refused", "outcome_at": (NOW - timedelta(hours=1)).isoformat()}
+    made_any = []
+    for kind in letters.LOG_KINDS + ("pack",):
+        for case in (logged(jurisdiction), logged(jurisdiction, **refused)):
+            slug = None if kind in ("record", "pack") else "instagram"
+            try:
+                made = letters.make(kind, case, slug, NOW.date(), NOW)
+            except letters.LetterUnavailable:
+                continue
+            text = letters.make_text(kind, case, slug, NOW.date(), NOW)
+            assert missing_from_text(made.pdf, text.text) == [], (kind, jurisdiction)
+            made_any.append(kind)
+    assert {"follow-up", "escalation", "record"} <= set(made_any)
 
 
 HOSTILE = '<b>Sam</b> {{ 7*7 }} &amp; <script>alert(1)</script>'

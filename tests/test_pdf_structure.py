@@ -1,6 +1,7 @@
 """Accessible PDFs, checked: each kind's structure tree against Matterhorn's machine checks."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pikepdf
 import pytest
@@ -29,12 +30,34 @@ def test_every_kind_passes_the_structure_checks(kind, platform, jurisdiction, le
     assert pdfcheck.problems(data) == []
 
 
+@pytest.mark.parametrize("jurisdiction", ["england", "us", "eu", "australia"])
+@pytest.mark.parametrize("kind", letters.LOG_KINDS)
+def test_letters_after_a_report_pass_the_structure_checks(kind, jurisdiction):
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    report = {"channel": "in-app", "at": (now - timedelta(hours=50)).isoformat(),
+              "reference": "IG-1"}
+    if kind == "escalation":
+        report |= {"outcome": "refused", "outcome_at": (now - timedelta(hours=1)).isoformat()}
+    case = parse_case(a_letter_case(jurisdiction=jurisdiction, locations=[
+        {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",
+         "reports": [report]}]))
+    slug = None if kind == "record" else "instagram"
+    assert pdfcheck.problems(letters.render_pdf(kind, case, slug, now.date(), now)) == []
+
+
 def test_the_checks_fail_on_broken_list_markup():
     broken = ('<!doctype html><html lang="en"><title>t</title><body><h1>A</h1><h3>Skipped</h3>'
               '<dl><div><dt>Link</dt><dd>x</dd></div></dl></body></html>')
     found = pdfcheck.problems(pdf.html_to_pdf(broken, "t"))
     assert "a list (L) holds ['/Div'], not only LI (16-001)" in found
     assert any("H3 follows H1" in problem for problem in found)
+    # The same list, fine until the stylesheet breaks its list markup.
+    good = ('<!doctype html><html lang="en"><title>t</title><body><h1>A</h1>'
+            '<ol><li><strong>One</strong> more</li><li>Two</li></ol></body></html>')
+    assert pdfcheck.problems(pdf.html_to_pdf(good, "t")) == []
+    broken_css = good.replace("<body>", "<body><style>li { display: table-row }</style>")
+    assert any("not only LI (16-001)" in problem
+               for problem in pdfcheck.problems(pdf.html_to_pdf(broken_css, "t")))
 
 
 def test_the_pack_numbers_each_letter_on_its_own_and_keeps_one_tree_and_its_bookmarks():

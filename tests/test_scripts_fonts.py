@@ -100,7 +100,7 @@ def test_a_combining_mark_stays_on_its_letter_in_the_text_layer_poppler_reads_to
     assert "Jos\u00e9 Nu\u00f1ez" in text
 
 
-@pytest.mark.parametrize("bad", ["\ufffe", "\uffff", "\ufdd0"])
+@pytest.mark.parametrize("bad", ["\ufffe", "\uffff", "\ufdd0", "\U0001fffe", "\U0010ffff"])
 def test_noncharacters_are_refused_at_input_with_a_clear_message(bad):
     data = a_letter_case(requester={"role": "parent", "name": f"Sam{bad}Taylor",
                                     "email": "sam@example.com"})

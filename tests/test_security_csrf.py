@@ -6,6 +6,7 @@ What each form does with a good token, and what it must do instead without one:
 * /case/plan: the plan. Instead: the check page again.
 * /case/save: a case file download. Instead: the check page again.
 * /letters/download: a PDF. Instead: a page saying it timed out.
+* /letters/text: the letter as text to copy. Instead: a page saying it timed out.
 * /case/open: the questions, filled in from the file, saying it opened. Instead: the same
   questions saying the page timed out (reading your own file changes nothing).
 * /case/change: the questions, filled in from the hidden case. Instead: the same questions
@@ -69,6 +70,7 @@ FORMS = {
     "/case/plan": {"case": json.dumps(CASE)},
     "/case/save": {"case": json.dumps(CASE)},
     "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
     "/case/progress": {"case": json.dumps(CASE)},
@@ -90,10 +92,14 @@ def did_the_action(path, response) -> bool:
         return response.mimetype == "application/json"
     if path == "/letters/download":
         return response.mimetype == "application/pdf"
+    if path == "/letters/text":
+        return 'id="letter-text"' in response.get_data(as_text=True)
     if path == "/case/start":
         return heading(response) == "Check your answers"
     if path == "/case/plan":
         return heading(response) == "Your plan"
+    if path == "/letters/text":
+        return heading(response) != "We could not make that letter yet"
     if path == "/case/progress/calendar":
         return response.mimetype == "text/calendar"
     if path == "/case/progress/record":

@@ -5,6 +5,7 @@ the hidden field, and saving downloads the case file again. ``now`` is read here
 request, and passed to the pure ``takedown.deadlines``.
 """
 
+import re
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
@@ -64,12 +65,19 @@ def _index(text, count: int) -> int | None:
     return int(text) if isinstance(text, str) and text.isdigit() and int(text) < count else None
 
 
+_PICKER_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+
+
 def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, notice=None):
     zones = deadlines.ZONES[case.jurisdiction]
     form.zone.choices = [(name, deadlines.zone_label(name)) for name in zones]
     if not form.zone.data:
         form.zone.data = zones[0]
+    # A date-time picker only for a value it can show; anything else is plain text to correct.
+    pickers = {name: not form[name].errors and (not form[name].data or bool(
+        _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
     return _page("progress/record.html", status, form=form, case=case, place=place,
+                 pickers=pickers,
                  location=case.locations[place], errors=error_list(form), notice=notice,
                  form_has_errors=bool(error_list(form)))
 

@@ -194,8 +194,10 @@ def test_caseworker_opens_a_saved_case_adds_a_place_and_saves_again(page, tmp_pa
     driver.attach("#case_file", str(saved))
     driver.submit("#open")
 
-    assert heading(page) == "Tell us what has happened"
+    assert heading(page) == "Your progress"  # an opened case lands on its progress page
     assert "Your case file is open" in page.inner_text("[role=status]")
+    driver.submit("#change")
+    assert heading(page) == "Tell us what has happened"
     assert page.input_value("#requester_name") == "Morag Campbell"
     assert page.is_checked("input[name=requester_role][value=caseworker]")
     assert page.input_value("#places-0-url") == "https://www.reddit.com/r/example/comments/abc123/"

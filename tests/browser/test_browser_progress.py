@@ -11,6 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.browser.kit import (
+    Keyboard,
     Mouse,
     assert_no_axe_violations,
     download_json,
@@ -55,6 +56,8 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     assert heading(page) == "Log a report"
     if javascript:
         assert_no_axe_violations(page, "the report form")
+        for field in ("#at", "#zone", "#reference", "#outcome_at", "#log-report"):
+            Keyboard(page).tab_to(field)  # each stop shows its focus
     driver.tick("input[name=channel][value=in-app]")
     driver.fill("#at", _wall(reported))
     driver.fill("#reference", "IG-2026-4471")

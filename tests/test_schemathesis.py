@@ -73,7 +73,7 @@ def test_the_live_server_serves_the_document_tested(live_server):
 SLUGS = [entry["slug"] for entry in api_app().test_client().get("/api/v1/platforms")
          .get_json()["platforms"]]
 FULL_CASE = a_case(locations=[{"url": "https://www.instagram.com/p/abc/"},
-                              {"platform": "tiktok", "account": "@example"}])
+                              {"platform": "tiktok", "account": "some.account"}])
 
 
 def _operation(path: str, method: str):

@@ -76,7 +76,7 @@ def _plan(page, answers):
 def test_young_person_plan_speaks_to_them(new_context, screenshots):
     page = new_context(**PHONE).new_page()
     text = _plan(page, {**BASE, "role": "young-person", "concerns": ["threats"],
-                        "threat_account": "fake.girl.22"})
+                        "person_school": "Hillside Academy", "threat_account": "fake.girl.22"})
     lowered = text.lower()
     assert "not your fault" in lowered
     # "Crime" wording ("can be a crime", "a criminal offence"), not the National Crime Agency.

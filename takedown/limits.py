@@ -59,6 +59,9 @@ def _refuse_a_cut_off_form():
 
 
 LETTER_VIEWS = ("letters.download", "api.letter")
+# A letter's text version makes no PDF, but it is the same letter: it has a count of its own
+# at the letter rate, so copying a letter's text never uses up the PDF allowance.
+TEXT_VIEWS = ("letters.text",)
 
 
 class _StoreSwitches(logging.StreamHandler):
@@ -108,6 +111,10 @@ def init_app(app):
                                         scope="letters", override_defaults=False)
     for endpoint in LETTER_VIEWS:
         app.view_functions[endpoint] = letter_limit(app.view_functions[endpoint])
+    text_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PDF"],
+                               override_defaults=False)
+    for endpoint in TEXT_VIEWS:
+        app.view_functions[endpoint] = text_limit(app.view_functions[endpoint])
     limiter.limit(lambda: current_app.config["RATELIMIT_API"])(app.blueprints["api"])
     # Flask-Limiter keeps no hold on a limiter that is turned off, and the letter views'
     # wrapper holds it only weakly: keep it here for the app's lifetime.

@@ -348,6 +348,20 @@ def test_the_pdf_limit_is_a_friendly_page_with_retry_after():
     assert_security_headers(limited)
 
 
+def test_a_letters_text_version_is_limited_at_the_letter_rate_on_its_own_count():
+    client = limited_app().test_client()
+    case = json.dumps(_case_with_places(1))
+
+    def text():
+        return client.post("/letters/text", data={"case": case, "kind": "iwf"})
+
+    assert [text().status_code for _ in range(2)] == [200, 200]
+    limited = text()
+    assert limited.status_code == 429 and limited.mimetype == "text/html"
+    assert_retry_after(limited)
+    assert _letter(client).status_code == 200
+
+
 def test_the_api_limit_is_friendly_json_with_retry_after():
     client = limited_app().test_client()
     for _ in range(2):

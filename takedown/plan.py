@@ -202,8 +202,8 @@ def _first_steps(case: Case) -> list[Step]:
             "safeguarding lead or nominated child protection lead today."]
     if case.concerns.adult_involved and case.in_uk:
         body.append("An adult is involved: the schools' guidance on sharing nudes says this "
-                    "is referred to the police and children's social care at once, not "
-                    "handled by the school alone.")
+                    "is child sexual abuse and must be referred to the police as a matter of "
+                    "urgency, not handled by the school alone.")
     if case.requester.role == "caseworker":
         body.append("If the young person is at school, their school's designated safeguarding "
                     "lead needs to know so the school can support them and deal with any "

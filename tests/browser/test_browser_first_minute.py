@@ -105,7 +105,7 @@ def test_caseworker_plan_has_procedures_and_the_urgent_referral(new_context):
     page = new_context().new_page()
     text = _plan(page, {**BASE, "role": "caseworker", "concerns": ["adult_involved"]})
     assert "Follow your safeguarding procedures today" in text
-    assert "referred to the police and children's social care at once" in text
+    assert "must be referred to the police as a matter of urgency" in text
     assert "Professionals Online Safety Helpline" in text
 
 

@@ -49,6 +49,7 @@ from takedown.case import (
 )
 from takedown.deadlines import ZONES
 from takedown.declare import Choice, Flag, Text, declared_fields
+from takedown.jsontext import Unreadable, read_object
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")
@@ -489,3 +490,71 @@ def report_data_from_form(form: ReportForm, jurisdiction: str) -> dict:
                        if outcome_at else None),
         "note": form.note.data or None,
     }
+
+
+# --- the questions in four short steps -------------------------------------------------
+
+# (anchor id, heading) of each step, in order. Step 4 also asks for the details the letters need.
+STEPS = (("about-you", "About you"), ("the-person", "The person in the image"),
+         ("what-is-happening", "What is happening"), ("places", "Where it is"))
+_STEP_ONE = ("requester_role", "requester_is_dsl", "jurisdiction")
+_STEP_PREFIXES = (("person_", 2), ("concerns_", 3), ("places-", 4), ("requester_", 4),
+                  ("school_", 4))
+
+
+def step_of(name: str) -> int | None:
+    """The step (1 to 4) that asks the form field named ``name``; None for any other name."""
+    if name in _STEP_ONE:
+        return 1
+    return next((step for prefix, step in _STEP_PREFIXES if name.startswith(prefix)), None)
+
+
+def _leaves(fields):
+    for field in fields:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from _leaves(entry.form)
+        elif field.type == "FormField":
+            yield from _leaves(field.form)
+        elif field.type != "CSRFTokenField":
+            yield field
+
+
+def carried_answers(form: CaseForm, step: int) -> str:
+    """The answers of every other step, as the JSON object a step page carries in a hidden
+    field (field name to text; a ticked box is "y", an unticked one is left out)."""
+    carried = {}
+    for field in _leaves(form):
+        if step_of(field.name) in (None, step):
+            continue
+        if field.type != "BooleanField":
+            carried[field.name] = field.data if isinstance(field.data, str) else ""
+        elif field.data:
+            carried[field.name] = "y"
+    return json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_carried(text, step: int) -> list[tuple[str, str]]:
+    """The (name, text) pairs a step page carried for the other steps; none if unreadable."""
+    try:
+        carried = read_object(text) if isinstance(text, str) and text else {}
+    except Unreadable:
+        return []
+    return [(name, value) for name, value in carried.items()
+            if isinstance(value, str) and step_of(name) not in (None, step)]
+
+
+def keep_errors_of_step(form: CaseForm, step: int) -> bool:
+    """Clear every error outside ``step``; return whether that step has any."""
+    found = False
+    for field in _leaves(form):
+        if step_of(field.name) == step:
+            found = found or bool(field.errors)
+        else:
+            field.errors = []
+    return found
+
+
+def steps_with_errors(form: CaseForm) -> set[int]:
+    """The steps holding an error (an error on no step's field counts as the last step's)."""
+    return {step_of(field.name) or len(STEPS) for field in _leaves(form) if field.errors}

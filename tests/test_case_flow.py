@@ -159,7 +159,7 @@ def _directory_slugs():
 
 def test_twenty_places_on_eight_platforms_added_without_javascript(browser):
     slugs = _directory_slugs()[:8]
-    browser.get("/case/start")
+    browser.get("/case/start?all=1")
     for _ in range(MAX_LOCATIONS - 1):
         browser.press("#add-place")
     assert len(browser.page.select("fieldset.place")) == MAX_LOCATIONS
@@ -212,7 +212,7 @@ def test_add_place_at_the_limit_says_why(client):
 
 
 def test_empty_answers_show_an_error_summary_linking_to_each_field(browser):
-    browser.get("/case/start")
+    browser.get("/case/start?all=1")
     browser.press("#continue", {"places-0-url": None})
     assert browser.page.title.text.startswith("Error: Tell us what has happened")
     summary = browser.page.select_one(".error-summary")
@@ -232,7 +232,7 @@ def test_empty_answers_show_an_error_summary_linking_to_each_field(browser):
 
 
 def test_errors_in_later_places_link_to_those_places(browser):
-    browser.get("/case/start")
+    browser.get("/case/start?all=1")
     browser.press("#add-place")
     browser.press("#add-place")
     browser.press("#continue", {**ANSWERS, "places-1-description": "seen in a group chat",
@@ -260,7 +260,7 @@ def test_age_must_be_a_number_and_given_when_chosen(browser):
 
 
 def test_blank_places_are_ignored(browser):
-    browser.get("/case/start")
+    browser.get("/case/start?all=1")
     browser.press("#add-place")
     browser.press("#add-place")
     browser.press("#continue", {**ANSWERS, "places-0-url": None,
@@ -280,7 +280,7 @@ def test_bad_email_and_phone_are_named(browser):
 
 
 def test_adding_and_removing_places_keeps_everything_typed(browser):
-    browser.get("/case/start")
+    browser.get("/case/start?all=1")
     browser.press("#add-place", {"requester_role": "school", "jurisdiction": "england",
                                  "requester_name": "A. Teacher", "concerns_threats": "y",
                                  "places-0-url": "https://www.tiktok.com/@one"})
@@ -355,10 +355,12 @@ def test_check_page_change_buttons_go_back_filled_in(browser):
     assert "Change" in change.text and "place 1" in change.text
     browser.press("button[formaction='/case/change#places-0-url']")
     assert browser.heading == "Tell us what has happened"
+    assert normalize_spaces(browser.page.select_one("#step-count").text) == "Step 4 of 4"
     assert not browser.page.select(".error-summary")
     assert browser.value("places-0-account") == "@someone"
     assert browser.value("requester_name") == "Pat"
-    assert browser.checked("person_age_group") == "known" and browser.value("person_age") == "14"
+    carried = dict(json.loads(browser.value("answers")))  # the other steps' answers, kept
+    assert carried["person_age_group"] == "known" and carried["person_age"] == "14"
     reference = browser.value("reference")
     browser.press("#continue", {"places-0-account": "@someone-else"})
     assert browser.case["reference"] == reference  # the same case, changed
@@ -374,13 +376,17 @@ def test_a_changed_link_changes_the_platform_worked_out_from_it(browser):
     assert browser.case["locations"][0]["platform"] == "tiktok"
 
 
-def test_every_change_button_targets_a_field_on_the_question_page(browser):
-    answer(browser)
-    targets = [b["formaction"].split("#")[1] for b in browser.page.select("button[formaction]")
-               if "#" in b["formaction"]]
-    browser.press("button[formaction^='/case/change']")
-    for target in targets:
+def test_every_change_button_opens_the_step_with_its_field(browser):
+    answer(browser, concerns_threats="y", concerns_threat_account="bad.account")
+    check = browser.page
+    buttons = [b for b in check.select("button[formaction]") if "#" in b["formaction"]]
+    assert len(buttons) >= 12
+    for button in buttons:
+        browser.page = check
+        browser.press(f"button[formaction='{button['formaction']}']")
+        target = button["formaction"].split("#")[1]
         assert browser.page.select_one(f"#{target}") is not None, target
+        assert browser.value("step") == button["value"]
 
 
 def test_missing_details_button_goes_back_to_your_details(browser):

@@ -17,7 +17,8 @@ from tests.helpers import Browser, a_case, answer
 
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
-PAGES = ["/", "/help", "/platforms", "/cover-your-tracks", "/case/start", "/case/open",
+PAGES = ["/", "/help", "/platforms", "/cover-your-tracks", "/case/start", "/case/start?all=1",
+         "/case/open",
          "/no-such-page", *(f"/platforms/{p.slug}" for p in platforms.all_platforms())]
 
 
@@ -34,6 +35,27 @@ def _states(client) -> dict[str, str]:
     browser.get("/case/start")
     browser.press("#continue", {})
     keep("questions: nothing answered")
+    browser.press("#continue", {"requester_role": "parent", "jurisdiction": "england"})
+    keep("step 2")
+    browser.press("#continue", {"person_age_group": "known", "person_age": "abc"})
+    keep("step 2: errors")
+    browser.press("#continue", {"person_age": "14"})
+    keep("step 3")
+    browser.press("#continue", {"concerns_threats": "y"})
+    keep("step 4")
+    browser.press("#continue", {"places-0-url": "not a link", "requester_email": "nope"})
+    keep("step 4: errors")
+    browser.press("#back")
+    keep("step 3: back")
+    browser.press("#continue")
+    browser.press("#continue", {"places-0-url": "instagram.com/p/abc", "requester_email": None})
+    assert browser.page.select_one("#quick-check"), browser.error_links()
+    keep("plan: urgent, straight from the steps")
+    browser.press("#quick-change")
+    keep("step 1: changing")
+    browser.get("/case/start?all=1")
+    browser.press("#continue", {})
+    keep("questions on one page: nothing answered")
     answer(browser, **{"places-0-url": "not a link", "person_age": "abc",
                        "requester_email": "nope", "places-0-first_seen": "2999-01-01"})
     keep("questions: bad values refilled")

@@ -28,7 +28,7 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 def journey(client) -> Browser:
     """Everything a user does in the case flow, from the first question to a saved and reopened file."""
-    browser = Browser(client).get("/case/start")
+    browser = Browser(client).get("/case/start?all=1")  # every question on one page
     browser.press("#add-place", {"requester_role": "parent", "jurisdiction": "england",
                                  "person_age_group": "known", "person_age": "13", "concerns_threats": "y", **SECRETS})
     browser.press("#continue", {"places-1-platform": "snapchat", "requester_email": "bad email"})

@@ -73,7 +73,7 @@ def logged(caplog) -> str:
 
 
 def web_journey(client):
-    browser = Browser(client).get("/case/start")
+    browser = Browser(client).get("/case/start?all=1")  # every question on one page
     browser.press("#add-place", {"requester_role": "caseworker", "jurisdiction": "england",
                                  "person_age_group": "known", "person_age": "13", "concerns_threats": "y",
                                  **{k: v for k, v in SECRETS.items() if not k.startswith("places-1")}})

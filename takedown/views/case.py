@@ -4,6 +4,11 @@ Nothing is kept between requests. The case travels in the user's own requests
 (a hidden field holding the case JSON) and in the case file they can save and
 open again. A form sent with an expired or unknown CSRF token (for example
 after the server restarted with a new key) comes back filled in, never empty.
+
+The questions come in four short steps, one form and one endpoint: a hidden ``step`` says
+which is shown, and the other steps' answers travel with it as JSON (``answers``). A post
+that sends other steps' questions as fields (every question at once, as the one-page
+version, scripts and older pages do) is checked whole, as before.
 """
 
 import functools
@@ -30,15 +35,21 @@ from takedown.case import (
 from takedown.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
+    STEPS,
     TIMED_OUT,
     CarryForm,
     CaseForm,
     OpenForm,
     add_error,
+    carried_answers,
     case_form_from_data,
     case_from_form,
     case_json,
     error_list,
+    keep_errors_of_step,
+    read_carried,
+    step_of,
+    steps_with_errors,
 )
 from takedown.jsontext import NOT_AN_OBJECT
 from takedown.jurisdictions import JURISDICTIONS
@@ -64,6 +75,7 @@ def _template_helpers():
         "concern_labels": CONCERN_LABELS,
         "platform_name": lambda slug: platforms.get(slug).name,
         "max_places": MAX_LOCATIONS,
+        "step_of": lambda anchor_id: step_of(anchor_id.removesuffix("-0")) or 1,
     }
 
 
@@ -87,10 +99,23 @@ def _csrf_ok(form) -> bool:
     return ok
 
 
-def _questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200):
+def _questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200,
+               step: int | None = 1, changing: str = ""):
+    """The questions: one step of four (``step``), or every question on one page (None)."""
     errors = error_list(form) + list(extra_errors)
+    carried = carried_answers(form, step) if step else ""
     return _page("case/questions.html", status, form=form, errors=errors,
-                 extra_errors=dict(extra_errors), form_has_errors=bool(errors), notice=notice)
+                 extra_errors=dict(extra_errors), form_has_errors=bool(errors), notice=notice,
+                 step=step, steps=STEPS, carried=carried, changing=changing)
+
+
+def _questions_at_errors(form: CaseForm, notice: str | None = None, changing: str = "check"):
+    """The step with the problems (answers being changed); problems in several steps are
+    all shown at once, on one page."""
+    steps = steps_with_errors(form)
+    if len(steps) > 1:
+        return _questions(form, notice=notice, step=None)
+    return _questions(form, notice=notice, step=min(steps, default=1), changing=changing)
 
 
 def _check(case: Case, notice: str | None = None):
@@ -120,52 +145,96 @@ def _carried_case():
         questions = case_form_from_data(data)
         case = case_from_form(questions)
         if case is None:
-            return None, csrf_ok, _questions(questions)
+            return None, csrf_ok, _questions_at_errors(questions)
         # Only something the form does not ask about was wrong; the form's answers are good.
         return case, csrf_ok, None
 
 
+def _step_asked(value) -> int | None:
+    """The step a page says it showed: 1 to 4, or None for every question on one page."""
+    return int(value) if value in {str(n) for n in range(1, len(STEPS) + 1)} else None
+
+
+def _changing(value) -> str:
+    """Where a change of answers goes back to: the check page, or the plan (urgent cases)."""
+    return value if value in ("check", "plan") else ""
+
+
 @bp.get("/start")
 def start():
-    """The questions, empty."""
-    return _questions(CaseForm(formdata=None))
+    """The questions, empty: step 1 of 4, or every question on one page (``?all=1``)."""
+    if request.args.get("all"):
+        return _questions(CaseForm(formdata=None), step=None)
+    return _questions(CaseForm(formdata=None), step=_step_asked(request.args.get("step")) or 1)
+
+
+def _answers_sent(step: int | None) -> tuple[MultiDict, int | None]:
+    """The answers sent, with those a step page carried; the step shown, or None when
+    questions of other steps were sent as fields (every question at once)."""
+    sent = _formdata()
+    if step is None or any(step_of(name) not in (None, step) for name in sent):
+        return sent, None
+    merged = MultiDict(read_carried(sent.get("answers"), step))
+    for name, value in sent.items(multi=True):
+        if name != "answers":
+            merged.add(name, value)
+    return merged, step
 
 
 @bp.post("/start")
 def answer():
-    """Add or remove a place, or check the answers and show them back."""
-    form = CaseForm(_formdata())
+    """One step's answers (continue, back, next, add or remove a place), or every answer at
+    once. At the end, show them back to check, or go straight to the plan when urgent."""
+    data, step = _answers_sent(_step_asked(request.form.get("step")))
+    changing = _changing(request.form.get("changing"))
+    form = CaseForm(data)
     action = request.form.get("action") or "continue"
+    show = functools.partial(_questions, form, changing=changing)
     if action == "add-place":
         if len(form.places.entries) >= MAX_LOCATIONS:
-            return _questions(form, extra_errors=[(
+            return show(step=step and len(STEPS), extra_errors=[(
                 "add-place",
                 f"You can list up to {MAX_LOCATIONS} places in one case. Save this case file, "
                 "then start a second case for the other places")])
         form.places.append_entry()
-        return _questions(form)
+        return show(step=step and len(STEPS))
     if action.startswith("remove-place-"):
         index = action.removeprefix("remove-place-")
         if index.isdigit() and int(index) < len(form.places.entries) and len(form.places) > 1:
             form.places.pop_entry(int(index))
-        return _questions(form)
+        return show(step=step and len(STEPS))
+    if step and action == "back":
+        return show(step=max(step - 1, 1))
     if not _csrf_ok(form):
-        return _questions(form, notice=TIMED_OUT)
+        return show(step=step, notice=TIMED_OUT)
     case = case_from_form(form)
-    if case is None:
-        return _questions(form)
-    return _check(case)
+    if step is None:
+        return _check(case) if case is not None else show(step=None)
+    if case is None and keep_errors_of_step(form, step):
+        return show(step=step)
+    if step < len(STEPS) and (not changing or action == "next"):
+        return show(step=step + 1)
+    if case is None:  # this step is right, another is not: show that one
+        form = CaseForm(data)
+        case_from_form(form)
+        return _questions_at_errors(form, changing=changing)
+    if changing == "check" or not case.concerns.any_urgent:
+        return _check(case)
+    return _plan_page(case, quick_check=True)
 
 
 @bp.post("/change")
 def change():
-    """Back to the questions, filled in from the hidden case; a stale form says so."""
+    """Back to the questions filled in from the hidden case: at the step asked (the site's
+    Change buttons ask for one), or every question on one page; a stale form says so."""
     carried = CarryForm(_formdata())
     csrf_ok = _csrf_ok(carried)
     data = _read_case_field(carried.case.data)
     if data is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
-    return _questions(case_form_from_data(data), notice=None if csrf_ok else TIMED_OUT)
+    return _questions(case_form_from_data(data), notice=None if csrf_ok else TIMED_OUT,
+                      step=_step_asked(request.form.get("step")),
+                      changing=_changing(request.form.get("changing")) or "check")
 
 
 def _with_carried_case(view):
@@ -187,8 +256,15 @@ def _with_carried_case(view):
 @_with_carried_case
 def plan(case: Case):
     """The action plan for the case in the hidden field."""
+    return _plan_page(case)
+
+
+def _plan_page(case: Case, quick_check: bool = False):
+    """The plan; ``quick_check``: a short "check your answers" at its top, for an urgent case
+    that came straight from the questions."""
     return _page("case/plan.html", case=case, case_json=case_json(case), plan=make_plan(case),
-                 letters=available_letters(case), missing=missing_for_letters(case))
+                 letters=available_letters(case), missing=missing_for_letters(case),
+                 quick_check=quick_check)
 
 
 @bp.post("/save")
@@ -248,4 +324,4 @@ def open_post():
             from takedown.views.progress import OPENED as AT_PROGRESS
             from takedown.views.progress import progress_page
             return progress_page(opened, notice=AT_PROGRESS)
-    return _questions(questions, notice=OPENED if csrf_ok else TIMED_OUT)
+    return _questions_at_errors(questions, notice=OPENED if csrf_ok else TIMED_OUT)

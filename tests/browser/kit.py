@@ -151,17 +151,50 @@ def heading(page) -> str:
 
 
 def fill_questions(driver, answers: dict) -> None:
-    """Answer the question page in page order, adding places as needed; stop before Continue."""
-    for name, field in (("role", "requester_role"), ("jurisdiction", "jurisdiction"),
-                        ("age_group", "person_age_group")):
+    """Answer every question on one page (from step 1, the "one page" link leads there), in
+    page order, adding places as needed; stop before Continue."""
+    if driver.page.locator("#one-page").count():
+        driver.submit("#one-page")
+    _fill_about_you(driver, answers)
+    _fill_the_person(driver, answers)
+    _fill_what_is_happening(driver, answers)
+    _fill_where_it_is(driver, answers)
+
+
+def fill_steps(driver, answers: dict) -> None:
+    """Answer the four steps one after another, pressing Continue after steps 1 to 3; stop
+    before the last Continue."""
+    for number, fill in enumerate((_fill_about_you, _fill_the_person, _fill_what_is_happening,
+                                   _fill_where_it_is), 1):
+        assert squash(driver.page.inner_text("#step-count")) == f"Step {number} of 4"
+        fill(driver, answers)
+        if number == 1 and answers.get("is_dsl"):
+            driver.tick("#requester_is_dsl")
+        if number < 4:
+            driver.submit("#continue")
+
+
+def _fill_about_you(driver, answers):
+    for name, field in (("role", "requester_role"), ("jurisdiction", "jurisdiction")):
         if name in answers:
             driver.tick(f"input[name={field}][value={answers[name]}]")
+
+
+def _fill_the_person(driver, answers):
+    if "age_group" in answers:
+        driver.tick(f"input[name=person_age_group][value={answers['age_group']}]")
     for name, field in (("age", "person_age"), ("person_name", "person_name"),
                         ("person_school", "person_school")):
         if name in answers:
             driver.fill(f"#{field}", answers[name])
+
+
+def _fill_what_is_happening(driver, answers):
     for concern in answers.get("concerns", ()):
         driver.tick(f"#concerns_{concern}")
+
+
+def _fill_where_it_is(driver, answers):
     # "first_place": the index to fill from, after places a case file already holds.
     for index, place in enumerate(answers.get("places", ()), start=answers.get("first_place", 0)):
         if index >= driver.page.locator("fieldset.place").count():

@@ -12,6 +12,7 @@ from tests.browser.kit import (
     assert_focus_visible,
     assert_no_axe_violations,
     fill_questions,
+    fill_steps,
     focus_state,
     heading,
     squash,
@@ -44,6 +45,22 @@ def _field_errors(page):
     _questions(page)
     fill_questions(Mouse(page), BAD)
     Mouse(page).submit("#continue")
+
+
+def _step_4(page):
+    _questions(page)
+    fill_steps(Mouse(page), {"role": "parent", "jurisdiction": "england", "age_group": "under-18"})
+
+
+def _step_2_errors(page):
+    _questions(page)
+    driver = Mouse(page)
+    driver.tick("input[name=requester_role][value=parent]")
+    driver.tick("input[name=jurisdiction][value=england]")
+    driver.submit("#continue")
+    driver.tick("input[name=person_age_group][value=known]")
+    driver.fill("#person_age", "two hundred")
+    driver.submit("#continue")
 
 
 def _check(page, answers=ANSWERS):
@@ -87,6 +104,8 @@ STATES = {
     "questions": (_questions, "Tell us what has happened"),
     "questions-errors": (_errors, "Tell us what has happened"),
     "questions-field-errors": (_field_errors, "Tell us what has happened"),
+    "questions-step-4": (_step_4, "Tell us what has happened"),
+    "questions-step-2-errors": (_step_2_errors, "Tell us what has happened"),
     "check": (_check, "Check your answers"),
     "plan": (_plan, "Your plan"),
     "plan-missing-details": (_plan_missing, "Your plan"),
@@ -95,7 +114,8 @@ STATES = {
     "letter-problem": (_letter_problem, "We could not make that letter yet"),
 }
 
-ERROR_STATES = {"questions-errors", "questions-field-errors", "open-error"}
+ERROR_STATES = {"questions-errors", "questions-field-errors", "questions-step-2-errors",
+                "open-error"}
 
 
 def _scrolls_sideways(page) -> bool:
@@ -223,7 +243,7 @@ def test_error_summary_leads_to_each_field(new_context, javascript):
 
 
 def test_every_field_has_a_label_and_every_group_a_legend(page):
-    _questions(page)
+    page.goto("/case/start?all=1")  # every question on one page
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
         .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length))
         .map(el => el.name)""")
@@ -235,7 +255,7 @@ def test_every_field_has_a_label_and_every_group_a_legend(page):
 
 
 def test_after_adding_a_place_the_next_tab_is_the_new_place(page):
-    _questions(page)
+    _step_4(page)
     page.focus("#add-place")
     with page.expect_navigation():
         page.keyboard.press("Enter")

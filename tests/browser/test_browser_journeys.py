@@ -198,8 +198,13 @@ def test_caseworker_opens_a_saved_case_adds_a_place_and_saves_again(page, tmp_pa
     assert "Your case file is open" in page.inner_text("[role=status]")
     driver.submit("#change")
     assert heading(page) == "Tell us what has happened"
-    assert page.input_value("#requester_name") == "Morag Campbell"
+    assert squash(page.inner_text("#step-count")) == "Step 1 of 4"  # everything kept, from step 1
     assert page.is_checked("input[name=requester_role][value=caseworker]")
+    driver.submit("#continue")
+    assert heading(page) == "Check your answers"
+    driver.submit("button[formaction='/case/change#places-0-url']")
+    assert squash(page.inner_text("#step-count")) == "Step 4 of 4"
+    assert page.input_value("#requester_name") == "Morag Campbell"
     assert page.input_value("#places-0-url") == "https://www.reddit.com/r/example/comments/abc123/"
 
     fill_questions(driver, {"first_place": 1, "places": [{"url": "https://t.me/kylepics_channel",

@@ -64,6 +64,9 @@ def _place(entry: dict) -> dict:
         place["description"] = description
     if random.random() < 0.4:
         place["account"] = "@" + random.choice(["user", "anon", "throwaway"]) + str(random.randint(1, 9999))
+    if not ("url" in place or "description" in place or "account" in place):
+        # A letter needs something to find the place by; the plan asks for it first.
+        place["account"] = "@user" + str(random.randint(1, 9999))
     if random.random() < 0.5:
         place["first_seen"] = (date.today() - timedelta(days=random.randint(0, 30))).isoformat()
     return place
@@ -252,7 +255,7 @@ class MixedUser(_Base):
         letterable = [s for s in slugs if s != "other"]
         if not letterable:
             case, slugs = make_case(signed=True, places=1)
-            case["locations"] = [{"platform": "instagram"}]
+            case["locations"] = [{"platform": "instagram", "account": "@user1"}]
             letterable = ["instagram"]
         slug = random.choice(letterable)
         self._pdf(f"/api/v1/letters/platform?platform={slug}",

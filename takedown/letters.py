@@ -200,7 +200,7 @@ ELEMENT_SECTIONS = {
     "who": "Section 1, who is writing",
     "location": "Section 2, where the image is",
     "reasons": "Sections 1 and 3: what the image is and the law",
-    "good-faith": "Section 6, our statement of good faith",
+    "good-faith": "Section 6, the statement of good faith",
     "sender": "Section 6, the sender's details",
     "signature": "The signature at the end of this letter",
 }

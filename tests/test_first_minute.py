@@ -1,5 +1,6 @@
 """The plan and letters in the reader's voice, urgent help first, and letters only where they work."""
 
+import re
 from datetime import date
 
 import pytest
@@ -106,3 +107,18 @@ def test_letters_only_where_they_can_work():
     assert "First find the account name or the link" in " ".join(snapchat.body)
     linked = parse_case(a_case())
     assert any(o.kind == "iwf" for o in letters.available_letters(linked))
+
+
+@pytest.mark.parametrize("jurisdiction", ["england", "scotland", "wales", "northern-ireland",
+                                          "us", "eu", "australia"])
+@pytest.mark.parametrize("kind", ["platform", "school", "iwf"])
+def test_a_young_persons_letters_speak_as_i_never_we(jurisdiction, kind):
+    case = parse_case(a_case(reference="TD-7KQ2-M9XP", jurisdiction=jurisdiction,
+                             requester={"role": "young-person", "name": "Alex",
+                                        "email": "alex@example.com"}),
+                      today=date(2026, 11, 25))
+    platform = "instagram" if kind == "platform" else None
+    text = letters.make_text(kind, case, platform, today=date(2026, 11, 25)).text
+    # Sources' addresses (an IWF page is "what-we-do") are not the letter speaking.
+    words = re.sub(r"https://\S+", "", text)
+    assert not re.findall(r"\b(?:we|We|us|our|Our|ourselves)\b", words)

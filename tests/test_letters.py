@@ -418,14 +418,14 @@ _DSA_ROWS = [
     ("(c) the name and email address of the notifier, except for CSAM;",
      "Section 6, the sender's details"),
     ("(d) a statement confirming the bona fide belief that it is accurate and complete.",
-     "Section 6, our statement of good faith"),
+     "Section 6, the statement of good faith"),
 ]
 _TIDA_ROWS = [
     ("(i) a physical or electronic signature;", "The signature at the end of this letter"),
     ("(ii) information reasonably sufficient to locate the depiction;",
      "Section 2, where the image is"),
     ("(iii) a brief statement of good faith belief that it is not consensual;",
-     "Section 6, our statement of good faith"),
+     "Section 6, the statement of good faith"),
     ("(iv) information sufficient to contact the individual (or an authorized person acting on "
      "behalf of such individual).", "Section 6, the sender's details"),
 ]
@@ -433,13 +433,13 @@ FIXTURE_ELEMENT_ROWS = {"eu": _DSA_ROWS + _TIDA_ROWS, "us": _TIDA_ROWS}
 # The same for the real law file, by each element's opening label.
 _REAL_TIDA = {"(i)": "The signature at the end of this letter",
               "(ii)": "Section 2, where the image is",
-              "(iii)": "Section 6, our statement of good faith",
+              "(iii)": "Section 6, the statement of good faith",
               "(iv)": "Section 6, the sender's details"}
 REAL_ELEMENT_PLACES = {
     "eu": {"(a)": "Sections 1 and 3: what the image is and the law",
            "(b)": "Section 2, where the image is",
            "(c)": "Section 6, the sender's details",
-           "(d)": "Section 6, our statement of good faith", **_REAL_TIDA},
+           "(d)": "Section 6, the statement of good faith", **_REAL_TIDA},
     "us": _REAL_TIDA,
 }
 HEADINGS = {"Section 1": "1. Who is writing", "Section 2": "2. Where the image is",

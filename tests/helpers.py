@@ -219,7 +219,9 @@ class Browser:
         """
         element = self.page.select_one(button)
         assert element is not None, f"no button {button}"
-        form = element.find_parent("form")
+        # A button may belong to a form elsewhere on the page (its form attribute).
+        form = (self.page.select_one(f'form[id="{element["form"]}"]') if element.get("form")
+                else element.find_parent("form"))
         data = MultiDict(form_values(form))
         for name, value in (fill or {}).items():
             data.poplist(name)

@@ -232,9 +232,10 @@ def change():
     data = _read_case_field(carried.case.data)
     if data is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
+    changing = _changing(request.form.get("changing"))
     return _questions(case_form_from_data(data), notice=None if csrf_ok else TIMED_OUT,
-                      step=_step_asked(request.form.get("step")),
-                      changing=_changing(request.form.get("changing")) or "check")
+                      step=_step_asked(request.form.get("step")) or (1 if changing else None),
+                      changing=changing or "check")
 
 
 def _with_carried_case(view):

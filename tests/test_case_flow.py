@@ -50,21 +50,23 @@ def test_every_role_and_jurisdiction_reaches_a_plan(browser, role, jurisdiction)
     assert "Report it on Instagram" in step_titles(browser)
     guide = browser.page.select_one("#step-platform-instagram a[href='/platforms/instagram']")
     assert guide is not None
-    # Each letter is its own small form posting the case to the letters endpoint.
-    letters = browser.page.select("#section-letters .letter-list form")
-    assert letters
-    for form in letters:
-        assert form["action"] == "/letters/download" and form["method"] == "post"
-        names = {tag["name"] for tag in form.select("input[type=hidden]")}
-        assert names == {"csrf_token", "case", "kind", "platform"}
-        assert json.loads(form.select_one("input[name=case]")["value"]) == browser.case
-    kinds = [(f.select_one("[name=kind]")["value"], f.select_one("[name=platform]")["value"])
-             for f in letters]
+    # One form carries the case once; each letter's buttons say which letter ("kind/platform").
+    form = browser.page.select_one("#section-letters form#letters-form")
+    assert form["action"] == "/letters/download" and form["method"] == "post"
+    names = {tag["name"] for tag in form.select("input[type=hidden]")}
+    assert names == {"csrf_token", "case"}
+    assert json.loads(form.select_one("input[name=case]")["value"]) == browser.case
+    kinds = [tuple(b["value"].split("/")) for b in letter_choices(browser.page)]
     assert ("platform", "instagram") in kinds and kinds[-1] == ("pack", "")
     # No name or contact given: the plan says what the letters still need.
     missing = browser.page.select_one("#letters-missing")
     assert "Enter your name" in missing.text
     assert missing.select_one("form")["action"].startswith("/case/change")
+
+
+def letter_choices(page):
+    """The plan's Download buttons, one per letter, in order."""
+    return [b for b in page.select(".letter-list button[name=letter]") if not b.get("formaction")]
 
 
 def test_start_page_links_to_the_questions(client):
@@ -143,8 +145,7 @@ def test_an_adult_in_the_image_gets_stopncii_and_no_school_or_iwf_letters(browse
     titles = step_titles(browser)
     assert "Use StopNCII to stop it being shared again" in titles
     assert "section-school" not in section_ids(browser)
-    kinds = [f.select_one("[name=kind]")["value"]
-             for f in browser.page.select(".letter-list form")]
+    kinds = [b["value"].split("/")[0] for b in letter_choices(browser.page)]
     assert "school" not in kinds and "iwf" not in kinds
 
 
@@ -181,7 +182,7 @@ def test_twenty_places_on_eight_platforms_added_without_javascript(browser):
         for account, text in zip(expected, shown, strict=True):
             assert f"Account or group: {account}" in text
         assert step.select_one(f"a[href='/platforms/{slug}']")
-    letters = [f.select_one("[name=platform]")["value"] for f in browser.page.select(".letter-list form")]
+    letters = [b["value"].split("/")[1] for b in letter_choices(browser.page)]
     assert [s for s in letters if s] == slugs
 
 
@@ -475,7 +476,7 @@ def test_a_bad_token_on_the_plan_page_keeps_the_case(make_app):
 
 def test_a_letter_download_button_sends_what_the_letters_area_needs(browser):
     to_plan(browser, requester_name="Pat Doe", requester_email="pat@example.com")
-    browser.press(".letter-list form button")
+    browser.press(".letter-list button[name=letter]")
     response = browser.response
     assert response.status_code == 200
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:500]

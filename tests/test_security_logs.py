@@ -84,9 +84,10 @@ def web_journey(client):
     browser.press("#continue")
     assert browser.heading == "Your plan"
     case = browser.case
-    for form in browser.page.select(".letter-list form"):
-        data = {tag["name"]: tag.get("value", "") for tag in form.select("input")}
-        response = client.post("/letters/download", data=data)
+    form = browser.page.select_one("#letters-form")
+    for button in form.select(".letter-list button[name=letter]:not([formaction])"):
+        data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+        response = client.post("/letters/download", data={**data, "letter": button["value"]})
         assert response.mimetype == "application/pdf"
     browser.press("#save")
     saved = browser.response.data

@@ -126,7 +126,7 @@ def test_the_plan_page_is_escaped(client):
         assert TYPED[name] in text, name
     # The place links are text, never links.
     assert not html.select("a[href*='evil.example']")
-    for form in html.select(".letter-list form"):
+    for form in html.select("#letters-form"):
         assert json.loads(form.select_one("input[name=case]")["value"]) == hidden_case(check)
 
 

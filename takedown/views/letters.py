@@ -49,6 +49,9 @@ def _make(make):
     raw = request.form.get("case", "")
     kind = request.form.get("kind", "")
     platform = request.form.get("platform") or None
+    if "letter" in request.form:  # the plan's one form: the pressed button says "kind/platform"
+        kind, _, platform = request.form["letter"].partition("/")
+        platform = platform or None
     try:
         case = loads(raw, today=date.today())
     except CaseInvalid:

@@ -86,7 +86,7 @@ def _open_error(page):
 def _letter_problem(page):
     _plan(page)
     # As if the page had sat open for hours: the CSRF token has expired.
-    page.eval_on_selector_all(".letter-list input[name=csrf_token]",
+    page.eval_on_selector_all("#letters-form input[name=csrf_token]",
                               "els => els.forEach(e => e.value = 'x')")
     Mouse(page).submit(".letter-list li:first-child button")
 

@@ -7,12 +7,13 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
 from takedown import letters, pdf
-from takedown.case import Location, parse_case
+from takedown.case import MAX_REFERENCE, MAX_TEXT, Location, parse_case
 from tests.helpers import LETTER_DATE as TODAY
 from tests.helpers import a_letter_case, pdf_text
 
@@ -194,6 +195,49 @@ def test_long_words_and_links_wrap_inside_the_page():
     text = pdf_text(letters.render_pdf("platform", case, "instagram", TODAY))
     assert sum(len(run) for run in re.findall(r"x{20,}", text)) == 5000
     assert "A" * 200 in "".join(text.split())
+
+
+def _overflowing_boxes(html: str) -> list:
+    """Return the boxes of a rendered letter whose right edge runs past the page."""
+    from weasyprint import HTML
+
+    with pdf._render_lock:
+        font_config, css, url_fetcher = pdf._shared_resources()
+        document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=url_fetcher).render(
+            font_config=font_config, stylesheets=[css])
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from boxes(child)
+
+    return [box for page in document.pages for box in boxes(page._page_box)
+            if getattr(box, "position_x", None) is not None and box.width is not None
+            and box.element_tag != "html" and box.position_x + box.width > page.width + 0.5]
+
+
+LONG_REPORTED = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("kind, platform", [
+    ("platform", "instagram"), ("school", None), ("iwf", None), ("follow-up", "instagram"),
+    ("escalation", "instagram"), ("record", None)])
+def test_every_field_at_its_longest_unbroken_stays_inside_the_page(kind, platform):
+    # Every free-text field as one word as long as the case allows, in each letter that prints it.
+    word = "w" * MAX_TEXT
+    case = make_case(
+        requester={"name": word, "organisation": word, "address": word, "email": "sam@example.com"},
+        person={"under_18": True, "age": 15, "name": word, "school": word},
+        concerns={"threats": True, "threat_account": word},
+        school={"name": word, "contact_name": word, "address": word},
+        locations=[{"url": "https://www.instagram.com/p/" + "A" * 1900, "account": word,
+                    "description": word, "first_seen": "2026-11-20",
+                    "reports": [{"channel": "in-app", "at": LONG_REPORTED.isoformat(),
+                                 "reference": "R" * MAX_REFERENCE, "outcome": "refused",
+                                 "outcome_at": LONG_REPORTED.isoformat(), "note": word}]}])
+    html = letters.render_html(kind, case, platform, LONG_REPORTED.date(), LONG_REPORTED)
+    assert word in html
+    assert _overflowing_boxes(html) == []
 
 
 def test_renders_from_several_threads_at_once():

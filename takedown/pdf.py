@@ -35,6 +35,7 @@ import mimetypes
 import os
 import re
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -425,6 +426,15 @@ def _pool_start():
         return _pool
 
 
+def _pool_discard() -> None:
+    """Forget a broken pack pool (its workers are gone); the next pack starts a new one."""
+    global _pool
+    with _pool_lock:
+        broken, _pool = _pool, None
+    if broken is not None:
+        broken.shutdown(wait=False, cancel_futures=True)
+
+
 def _warm_worker() -> None:
     _shared_resources()
 
@@ -461,14 +471,25 @@ def render_parts(parts: list[tuple[str, str]], parallel: bool | None = None) -> 
                         and not getattr(_local, "no_pool", False) and _idle())
         if not use_pool:
             return _render(parts, current, finish=False)
-        bundles = _bundles(parts, max(1, PACK_WORKERS) + 1)
-        pool = _pool_start()
-        futures = [pool.submit(_render_bundle, [parts[i] for i in bundle])
-                   for bundle in bundles[1:]]
-        made = dict(zip(bundles[0], _render([parts[i] for i in bundles[0]], current, False),
-                        strict=True))
-        for bundle, future in zip(bundles[1:], futures, strict=True):
-            made.update(zip(bundle, future.result(), strict=True))
-        return [made[index] for index in range(len(parts))]
+        try:
+            return _render_on_pool(parts, current)
+        except BrokenProcessPool:
+            # A pack worker died (killed, out of memory): start afresh next time, and
+            # make this pack here, so the visitor still gets it.
+            _pool_discard()
+            return _render(parts, current, finish=False)
 
     return _queued(work)
+
+
+def _render_on_pool(parts: list[tuple[str, str]], current: RenderSettings) -> list[bytes]:
+    """Render the parts in bundles, one here and the rest on the pack workers."""
+    bundles = _bundles(parts, max(1, PACK_WORKERS) + 1)
+    pool = _pool_start()
+    futures = [pool.submit(_render_bundle, [parts[i] for i in bundle])
+               for bundle in bundles[1:]]
+    made = dict(zip(bundles[0], _render([parts[i] for i in bundles[0]], current, False),
+                    strict=True))
+    for bundle, future in zip(bundles[1:], futures, strict=True):
+        made.update(zip(bundle, future.result(), strict=True))
+    return [made[index] for index in range(len(parts))]

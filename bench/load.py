@@ -221,6 +221,56 @@ def busy_share(before: list[int], after: list[int]) -> float:
     return (sum(delta) - delta[3] - delta[4]) / (sum(delta) or 1)
 
 
+def _process_table() -> dict[int, tuple[int, int]]:
+    """Every live process: pid -> (parent pid, CPU ticks used, user and system)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table
+
+
+def stack_cpu(stack) -> dict[str, int]:
+    """CPU ticks used so far by each part of the stack (pages, letters, nginx, redis),
+    each process with all its live descendants (workers, pack workers)."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    used: dict[str, int] = {}
+    for name, process in stack.processes.items():
+        part = name.split("-", 1)[0]
+        todo, ticks = [process.pid], 0
+        while todo:
+            pid = todo.pop()
+            ticks += table.get(pid, (0, 0))[1]
+            todo.extend(children.get(pid, ()))
+        used[part] = used.get(part, 0) + ticks
+    return used
+
+
+def cores_used(before: dict[str, int], after: dict[str, int], seconds: float,
+               locust_seconds: float) -> str:
+    """Each part's CPU over a stage, in cores (1.0 = one core busy throughout)."""
+    hertz = os.sysconf("SC_CLK_TCK")
+    parts = {name: (after[name] - before.get(name, 0)) / hertz / seconds for name in after}
+    parts["locust"] = locust_seconds / seconds
+    return ", ".join(f"{name} {value:.2f}" for name, value in
+                     sorted(parts.items(), key=lambda item: -item[1]))
+
+
+def child_cpu_seconds() -> float:
+    """CPU seconds used by this script's finished (waited-for) children, such as locust."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- the stages -------------------------------------------------------------------------
 
 
@@ -353,12 +403,20 @@ def main() -> int:
         rows.append((stage, f"{target}: {figure}", ok))
 
     started = time.monotonic()
+    mixed_cpu, mixed_busy, rate = "", 0.0, {}
     try:
         stack.start()
         base = stack.url
         say(f"load: stack on {base} ({stack.page_workers} page workers, {stack.letter_workers} "
             f"letter workers, letter queue {stack.letter_queue})")
+        cpu_before, locust_before, machine_before = stack_cpu(stack), child_cpu_seconds(), \
+            machine_cpu()
+        mixed_started = time.monotonic()
         mixed = run_locust(locust, "mixed", MIXED_USERS, MIXED_SECONDS, base, workdir, directory)
+        mixed_cpu = cores_used(cpu_before, stack_cpu(stack), time.monotonic() - mixed_started,
+                               child_cpu_seconds() - locust_before)
+        mixed_busy = busy_share(machine_before, machine_cpu())
+        rate = {group: len(times) / MIXED_SECONDS for group, times in mixed["samples_ms"].items()}
         errors = sum(mixed["errors"].values())
         refusals = sum(mixed.get("clean_refusals", {}).values())
         check("mixed", "0 errors", f"{errors} errors, {refusals} refusals in "
@@ -433,6 +491,11 @@ def main() -> int:
     say(f"  {'stage':<8}{'result':<6} target: figure")
     for stage, text, ok in rows:
         say(f"  {stage:<8}{'PASS' if ok else 'FAIL':<6} {text}")
+    if mixed_cpu:
+        say("\n  mixed: requests a second: " + ", ".join(
+            f"{group} {value:.1f}" for group, value in sorted(rate.items())))
+        say(f"  mixed: CPU in cores (of {cores}): {mixed_cpu}; whole machine busy "
+            f"{mixed_busy * 100:.0f}%")
     passed = all(ok for _, _, ok in rows)
     say(f"\nload: {'ALL TARGETS PASS' if passed else 'SOME TARGETS FAIL'} "
         f"({sum(ok for _, _, ok in rows)}/{len(rows)}); logs in {workdir}")

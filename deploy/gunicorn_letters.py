@@ -1,4 +1,5 @@
-"""The letters pool: POST /letters/download and /api/v1/letters/*, nothing else.
+"""The letters pool: POST /letters/download and /api/v1/letters/*, nothing else; and,
+on a socket of its own, the packs pool (POST /letters/pack and /api/v1/letters/pack).
 
 One single-threaded (sync) worker per core, each making one letter at a time, so at most
 one render per core runs and a render never shares its core's GIL with a page. Letters

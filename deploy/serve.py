@@ -1,7 +1,8 @@
 """`make serve`: the production shape on one machine, as this user, nothing else to set up.
 
 nginx in front (on 127.0.0.1), Redis for the rate-limit counts, and for each app instance
-two gunicorn pools of the same app: pages (and the light API routes) and letters. All of
+three gunicorn pools of the same app: pages (and the light API routes), letters, and packs
+(each pack is several letters: seconds of rendering, so a pool of its own). All of
 it lives in one run directory made at start (sockets, pid files, nginx's config and its
 empty temp directories) and removed at exit; nothing is written to /etc or /var.
 Ctrl-C (or SIGTERM) stops every process this started and removes the run directory.
@@ -42,6 +43,12 @@ RETRY_AFTER = 5
 LETTER_QUEUE = int(os.environ.get("TAKEDOWN_LETTER_QUEUE", "16"))
 # How much lower the letter pool's CPU priority is than the page pool's (nice).
 LETTER_NICE = int(os.environ.get("TAKEDOWN_LETTER_NICE", "10"))
+# And the pack pool's below the letter pool's: when a letter and a pack compete for a core,
+# the one-page letter (a fifth of a second) gets about three quarters of it, and the pack
+# (about a second) finishes a little later. Shortest first, as the queue can't tell.
+PACK_NICE = LETTER_NICE + int(os.environ.get("TAKEDOWN_PACK_NICE", "5"))
+# The pools of each instance, in the order they start.
+POOLS = ("pages", "letters", "packs")
 # Connections one client address may hold open at once (nginx limit_conn).
 CONN_PER_CLIENT = int(os.environ.get("TAKEDOWN_CONN_PER_CLIENT", "64"))
 
@@ -99,7 +106,7 @@ def busy_pages(directory: Path) -> None:
 
 
 class Stack:
-    """nginx, Redis and ``instances`` app instances (two gunicorn pools each), all local."""
+    """nginx, Redis and ``instances`` app instances (three gunicorn pools each), all local."""
 
     def __init__(self, port: int | None = None, instances: int = 1, env: dict | None = None,
                  echo: bool = False, page_workers: int | None = None,
@@ -112,6 +119,7 @@ class Stack:
         self.echo = echo
         self.page_workers = page_workers or cores()
         self.letter_workers = letter_workers or cores()
+        self.pack_workers = self.letter_workers
         self.conn_per_client = conn_per_client
         self.letter_queue = letter_queue
         self.letter_nice = letter_nice
@@ -187,24 +195,32 @@ class Stack:
 
     def start_instance(self, instance: int) -> None:
         env = self.app_env()
-        for pool, workers in (("pages", self.page_workers), ("letters", self.letter_workers)):
+        workers_of = {"pages": self.page_workers, "letters": self.letter_workers,
+                      "packs": self.pack_workers}
+        nice_of = {"pages": 0, "letters": self.letter_nice,
+                   "packs": self.letter_nice + PACK_NICE - LETTER_NICE}
+        for pool in POOLS:
+            workers = workers_of[pool]
             socket_path = self.pool_socket(instance, pool)
             pool_env = dict(env, TAKEDOWN_BIND=f"unix:{socket_path}",
                             TAKEDOWN_WORKERS=str(workers),
                             TAKEDOWN_LETTER_QUEUE=str(self.letter_queue))
             # Letters run at a lower CPU priority: when both compete for a core, the page a
             # person is waiting to read goes first, and a letter takes a few ms longer.
-            nice = ["nice", "-n", str(self.letter_nice)] if pool == "letters" else []
+            # Packs lower still (PACK_NICE).
+            nice = ["nice", "-n", str(nice_of[pool])] if nice_of[pool] else []
+            # The pack pool is a letter pool on its own socket: the same configuration.
+            config = DEPLOY / f"gunicorn_{'letters' if pool == 'packs' else pool}.py"
             self._spawn(f"{pool}-{instance}", [
-                *nice, str(VENV_BIN / "gunicorn"), "-c", str(DEPLOY / f"gunicorn_{pool}.py"),
+                *nice, str(VENV_BIN / "gunicorn"), "-c", str(config),
                 "--no-control-socket", "app:app"], pool_env)
-        for pool in ("pages", "letters"):
+        for pool in POOLS:
             path = self.pool_socket(instance, pool)
             self._wait(lambda p=path: unix_get(p, "/healthz") == 200, f"{pool}-{instance}",
                        self.processes[f"{pool}-{instance}"])
 
     def stop_instance(self, instance: int) -> None:
-        for pool in ("pages", "letters"):
+        for pool in POOLS:
             self._stop(self.processes.pop(f"{pool}-{instance}", None))
 
     def nginx_conf(self) -> str:
@@ -225,6 +241,7 @@ class Stack:
             "MIME_TYPES": "/etc/nginx/mime.types",
             "PAGE_SERVERS": servers("pages", " max_fails=1 fail_timeout=2s"),
             "LETTER_SERVERS": servers("letters", " max_fails=0"),
+            "PACK_SERVERS": servers("packs", " max_fails=0"),
             "LISTEN": f"{HOST}:{self.port}",
             "SERVER_NAMES": "127.0.0.1 localhost",
             "CONN_PER_CLIENT": str(self.conn_per_client),
@@ -354,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 1
-    print(f"serve: Takedown on {stack.url} (nginx, {args.instances} instance(s) of pages and "
-          f"letters, Redis); run directory {stack.run}. Ctrl-C stops everything.", flush=True)
+    print(f"serve: Takedown on {stack.url} (nginx, {args.instances} instance(s) of pages, "
+          f"letters and packs, Redis); run directory {stack.run}. Ctrl-C stops everything.",
+          flush=True)
     try:
         while not stopping.is_set():
             for name, process in stack.processes.items():

@@ -58,7 +58,7 @@ def _refuse_a_cut_off_form():
             raise RequestEntityTooLarge()
 
 
-LETTER_VIEWS = ("letters.download", "api.letter")
+LETTER_VIEWS = ("letters.download", "letters.pack", "api.letter")
 # A letter's text version makes no PDF, but it is the same letter: it has a count of its own
 # at the letter rate, so copying a letter's text never uses up the PDF allowance.
 TEXT_VIEWS = ("letters.text",)

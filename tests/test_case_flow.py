@@ -58,6 +58,7 @@ def test_every_role_and_jurisdiction_reaches_a_plan(browser, role, jurisdiction)
     assert json.loads(form.select_one("input[name=case]")["value"]) == browser.case
     kinds = [tuple(b["value"].split("/")) for b in letter_choices(browser.page)]
     assert ("platform", "instagram") in kinds and kinds[-1] == ("pack", "")
+    assert [b.get("formaction") for b in letter_choices(browser.page)][-1] == "/letters/pack"
     # No name or contact given: the plan says what the letters still need.
     missing = browser.page.select_one("#letters-missing")
     assert "Enter your name" in missing.text
@@ -65,8 +66,9 @@ def test_every_role_and_jurisdiction_reaches_a_plan(browser, role, jurisdiction)
 
 
 def letter_choices(page):
-    """The plan's Download buttons, one per letter, in order."""
-    return [b for b in page.select(".letter-list button[name=letter]") if not b.get("formaction")]
+    """The plan's Download buttons, one per letter, in order (the pack's has its own address)."""
+    return [b for b in page.select(".letter-list button[name=letter]")
+            if b.get("formaction") in (None, "/letters/pack")]
 
 
 def test_start_page_links_to_the_questions(client):

@@ -49,7 +49,7 @@ def test_every_post_endpoint_is_listed():
     assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/progress",
                          "/case/progress/calendar", "/case/progress/log",
                          "/case/progress/record", "/case/save", "/case/start",
-                         "/letters/download", "/letters/text"]
+                         "/letters/download", "/letters/pack", "/letters/text"]
     assert API_POSTS == ["/api/v1/calendar", "/api/v1/identify", "/api/v1/letters/pack",
                          "/api/v1/plan", "/api/v1/progress"]
 

@@ -70,6 +70,7 @@ FORMS = {
     "/case/plan": {"case": json.dumps(CASE)},
     "/case/save": {"case": json.dumps(CASE)},
     "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/pack": {"case": json.dumps(CASE), "kind": "pack"},
     "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
@@ -90,7 +91,7 @@ def heading(response) -> str:
 def did_the_action(path, response) -> bool:
     if path == "/case/save":
         return response.mimetype == "application/json"
-    if path == "/letters/download":
+    if path in ("/letters/download", "/letters/pack"):
         return response.mimetype == "application/pdf"
     if path == "/letters/text":
         return 'id="letter-text"' in response.get_data(as_text=True)

@@ -74,7 +74,8 @@ class BrokenBody:
 
 
 POSTS = ["/case/start", "/case/plan", "/case/change", "/case/save", "/case/open",
-         "/letters/download", "/api/v1/plan", "/api/v1/identify", "/api/v1/letters/pack"]
+         "/letters/download", "/letters/pack", "/api/v1/plan", "/api/v1/identify",
+         "/api/v1/letters/pack"]
 
 
 @pytest.mark.parametrize("error", [InvalidChunkSize(b"zz"), ChunkMissingTerminator(b"x"),

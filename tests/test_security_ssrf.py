@@ -117,15 +117,17 @@ def test_the_web_journey_and_every_letter_fetch_nothing(make_app, listener, watc
     plan = client.post("/case/plan", data={"case": carried})
     assert plan.status_code == 200
     html = BeautifulSoup(plan.get_data(as_text=True), "html.parser")
-    offered = [tuple(button["value"].split("/"))
-               for button in html.select(".letter-list button[name=letter]:not([formaction])")]
+    buttons = html.select(".letter-list button[name=letter]:not([formaction='/letters/text'])")
+    offered = [tuple(button["value"].split("/")) for button in buttons]
+    assert {button.get("formaction", "/letters/download") for button in buttons} == {
+        "/letters/download", "/letters/pack"}
     kinds = {kind for kind, _ in offered}
     assert kinds == ({"platform", "school", "iwf", "pack"} if under_18 else {"platform", "pack"})
     if not under_18:
         assert ("platform", "other") in offered
-    for kind, platform in offered:
-        response = client.post("/letters/download", data={"case": carried, "kind": kind,
-                                                          "platform": platform})
+    for button, (kind, platform) in zip(buttons, offered, strict=True):
+        response = client.post(button.get("formaction", "/letters/download"),
+                               data={"case": carried, "kind": kind, "platform": platform})
         assert response.mimetype == "application/pdf", (kind, platform)
     client.post("/case/save", data={"case": carried})
     client.post("/case/change", data={"case": carried})

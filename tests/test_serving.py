@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deploy import serve
-from tests.helpers import a_case
+from tests.helpers import a_case, a_letter_case
 from tests.serving_kit import at_once, fetch, letter, new_visitor, page, raw, status_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,22 @@ def test_pages_go_to_the_page_pool_and_letters_to_the_letter_pool(stack):
                for line in lines)
 
 
+def test_packs_go_to_their_own_pool_from_the_api_and_the_plan_page(stack):
+    mark = len(stack.logs)
+    made = letter(stack.url, new_visitor(), kind="pack")
+    assert made.status == 200 and made.body.startswith(b"%PDF")
+    case = urllib.parse.quote(json.dumps(a_letter_case()))
+    web = fetch(stack.url, "POST", "/letters/pack", f"letter=pack/&case={case}".encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"}, source=new_visitor())
+    # No CSRF token here: the pack pool's app answers the "timed out" page, not nginx.
+    assert web.status == 200 and b"timed out" in web.body
+    time.sleep(0.3)
+    lines = log_since(stack, mark).splitlines()
+    for path in ("/api/v1/letters/pack", "/letters/pack"):
+        assert any('[nginx]' in line and f'"POST {path}"' in line and "packs-0.sock" in line
+                   for line in lines), path
+
+
 @pytest.mark.parametrize("path", ["/", "/static/css/site.css", "/api/v1/platforms"])
 def test_text_is_compressed(stack, path):
     answer = fetch(stack.url, path=path, headers={"Accept-Encoding": "gzip"},
@@ -85,7 +102,8 @@ def test_a_host_the_operator_did_not_set_is_refused(stack):
 
 
 POSTS = ["/case/start", "/case/plan", "/case/change", "/case/save", "/case/open",
-         "/letters/download", "/api/v1/plan", "/api/v1/identify", "/api/v1/letters/pack"]
+         "/letters/download", "/letters/pack", "/api/v1/plan", "/api/v1/identify",
+         "/api/v1/letters/pack"]
 
 
 def chunked(path: str, chunk_size: bytes) -> bytes:
@@ -376,7 +394,7 @@ def test_everything_lives_in_one_private_run_directory(stack):
     assert stack.run.stat().st_mode & 0o777 == 0o700
     assert str(stack.run) in (stack.run / "nginx.conf").read_text()
     assert {path.name for path in stack.run.iterdir()} >= {
-        "nginx.conf", "nginx.pid", "redis.sock", "pages-0.sock", "letters-0.sock", "errors"}
+        "nginx.conf", "nginx.pid", "redis.sock", "pages-0.sock", "letters-0.sock", "packs-0.sock", "errors"}
 
 
 def test_one_client_address_holds_at_most_its_share_of_connections(stack):
@@ -413,5 +431,7 @@ def test_letters_give_way_to_pages_for_the_cpu(stack):
 
     letters = [nice(pid) for pid in stack.worker_pids(0, "letters")]
     pages = [nice(pid) for pid in stack.worker_pids(0, "pages")]
-    assert letters and pages
+    packs = [nice(pid) for pid in stack.worker_pids(0, "packs")]
+    assert letters and pages and packs
     assert min(letters) - max(pages) == serve.LETTER_NICE == 10
+    assert min(packs) - max(letters) == serve.PACK_NICE - serve.LETTER_NICE == 5

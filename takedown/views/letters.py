@@ -71,11 +71,19 @@ def _make(make):
 
 @bp.post("/download")
 def download():
+    """The chosen letter as a PDF, or a calm page saying what is missing."""
     letterhead = request.form.get("letterhead") == "true"
     made, problem = _make(lambda kind, case, platform: letters.make(
         kind, case, platform, today=date.today(), now=datetime.now(UTC),
         letterhead=letterhead))
     return problem or pdf_response(made[2].pdf, made[2].filename)
+
+
+@bp.post("/pack")
+def pack():
+    """The pack, as /download makes it, at an address of its own: the server gives packs
+    (seconds of rendering) their own pool, so a one-page letter never waits behind one."""
+    return download()
 
 
 @bp.post("/text")

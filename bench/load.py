@@ -403,7 +403,7 @@ def main() -> int:
         rows.append((stage, f"{target}: {figure}", ok))
 
     started = time.monotonic()
-    mixed_cpu, mixed_busy, rate = "", 0.0, {}
+    mixed_cpu, mixed_busy, rate, mixed_times = "", 0.0, {}, {}
     try:
         stack.start()
         base = stack.url
@@ -416,7 +416,8 @@ def main() -> int:
         mixed_cpu = cores_used(cpu_before, stack_cpu(stack), time.monotonic() - mixed_started,
                                child_cpu_seconds() - locust_before)
         mixed_busy = busy_share(machine_before, machine_cpu())
-        rate = {group: len(times) / MIXED_SECONDS for group, times in mixed["samples_ms"].items()}
+        mixed_times = mixed["samples_ms"]
+        rate = {group: len(times) / MIXED_SECONDS for group, times in mixed_times.items()}
         errors = sum(mixed["errors"].values())
         refusals = sum(mixed.get("clean_refusals", {}).values())
         check("mixed", "0 errors", f"{errors} errors, {refusals} refusals in "
@@ -496,6 +497,9 @@ def main() -> int:
             f"{group} {value:.1f}" for group, value in sorted(rate.items())))
         say(f"  mixed: CPU in cores (of {cores}): {mixed_cpu}; whole machine busy "
             f"{mixed_busy * 100:.0f}%")
+        say("  mixed: p50 / p95, for information: " + ", ".join(
+            f"{group} {percentile(sorted(times), 50):.0f} / {percentile(sorted(times), 95):.0f} ms"
+            for group, times in sorted(mixed_times.items()) if times))
     passed = all(ok for _, _, ok in rows)
     say(f"\nload: {'ALL TARGETS PASS' if passed else 'SOME TARGETS FAIL'} "
         f"({sum(ok for _, _, ok in rows)}/{len(rows)}); logs in {workdir}")

@@ -26,7 +26,7 @@ run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
 	$(VENV)/bin/flask --app app run --host 127.0.0.1 --port 5000
 
 .PHONY: serve
-serve: $(STAMP) ## Serve as in production on 127.0.0.1:8000: nginx, page and letter pools, Redis
+serve: $(STAMP) ## Serve as in production on 127.0.0.1:8000: nginx, page, letter and pack pools, Redis
 	@bash scripts/serve.sh
 
 .PHONY: lint

@@ -91,18 +91,23 @@ def unix_get(path: Path, url: str, timeout: float = 2.0) -> int:
 
 
 def busy_pages(directory: Path) -> None:
-    """Write the busy page nginx serves (HTML and JSON), made by the app's own error handler."""
-    from werkzeug.exceptions import ServiceUnavailable
+    """Write the pages nginx answers with itself (HTML and JSON each), made by the app's own
+    error handler: busy (503), too many connections from one address (429), too large (413)."""
+    from flask import g
+    from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable, TooManyRequests
 
     from takedown import create_app
     from takedown.views import handle_http_error
 
     app = create_app({"RENDER_RETRY_AFTER": RETRY_AFTER})
     directory.mkdir(mode=0o700, exist_ok=True)
-    for path, name in (("/letters/download", "_busy.html"), ("/api/v1/letters/pack", "_busy.json")):
-        with app.test_request_context(path, method="POST"):
-            response = handle_http_error(ServiceUnavailable())
-            (directory / name).write_bytes(response.get_data())
+    for stem, error in (("busy", ServiceUnavailable), ("limited", TooManyRequests),
+                        ("too_large", RequestEntityTooLarge)):
+        for path, suffix in (("/letters/download", "html"), ("/api/v1/letters/pack", "json")):
+            with app.test_request_context(path, method="POST"):
+                g.retry_after = RETRY_AFTER  # the 429 page's wait: nginx's, not a limit's
+                response = handle_http_error(error())
+                (directory / f"_{stem}.{suffix}").write_bytes(response.get_data())
 
 
 class Stack:

@@ -408,7 +408,12 @@ def test_one_client_address_holds_at_most_its_share_of_connections(stack):
             sock.sendall(b"POST /case/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n")
             held.append(sock)
         time.sleep(0.5)
-        assert fetch(stack.url, path="/", source=visitor).status == 429
+        refused = fetch(stack.url, path="/", source=visitor)
+        assert refused.status == 429 and refused.headers["retry-after"] == str(serve.RETRY_AFTER)
+        # The app's own calm page, not nginx's bare one.
+        assert b"a lot of requests" in refused.body and b"nginx" not in refused.body
+        api = fetch(stack.url, path="/api/v1/platforms", source=visitor)
+        assert api.status == 429 and api.json()["error"] == "Too Many Requests"
         assert fetch(stack.url, path="/", source=new_visitor()).status == 200
     finally:
         for sock in held:
@@ -417,11 +422,22 @@ def test_one_client_address_holds_at_most_its_share_of_connections(stack):
     assert fetch(stack.url, path="/", source=visitor).status == 200
 
 
-def test_behind_https_nginx_own_busy_page_carries_hsts_too():
+@pytest.mark.parametrize("path, kind", [("/case/plan", "text/html"),
+                                        ("/api/v1/plan", "application/json")])
+def test_a_body_over_nginx_s_limit_gets_the_app_s_own_413(stack, path, kind):
+    answer = fetch(stack.url, "POST", path, b"x" * (1024 * 1024 + 1),
+                   {"Content-Type": "application/x-www-form-urlencoded"}, source=new_visitor())
+    assert answer.status == 413 and answer.headers["content-type"].startswith(kind)
+    assert b"nginx" not in answer.body
+
+
+def test_behind_https_nginx_own_pages_carry_hsts_too():
     stack = serve.Stack(env={"TAKEDOWN_HTTPS": "true"})
     text = stack.nginx_conf()
     stack.stop()
-    assert text.count('Strict-Transport-Security "max-age=31536000" always') == 2
+    # Every page nginx answers with itself (busy, limited, too large; HTML and JSON each).
+    assert text.count("internal;") == 6
+    assert text.count('Strict-Transport-Security "max-age=31536000" always') == 6
     assert "X-Forwarded-Proto https" in text
 
 

@@ -157,6 +157,25 @@ def test_the_text_downloads_as_a_utf8_txt_file(client):
     assert "Request to remove a sexual image" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("choice, filename", [
+    ("platform/instagram", "takedown-TD-7KQ2-M9XP-instagram.txt"),
+    ("school/", "takedown-TD-7KQ2-M9XP-school.txt")])
+def test_from_the_plan_s_button_the_send_page_s_txt_button_downloads_that_letter(
+        client, choice, filename):
+    # The plan's one form names the letter in the pressed button ("kind/platform"); the send
+    # page's own form must carry that choice on, or its .txt button asks for no letter.
+    from bs4 import BeautifulSoup
+
+    page = client.post("/letters/text", data={"case": json.dumps(a_letter_case()),
+                                              "letter": choice})
+    form = BeautifulSoup(page.get_data(as_text=True), "html.parser").select_one(
+        "form[action='/letters/text']")
+    data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
+    response = client.post("/letters/text", data={**data, "download": "txt"})
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
 def test_the_send_page_needs_the_csrf_token(make_app):
     response = post_text(make_app(WTF_CSRF_ENABLED=True).test_client())
     assert "timed out" in response.get_data(as_text=True)

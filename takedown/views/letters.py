@@ -44,14 +44,18 @@ def _problem(raw: str | None, problems: list[str], status: int) -> Response:
     return no_store(Response(page, status))
 
 
+def _choice() -> tuple[str, str | None]:
+    """The letter asked for: "kind/platform" from a plan button, or the older kind and platform."""
+    if "letter" in request.form:  # the plan's one form: the pressed button says "kind/platform"
+        kind, _, platform = request.form["letter"].partition("/")
+        return kind, platform or None
+    return request.form.get("kind", ""), request.form.get("platform") or None
+
+
 def _make(make):
     """Read the posted case and letter choice, then return make(kind, case, platform) or a page."""
     raw = request.form.get("case", "")
-    kind = request.form.get("kind", "")
-    platform = request.form.get("platform") or None
-    if "letter" in request.form:  # the plan's one form: the pressed button says "kind/platform"
-        kind, _, platform = request.form["letter"].partition("/")
-        platform = platform or None
+    kind, platform = _choice()
     try:
         case = loads(raw, today=date.today())
     except CaseInvalid:
@@ -96,7 +100,7 @@ def text():
     raw, case, letter = made
     if request.form.get("download") == "txt":
         return text_response(letter.text, letter.filename)
+    kind, platform = _choice()
     page = render_template("letters/text.html", letter=letter, case_json=raw,
-                           kind=request.form.get("kind"),
-                           platform=request.form.get("platform") or "")
+                           choice=f"{kind}/{platform or ''}")
     return no_store(Response(page))

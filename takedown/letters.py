@@ -273,15 +273,8 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
     if platform.slug == "other":
         return {"name": "The owner or host of the website", "address": None, "known": True}
     by_serves = {entity.serves: entity for entity in platform.entities}
-    if case.jurisdiction == "us":
-        order = ("us", "worldwide", "uk-eu", "uk", "eu")
-    elif case.jurisdiction == "eu":
-        order = ("eu", "uk-eu", "worldwide", "uk", "us")
-    elif case.in_uk:
-        order = ("uk", "uk-eu", "worldwide", "eu", "us")
-    else:
-        order = ("worldwide", "us", "uk-eu", "uk", "eu")
-    entity = next((by_serves[s] for s in order if s in by_serves), None)
+    entity = next((by_serves[s] for s in platforms.serves_order(case.jurisdiction)
+                   if s in by_serves), None)
     if entity is None:
         return {"name": f"{platform.name} — trust and safety team", "address": None,
                 "known": False}
@@ -476,6 +469,9 @@ class LetterText:
     title: str
     subject: str
     text: str
+    # The platform's published report address for this case's region, if the directory has
+    # one: for a mailto: link carrying only it and the subject.
+    email: str | None = None
 
 
 def make_text(kind: str, case: Case, platform: str | None = None,
@@ -488,8 +484,14 @@ def make_text(kind: str, case: Case, platform: str | None = None,
             "kind", f"must be one of: {', '.join(KINDS)}")])
     converted = lettertext.to_text(render_html(kind, case, platform, today, now))
     title = _title(kind, case, platform)
+    entry = platforms.get(platform) if platform and kind in EMAILED_KINDS else None
+    address = entry.email_for(case.jurisdiction) if entry else None
     return LetterText(filename(kind, case, platform).removesuffix(".pdf") + ".txt", title,
-                      converted.subject, converted.text)
+                      converted.subject, converted.text, address.address if address else None)
+
+
+# Letters to a platform, which its published report address can take.
+EMAILED_KINDS = ("platform", "follow-up")
 
 
 # A made-up case that uses every part of the letters (five places on three

@@ -8,6 +8,7 @@ never touches the network.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,6 +18,7 @@ import tldextract
 
 from takedown import datafile, urlhost
 from takedown.datafile import Entry, Source
+from takedown.jurisdictions import UK
 
 # The directory's errors are the data files' errors (the name is kept for callers).
 DirectoryError = datafile.DataFileError
@@ -27,6 +29,26 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
+SERVES = ("uk", "eu", "uk-eu", "us", "worldwide")  # who a company or an address is for
+EMAIL_PURPOSES = ("abuse", "legal", "dsa")
+# A published address as the directory writes it: a plain local part, a lower-case domain.
+_EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
+
+
+# The ``serves`` values meant for someone in each region, the nearest first.
+_APPLIES = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
+            "us": ("us", "worldwide"), "elsewhere": ("worldwide",)}
+
+
+def serves_order(jurisdiction: str) -> tuple[str, ...]:
+    """Which ``serves`` values apply to someone in this jurisdiction, the nearest first."""
+    if jurisdiction == "us":
+        return ("us", "worldwide", "uk-eu", "uk", "eu")
+    if jurisdiction == "eu":
+        return ("eu", "uk-eu", "worldwide", "uk", "us")
+    if jurisdiction in UK:
+        return ("uk", "uk-eu", "worldwide", "eu", "us")
+    return ("worldwide", "us", "uk-eu", "uk", "eu")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +78,16 @@ class Entity:
 
     name: str
     address: str | None
+    serves: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """An address the platform publishes for reports (abuse, legal or DSA notices)."""
+
+    address: str
+    purpose: str
     serves: str
     source: Source
 
@@ -98,6 +130,7 @@ class Platform:
     entities: tuple[Entity, ...]
     hash_lists: tuple[HashList, ...]
     notes: tuple[Note, ...]
+    emails: tuple[Email, ...] = ()
 
     @property
     def us_entity(self) -> Entity | None:
@@ -119,6 +152,18 @@ class Platform:
         return bool(self.web_forms) or self.in_app is None or self.in_app.title.startswith(
             "Report")
 
+    def email_for(self, jurisdiction: str) -> Email | None:
+        """The published report address for someone in this jurisdiction, if there is one.
+
+        Only an address meant for them: one for the US is not offered to a family in Wales.
+        """
+        for serves in _APPLIES[jurisdiction if jurisdiction in ("us", "eu") else
+                               "uk" if jurisdiction in UK else "elsewhere"]:
+            found = next((e for e in self.emails if e.serves == serves), None)
+            if found is not None:
+                return found
+        return None
+
     @property
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
@@ -128,7 +173,7 @@ class Platform:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
         parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
-                 *self.entities, *self.hash_lists, *self.notes]
+                 *self.entities, *self.hash_lists, *self.notes, *self.emails]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -153,14 +198,25 @@ def _host(value: str, reader: Entry, field: str) -> str:
     return host
 
 
+def _email(value: str, reader: Entry) -> str:
+    if not _EMAIL.fullmatch(value):
+        reader.fail("address", f"has {value!r}; write one address like 'abuse@example.com'")
+    return value
+
+
 def _platform(reader: Entry, slug: str) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
     entities = tuple(
         Entity(r.text("name"), r.text("address", required=False),
-               r.choice("serves", ("uk", "eu", "uk-eu", "us", "worldwide")), r.source())
+               r.choice("serves", SERVES), r.source())
         for r in reader.tables("entity")
+    )
+    emails = tuple(
+        Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
+              r.choice("serves", SERVES), r.source())
+        for r in reader.tables("email")
     )
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
@@ -187,6 +243,7 @@ def _platform(reader: Entry, slug: str) -> Platform:
         entities=entities,
         hash_lists=hash_lists,
         notes=notes,
+        emails=emails,
     )
 
 

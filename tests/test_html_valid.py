@@ -97,11 +97,15 @@ def _states(client) -> dict[str, str]:
     for name, path, data in (
             ("progress: every state", "/case/progress", {"case": json.dumps(logged)}),
             ("report form", "/case/progress/record", {"case": json.dumps(logged), "log": "0"}),
+            ("send page: with a published address", "/letters/text", {
+                "case": json.dumps(a_case(locations=[{"url": "https://t.me/channel/1"}])),
+                "letter": "platform/telegram"}),
             ("report form: errors", "/case/progress/log", {
                 "case": json.dumps(logged), "place": "0", "channel": "fax", "at": "soon"})):
         response = client.post(path, data={**data, "csrf_token": token})
         assert b"timed out" not in response.data, name
         pages[name] = response.get_data(as_text=True)
+    assert 'href="mailto:abuse@telegram.org?subject=' in pages["send page: with a published address"]
     pages["report form: timed out"] = client.post("/case/progress/log", data={
         "case": json.dumps(logged), "place": "0", "at": "soon"}).get_data(as_text=True)
     return pages

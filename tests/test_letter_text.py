@@ -145,7 +145,7 @@ def test_the_send_page_shows_the_subject_and_the_text_escaped_and_is_never_cache
     assert HOSTILE in box.get_text()
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     assert page.select_one("#letter-subject")["value"].startswith("Request to remove")
-    assert not page.select("a[href^='mailto:']")  # the directory has no published address yet
+    assert not page.select("a[href^='mailto:']")  # Instagram publishes no report address
 
 
 def test_the_text_downloads_as_a_utf8_txt_file(client):

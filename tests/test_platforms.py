@@ -119,6 +119,46 @@ def test_a_broken_entry_fails_naming_entry_and_field(broken, message):
     assert message in str(error.value)
 
 
+def _with_emails(*emails: tuple[str, str]) -> str:
+    """GOOD with [[platform.email]] tables (address, serves) on the example platform."""
+    tables = "".join(
+        f'\n[[platform.email]]\naddress = "{address}"\npurpose = "abuse"\nserves = "{serves}"\n'
+        f'source = "https://example.com/help"\nsource_kind = "primary"\n'
+        f'last_checked = 2026-11-25\n' for address, serves in emails)
+    first, other = GOOD.split("\n[[platform]]\nslug = \"other\"")
+    return first + tables + '\n[[platform]]\nslug = "other"' + other
+
+
+@pytest.mark.parametrize("serves, offered", [
+    ("worldwide", {"england", "scotland", "eu", "us", "australia"}),
+    ("uk-eu", {"england", "scotland", "eu"}),
+    ("uk", {"england", "scotland"}),
+    ("eu", {"eu"}),
+    ("us", {"us"}),
+])
+def test_a_published_address_is_offered_only_where_it_is_meant_for(serves, offered):
+    example = parse_directory(_with_emails(("abuse@example.com", serves)))["example"]
+    found = {place for place in ("england", "scotland", "eu", "us", "australia")
+             if example.email_for(place)}
+    assert found == offered
+    assert all(example.email_for(place).address == "abuse@example.com" for place in found)
+
+
+def test_the_nearest_address_wins():
+    example = parse_directory(_with_emails(("all@example.com", "worldwide"),
+                                           ("uk@example.com", "uk")))["example"]
+    assert example.email_for("wales").address == "uk@example.com"
+    assert example.email_for("us").address == "all@example.com"
+
+
+@pytest.mark.parametrize("address", ["abuse@Example.com", "a b@example.com",
+                                     "abuse@example.com?body=x", "mailto:abuse@example.com",
+                                     "abuse@example"])
+def test_an_address_that_is_not_one_plain_address_is_refused(address):
+    with pytest.raises(DirectoryError, match="platform 'example' > email\\[0\\]: field 'address'"):
+        parse_directory(_with_emails((address, "worldwide")))
+
+
 def test_one_host_cannot_belong_to_two_platforms():
     copy = GOOD.replace('slug = "example"', 'slug = "copy"').split("[[platform]]")[1]
     with pytest.raises(DirectoryError, match="'copy': host 'example.com' is already listed by 'example'"):

@@ -101,6 +101,8 @@ def text():
     if request.form.get("download") == "txt":
         return text_response(letter.text, letter.filename)
     kind, platform = _choice()
+    entry = platforms.get(platform) if platform else None
     page = render_template("letters/text.html", letter=letter, case_json=raw,
-                           choice=f"{kind}/{platform or ''}")
+                           choice=f"{kind}/{platform or ''}",
+                           platform_name=entry.name if entry else "")
     return no_store(Response(page))

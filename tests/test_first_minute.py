@@ -86,6 +86,10 @@ def test_dsl_record_is_for_the_file_with_decisions_parents_and_referrals():
         assert part in text
     assert "must be referred to the police as a matter of urgency" in text
     assert text.count("Hillside Academy") == 1
+    # A record for the file: its reference, but no one is asked to reply.
+    assert "Our reference: TD-" in text and "please quote it" not in text
+    assert "please quote it when you reply" in _letter(
+        "school", requester={"role": "school", "name": "Priya Patel"})
 
 
 def test_only_school_staff_can_be_the_dsl():

@@ -35,20 +35,23 @@ EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
-# The ``serves`` values meant for someone in each region, the nearest first.
-_APPLIES = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
-            "us": ("us", "worldwide"), "elsewhere": ("worldwide",)}
+# The ``serves`` values meant for someone in each region, the nearest first; then, for
+# a letter's recipient only, the companies to write to when none of those is named.
+_MEANT_FOR = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
+              "us": ("us", "worldwide"), "elsewhere": ("worldwide",)}
+_OTHERWISE = {"uk": ("eu", "us"), "eu": ("uk", "us"), "us": ("uk-eu", "uk", "eu"),
+              "elsewhere": ("us", "uk-eu", "uk", "eu")}
+
+
+def _region(jurisdiction: str) -> str:
+    return jurisdiction if jurisdiction in ("us", "eu") else (
+        "uk" if jurisdiction in UK else "elsewhere")
 
 
 def serves_order(jurisdiction: str) -> tuple[str, ...]:
-    """Which ``serves`` values apply to someone in this jurisdiction, the nearest first."""
-    if jurisdiction == "us":
-        return ("us", "worldwide", "uk-eu", "uk", "eu")
-    if jurisdiction == "eu":
-        return ("eu", "uk-eu", "worldwide", "uk", "us")
-    if jurisdiction in UK:
-        return ("uk", "uk-eu", "worldwide", "eu", "us")
-    return ("worldwide", "us", "uk-eu", "uk", "eu")
+    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first."""
+    region = _region(jurisdiction)
+    return _MEANT_FOR[region] + _OTHERWISE[region]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +160,7 @@ class Platform:
 
         Only an address meant for them: one for the US is not offered to a family in Wales.
         """
-        for serves in _APPLIES[jurisdiction if jurisdiction in ("us", "eu") else
-                               "uk" if jurisdiction in UK else "elsewhere"]:
+        for serves in _MEANT_FOR[_region(jurisdiction)]:
             found = next((e for e in self.emails if e.serves == serves), None)
             if found is not None:
                 return found

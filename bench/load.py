@@ -221,23 +221,10 @@ def busy_share(before: list[int], after: list[int]) -> float:
     return (sum(delta) - delta[3] - delta[4]) / (sum(delta) or 1)
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """Every live process: pid -> (parent pid, CPU ticks used, user and system)."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
-
-
 def stack_cpu(stack) -> dict[str, int]:
     """CPU ticks used so far by each part of the stack (pages, letters, nginx, redis),
     each process with all its live descendants (workers, pack workers)."""
-    table = _process_table()
+    table = serve.process_table()
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in table.items():
         children.setdefault(parent, []).append(pid)

@@ -46,7 +46,8 @@ LETTER_NICE = int(os.environ.get("TAKEDOWN_LETTER_NICE", "10"))
 # And the pack pool's below the letter pool's: when a letter and a pack compete for a core,
 # the one-page letter (a fifth of a second) gets about three quarters of it, and the pack
 # (about a second) finishes a little later. Shortest first, as the queue can't tell.
-PACK_NICE = LETTER_NICE + int(os.environ.get("TAKEDOWN_PACK_NICE", "5"))
+PACK_NICE_STEP = int(os.environ.get("TAKEDOWN_PACK_NICE", "5"))
+PACK_NICE = LETTER_NICE + PACK_NICE_STEP
 # The pools of each instance, in the order they start.
 POOLS = ("pages", "letters", "packs")
 # Connections one client address may hold open at once (nginx limit_conn).
@@ -203,7 +204,7 @@ class Stack:
         workers_of = {"pages": self.page_workers, "letters": self.letter_workers,
                       "packs": self.pack_workers}
         nice_of = {"pages": 0, "letters": self.letter_nice,
-                   "packs": self.letter_nice + PACK_NICE - LETTER_NICE}
+                   "packs": self.letter_nice + PACK_NICE_STEP}
         for pool in POOLS:
             workers = workers_of[pool]
             socket_path = self.pool_socket(instance, pool)
@@ -346,16 +347,20 @@ class Stack:
     def worker_pids(self, instance: int, pool: str) -> list[int]:
         """The worker processes of one pool (children of its gunicorn master)."""
         master = self.processes[f"{pool}-{instance}"].pid
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                    found.append(int(entry.name))
-        return sorted(found)
+        return sorted(pid for pid, (parent, _) in process_table().items() if parent == master)
+
+
+def process_table() -> dict[int, tuple[int, int]]:
+    """Every live process: pid -> (parent pid, CPU ticks used so far, user and system)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,6 +48,8 @@ KINDS = ("platform", "school", "iwf", "pack")
 # Letters made from the report log (takedown/followups.py): kinds that take a platform,
 # and the record of every report.
 LOG_KINDS = ("follow-up", "escalation", "record")
+# Letters to a platform, which its published report address can take.
+EMAILED_KINDS = ("platform", "follow-up")
 KINDS = KINDS + LOG_KINDS
 
 def _composed(value):
@@ -489,9 +491,6 @@ def make_text(kind: str, case: Case, platform: str | None = None,
     return LetterText(filename(kind, case, platform).removesuffix(".pdf") + ".txt", title,
                       converted.subject, converted.text, address.address if address else None)
 
-
-# Letters to a platform, which its published report address can take.
-EMAILED_KINDS = ("platform", "follow-up")
 
 
 # A made-up case that uses every part of the letters (five places on three

@@ -21,6 +21,17 @@ PARENT = {"role": "parent", "jurisdiction": "england", "age_group": "known", "ag
           "places": [{"url": "https://www.instagram.com/p/C0ffee123/", "account": "sam.leaks"}]}
 
 
+def _wrong_then_right(page, driver, step: int, field: str, wrong: str, right: str) -> None:
+    """Fill a field wrongly: the same step comes back with one error summary, accessible;
+    then fill it rightly and go on."""
+    driver.fill(field, wrong)
+    driver.submit("#continue")
+    assert _step(page) == f"Step {step} of 4" and page.locator(".error-summary").count() == 1
+    assert_no_axe_violations(page, f"step {step} with errors")
+    driver.fill(field, right)
+    driver.submit("#continue")
+
+
 def _step(page) -> str:
     return squash(page.inner_text("#step-count"))
 
@@ -64,23 +75,14 @@ def test_every_step_and_its_errors_have_no_axe_violations(new_context, screensho
     driver.submit("#continue")
     assert_no_axe_violations(page, "step 2")
     driver.tick("input[name=person_age_group][value=known]")
-    driver.fill("#person_age", "two hundred")
-    driver.submit("#continue")
-    assert _step(page) == "Step 2 of 4" and page.locator(".error-summary").count() == 1
-    assert_no_axe_violations(page, "step 2 with errors")
-    driver.fill("#person_age", "14")
-    driver.submit("#continue")
+    _wrong_then_right(page, driver, 2, "#person_age", "two hundred", "14")
     assert_no_axe_violations(page, "step 3")
     page.screenshot(path=str(screenshots / "step-3-phone.png"), full_page=True)
     driver.tick("#concerns_adult_involved")
     driver.submit("#continue")
     assert_no_axe_violations(page, "step 4")
-    driver.fill("#places-0-url", "not a link")
-    driver.submit("#continue")
-    assert _step(page) == "Step 4 of 4" and page.locator(".error-summary").count() == 1
-    assert_no_axe_violations(page, "step 4 with errors")
-    driver.fill("#places-0-url", "https://www.tiktok.com/@someone/video/1")
-    driver.submit("#continue")
+    _wrong_then_right(page, driver, 4, "#places-0-url", "not a link",
+                      "https://www.tiktok.com/@someone/video/1")
     assert heading(page) == "Your plan" and page.locator("#quick-check").count() == 1
     assert_no_axe_violations(page, "plan with its short check")
     driver.submit("#quick-change")

@@ -47,6 +47,10 @@ facts: $(STAMP) ## Print every sourced fact in the data files, oldest first; war
 bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
 	$(PY) bench/bench_letters.py
 
+.PHONY: bench-instructions
+bench-instructions: $(STAMP) ## Count (callgrind) each letter's page against a plain page; needs valgrind, ~6 min
+	$(PY) bench/instructions.py
+
 .PHONY: load
 load: $(STAMP) ## Load-test the make serve stack on loopback, attacks and surges, under 4 min
 	$(PY) bench/load.py

@@ -63,6 +63,18 @@ def _pick_platforms() -> list[str]:
     return (slugs + ["other", "other"])[:3] if len(slugs) < 3 else slugs[:3]
 
 
+def bench_cases():
+    """Return the first platform's slug, a case with one place on it, and a case with 5
+    places on 3 platforms: the cases every benchmark renders."""
+    slugs = _pick_platforms()
+    one = _case([{"url": "https://example.com/p/1", "platform": slugs[0], "account": "@account",
+                  "description": "A post", "first_seen": "2026-11-20"}])
+    five = _case([{"url": f"https://example.com/p/{i}", "platform": slugs[i % 3],
+                   "account": f"@account{i}", "description": f"Place number {i}",
+                   "first_seen": "2026-11-20"} for i in range(5)])
+    return slugs[0], one, five
+
+
 def _median(func, runs: int = RUNS) -> tuple[float, bytes]:
     """Return the median time of ``runs`` calls, and what the first (warm-up) call made."""
     made = func()  # warm up: imports, font configuration, parsed CSS
@@ -111,16 +123,17 @@ def _plain_paragraphs(words: int) -> str:
             + "".join(f"<p>{text}</p>" for text in paragraphs))
 
 
+def plain_page() -> str:
+    """The plain A4 page of 450 words each letter's page is measured against."""
+    return _plain_paragraphs(450).replace("<!doctype html><html lang=en>",
+                                          '<!doctype html><html lang="en-GB">')
+
+
 def main() -> int:
     import weasyprint
 
-    first = _pick_platforms()[0]
-    one = _case([{"url": "https://example.com/p/1", "platform": first, "account": "@account",
-                  "description": "A post", "first_seen": "2026-11-20"}])
+    first, one, five = bench_cases()
     slugs = _pick_platforms()
-    five = _case([{"url": f"https://example.com/p/{i}", "platform": slugs[i % 3],
-                   "account": f"@account{i}", "description": f"Place number {i}",
-                   "first_seen": "2026-11-20"} for i in range(5)])
 
     reference, reference_pdf = _median(lambda: weasyprint.HTML(string=REFERENCE_HTML).write_pdf())
     letter, letter_pdf = _median(lambda: letters.render_pdf("platform", one, first, TODAY))
@@ -176,8 +189,7 @@ def _pack_and_pages(five, one, first, letter_pdf) -> bool:
     print(f"pack sequential {sequential * 1000:.0f}ms, parallel on {pdf.PACK_WORKERS + 1} "
           f"processes {parallel * 1000:.0f}ms: {ratio:.2f}x (target ≤{TARGETS['parallel']}x) "
           f"{verdict}")
-    plain = _plain_paragraphs(450).replace("<!doctype html><html lang=en>",
-                                           '<!doctype html><html lang="en-GB">')
+    plain = plain_page()
     ok = verdict == "ok"
     for kind, case, slug in (("platform", one, first), ("school", five, None),
                              ("iwf", five, None)):

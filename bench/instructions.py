@@ -2,7 +2,7 @@
 
 Run with ``make bench-instructions``. The same per-page ratio `make bench` times, counted by
 valgrind's callgrind instead of timed: a count does not move with whatever else a shared
-machine is doing, so a change of 1% shows. Each document is rendered in two child processes
+machine is doing (two runs agreed within 2%), so a change of a few per cent shows. Each document is rendered in two child processes
 under callgrind (PYTHONHASHSEED=0), one making it once and one three times after the same
 warm-up; half the difference is what one render costs. Two children run at a time, about a
 minute each.
@@ -34,30 +34,22 @@ LETTERS = ("platform", "school", "iwf")
 
 
 def _document(name: str):
-    """Return a function making the named document's PDF, and its page count."""
+    """Return a function making the named document's PDF."""
     import bench_letters as bench
 
     from takedown import letters, pdf
 
     if name == "plain":
-        html = bench._plain_paragraphs(450).replace("<!doctype html><html lang=en>",
-                                                    '<!doctype html><html lang="en-GB">')
+        html = bench.plain_page()
         return lambda: pdf.html_to_pdf(html, "Plain")
     if name.startswith("blank"):
         pages = int(name[5:])
         html = BLANK + "<p>One line.</p>" + '<p style="break-before: page">One line.</p>' * (pages - 1)
         return lambda: pdf.html_to_pdf(html, "Blank")
-    first = bench._pick_platforms()[0]
-    slugs = bench._pick_platforms()
+    first, one, five = bench.bench_cases()
     if name == "platform":
-        case = bench._case([{"url": "https://example.com/p/1", "platform": first,
-                             "account": "@account", "description": "A post",
-                             "first_seen": "2026-11-20"}])
-        return lambda: letters.render_pdf("platform", case, first, bench.TODAY)
-    case = bench._case([{"url": f"https://example.com/p/{i}", "platform": slugs[i % 3],
-                         "account": f"@account{i}", "description": f"Place number {i}",
-                         "first_seen": "2026-11-20"} for i in range(5)])
-    return lambda: letters.render_pdf(name, case, None, bench.TODAY)
+        return lambda: letters.render_pdf("platform", one, first, bench.TODAY)
+    return lambda: letters.render_pdf(name, five, None, bench.TODAY)
 
 
 def child(name: str, renders: int) -> None:

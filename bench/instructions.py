@@ -1,4 +1,4 @@
-"""Count the instructions a letter's page costs against a plain A4 page of 450 words.
+"""Count the instructions a letter's page costs against a plain A4 page of 450 words of prose.
 
 Run with ``make bench-instructions``. The same per-page ratio `make bench` times, counted by
 valgrind's callgrind instead of timed: a count does not move with whatever else a shared
@@ -39,8 +39,8 @@ def _document(name: str):
 
     from takedown import letters, pdf
 
-    if name == "plain":
-        html = bench.plain_page()
+    if name in ("plain", "repeated"):
+        html = bench.plain_page() if name == "plain" else bench.repeated_page()
         return lambda: pdf.html_to_pdf(html, "Plain")
     if name.startswith("blank"):
         pages = int(name[5:])
@@ -88,16 +88,19 @@ def main(names: list[str]) -> int:
         print("valgrind is not installed: apt-get install valgrind (Debian)", file=sys.stderr)
         return 2
     with ThreadPoolExecutor(2) as pool:
-        counts = {name: per_render(name, pool) for name in ["blank1", "blank3", "plain", *names]}
+        counts = {name: per_render(name, pool)
+                  for name in ["blank1", "blank3", "plain", "repeated", *names]}
     page = (counts["blank3"][0] - counts["blank1"][0]) / 2
     print(f"each page before any content: {page:.1f} M instructions; "
           f"the document itself: {counts['blank1'][0] - page:.1f} M")
-    plain = counts["plain"][0]
-    print(f"plain 450-word page: {plain:.1f} M instructions")
+    plain, repeated = counts["plain"][0], counts["repeated"][0]
+    print(f"plain page of 450 words of prose: {plain:.1f} M instructions; the earlier page of "
+          f"one sentence repeated: {repeated:.1f} M")
     for name in names:
         millions, pages = counts[name]
         print(f"{name} letter: {pages} pages, {millions:.1f} M instructions, per page "
-              f"{millions / pages / plain:.3f}x the plain page (target ≤1.35x)")
+              f"{millions / pages / plain:.3f}x the plain page (target ≤1.35x), "
+              f"{millions / pages / repeated:.3f}x the page of one sentence repeated")
     return 0
 
 

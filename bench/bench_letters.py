@@ -129,7 +129,8 @@ def _plain_paragraphs(words: int) -> str:
 
 def plain_page() -> str:
     """The plain A4 page each letter's page is measured against: 450 words of ordinary prose
-    (bench/plain_page.txt, 4.9 letters a word, as English text has), under the letters' header."""
+    (bench/plain_page.txt, 4.9 letters a word; English prose has about 4.8), under the
+    letters' running header."""
     text = (Path(__file__).with_name("plain_page.txt")).read_text(encoding="utf-8")
     paragraphs = [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
     return ('<!doctype html><html lang="en-GB"><title>Plain</title>'

@@ -44,6 +44,8 @@ RUNS = 15
 RSS_RENDERS = 300
 TODAY = date(2026, 11, 25)
 # One paragraph of plain prose, about 180 words.
+# The benchmark case's reference, which the plain pages print in the running header too.
+REFERENCE = "TD-7KQ2-M9XP"
 REFERENCE_SENTENCE = "This is a paragraph of plain text used only to time a simple page. "
 REFERENCE_HTML = ("<!doctype html><html lang=en><title>Reference</title><p>"
                   + REFERENCE_SENTENCE * 15 + "</p>")
@@ -51,7 +53,7 @@ REFERENCE_HTML = ("<!doctype html><html lang=en><title>Reference</title><p>"
 
 def _case(places: list[dict]):
     return parse_case({
-        "schema": "takedown-case/1", "reference": "TD-7KQ2-M9XP", "jurisdiction": "england",
+        "schema": "takedown-case/1", "reference": REFERENCE, "jurisdiction": "england",
         "requester": {"role": "parent", "name": "Sam Taylor", "email": "sam@example.com",
                       "phone": "01632 960 001"},
         "person": {"under_18": True, "age": 15},
@@ -118,31 +120,36 @@ def _pages_and_words(pdf_bytes: bytes) -> tuple[int, int]:
     return len(reader.pages), sum(len(page.extract_text().split()) for page in reader.pages)
 
 
-def _plain_paragraphs(words: int) -> str:
-    """Reference-style HTML: plain paragraphs of the reference's sentence, about ``words`` long."""
+def _sentence_paragraphs(words: int) -> list[str]:
+    """The reference's sentence in two-sentence paragraphs, about ``words`` long."""
     per_sentence = len(REFERENCE_SENTENCE.split())
     sentences = max(1, round(words / per_sentence))
-    paragraphs = [REFERENCE_SENTENCE * min(2, sentences - done) for done in range(0, sentences, 2)]
+    return [REFERENCE_SENTENCE * min(2, sentences - done) for done in range(0, sentences, 2)]
+
+
+def _plain_paragraphs(words: int) -> str:
+    """Reference-style HTML: plain paragraphs of the reference's sentence, about ``words`` long."""
     return ("<!doctype html><html lang=en><title>Plain</title>"
-            + "".join(f"<p>{text}</p>" for text in paragraphs))
+            + "".join(f"<p>{text}</p>" for text in _sentence_paragraphs(words)))
+
+
+def _page(paragraphs: list[str]) -> str:
+    """A plain page of these paragraphs under the letters' running header (the case reference)."""
+    return ('<!doctype html><html lang="en-GB"><title>Plain</title>'
+            f'<body data-reference="{REFERENCE}">'
+            + "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs))
 
 
 def plain_page() -> str:
     """The plain A4 page each letter's page is measured against: 450 words of ordinary prose
-    (bench/plain_page.txt, 4.9 letters a word; English prose has about 4.8), under the
-    letters' running header."""
-    text = (Path(__file__).with_name("plain_page.txt")).read_text(encoding="utf-8")
-    paragraphs = [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
-    return ('<!doctype html><html lang="en-GB"><title>Plain</title>'
-            '<body data-reference="TD-7KQ2-M9XP">'
-            + "".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in paragraphs))
+    (bench/plain_page.txt, 4.9 letters a word; English prose has about 4.8)."""
+    text = Path(__file__).with_name("plain_page.txt").read_text(encoding="utf-8")
+    return _page([paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()])
 
 
 def repeated_page() -> str:
     """The page earlier runs measured against: one 13-word sentence repeated to 450 words."""
-    return _plain_paragraphs(450).replace(
-        "<!doctype html><html lang=en><title>Plain</title>",
-        '<!doctype html><html lang="en-GB"><title>Plain</title><body data-reference="TD-7KQ2-M9XP">')
+    return _page(_sentence_paragraphs(450))
 
 
 def main() -> int:

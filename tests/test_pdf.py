@@ -305,6 +305,8 @@ def test_every_render_runs_in_one_chunk_of_the_frame_stack(monkeypatch):
     chunked = []
     real = pdf.in_one_stack_chunk
     monkeypatch.setattr(pdf, "in_one_stack_chunk", lambda work: chunked.append(1) or real(work))
-    letters.render_pdf("platform", make_case(), "instagram", TODAY)
-    pdf.render_parts(letters.pack_parts(make_case(), TODAY), parallel=False)
-    assert len(chunked) == 1 + len(letters.pack_parts(make_case(), TODAY))
+    case = make_case()
+    parts = letters.pack_parts(case, TODAY)
+    letters.render_pdf("platform", case, "instagram", TODAY)
+    pdf.render_parts(parts, parallel=False)
+    assert len(chunked) == 1 + len(parts)

@@ -39,6 +39,10 @@ test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), lint, then 
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
+.PHONY: golden
+golden: $(STAMP) ## Rewrite tests/golden.json after a change meant to alter letters or plans
+	$(PY) -m tests.golden_cases
+
 .PHONY: facts
 facts: $(STAMP) ## Print every sourced fact in the data files, oldest first; warn past 180 days
 	$(PY) -m takedown.facts

@@ -1,5 +1,5 @@
 """Entry point for `flask run` and gunicorn (`app:app`)."""
 
-from takedown import create_app
+from takedown.web import create_app
 
 app = create_app()

@@ -37,7 +37,7 @@ max_requests_jitter = 200
 # e.g. TAKEDOWN_FORWARDED_ALLOW_IPS=10.0.0.5. Never "*" on an open network.
 forwarded_allow_ips = os.environ.get("TAKEDOWN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access log without query strings or referrers: they can hold what someone typed. The
-# error log is filtered too (takedown/security.py): a malformed request line is quoted whole.
+# error log is filtered too (takedown/web/security.py): a malformed request line is quoted whole.
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
@@ -48,7 +48,7 @@ def on_starting(server):
     """Give every worker the same secret key, generated once, unless one was set."""
     # Prefixed so the value can never be read as a JSON number by from_prefixed_env.
     os.environ.setdefault("TAKEDOWN_SECRET_KEY", "k" + secrets.token_hex(32))
-    from takedown import security
+    from takedown.web import security
 
     # gunicorn's own error log (bad request lines) is written by the master and workers.
     security.install_filter(server.log.error_log, security.DropAnyQueryString)

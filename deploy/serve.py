@@ -97,8 +97,8 @@ def busy_pages(directory: Path) -> None:
     from flask import g
     from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable, TooManyRequests
 
-    from takedown import create_app
-    from takedown.views import handle_http_error
+    from takedown.web import create_app
+    from takedown.web.views import handle_http_error
 
     app = create_app({"RENDER_RETRY_AFTER": RETRY_AFTER})
     directory.mkdir(mode=0o700, exist_ok=True)

@@ -24,9 +24,10 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import MultiDict
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from takedown import create_app, platforms
+from takedown import platforms
 from takedown.case import _REFERENCE, CONCERNS, JURISDICTIONS, ROLES
-from takedown.security import CONTENT_SECURITY_POLICY
+from takedown.web import create_app
+from takedown.web.security import CONTENT_SECURITY_POLICY
 
 TEST_SETTINGS = {"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False}
 API = "/api/v1"

@@ -23,7 +23,7 @@ from takedown import pdf, platforms
 from takedown.case import case_to_dict, parse_case
 from takedown.letters import available_letters
 from takedown.plan import make_plan
-from takedown.serialize import plan_to_dict
+from takedown.web.serialize import plan_to_dict
 from tests.helpers import ABSENT, API, ApiChecker, merged
 from tests.helpers import a_case as any_case
 

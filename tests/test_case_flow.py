@@ -6,7 +6,7 @@ import pytest
 
 from takedown import platforms
 from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES
-from takedown.forms import TIMED_OUT
+from takedown.web.forms import TIMED_OUT
 from tests.helpers import ANSWERS, Browser, answer, normalize_spaces, page_checks
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from takedown.case import SCHEMA, case_to_dict, parse_case
-from takedown.forms import (
+from takedown.web.forms import (
     CaseForm,
     case_data_from_form,
     case_form_from_data,

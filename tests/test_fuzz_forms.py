@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from takedown.case import CaseInvalid, case_to_dict, parse_case
-from takedown.forms import form_data_from_case
+from takedown.web.forms import form_data_from_case
 from tests.helpers import cases, json_values, new_app, normalize_spaces, page_checks
 
 WEB_POSTS = ["/case/start", "/case/change", "/case/plan", "/case/save", "/case/open",

@@ -5,7 +5,7 @@ import json
 import pytest
 from flask import Flask
 
-from takedown import cli
+from takedown.web import cli
 from tests.helpers import a_letter_case as case_data
 from tests.helpers import pdf_text
 

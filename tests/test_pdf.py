@@ -1,6 +1,5 @@
 """PDF rendering: nothing is ever fetched, hostile text prints literally, PDF/UA metadata."""
 
-import ast
 import dataclasses
 import io
 import re
@@ -250,21 +249,12 @@ def test_renders_from_several_threads_at_once():
         assert "Request to remove a sexual image of a person under 18" in pdf_text(data)
 
 
-def test_weasyprint_is_imported_lazily_and_only_by_pdf_py():
+def test_weasyprint_is_imported_lazily():
+    """Only pdf.py may import it (ruff's banned-api rule), and only when a letter is made."""
     code = "import sys, takedown.letters, takedown.pdf; print('weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=pdf.LETTERS_DIR.parent)
     assert out.stdout.strip() == "False"
-    for module in ("letters", "law", "pdf", "cli", "case", "plan"):
-        path = pdf.LETTERS_DIR.parent / "takedown" / f"{module}.py"
-        assert path.exists(), path
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = {alias.name.split(".")[0] for node in tree.body
-               if isinstance(node, (ast.Import, ast.ImportFrom))
-               for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
-        assert "weasyprint" not in top, module
-        if module != "cli":
-            assert not top & {"flask", "click", "werkzeug"}, module
 
 
 def test_letters_rendered_from_several_threads_at_once_are_all_whole():

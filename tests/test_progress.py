@@ -23,7 +23,7 @@ from takedown.case import (
     loads,
     parse_case,
 )
-from takedown.forms import CaseForm, case_form_from_data, case_from_form, moment_from_form
+from takedown.web.forms import CaseForm, case_form_from_data, case_from_form, moment_from_form
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 FORM_APP = new_app()

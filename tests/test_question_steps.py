@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from takedown.forms import TIMED_OUT, step_of
+from takedown.web.forms import TIMED_OUT, step_of
 from tests.helpers import ANSWERS, Browser, answer, normalize_spaces
 
 STEP_1 = {"requester_role": "parent", "jurisdiction": "england"}

@@ -7,7 +7,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from takedown import ROOT
-from takedown.security import CONTENT_SECURITY_POLICY
+from takedown.web.security import CONTENT_SECURITY_POLICY
 
 # An example value for each URL variable; a rule with any other variable gets no path.
 EXAMPLES = {"<platform:platform>": "instagram", "<slug>": "instagram"}
@@ -78,7 +78,7 @@ def test_exit_this_page_works_without_javascript(client, app):
 
 
 def test_access_log_drops_query_strings():
-    from takedown.security import DropQueryStrings
+    from takedown.web.security import DropQueryStrings
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
                                '127.0.0.1 - - "%s %s %s" 200 -',
                                ("GET", "/platforms?q=my+daughter+jane", "HTTP/1.1"), None)
@@ -88,7 +88,7 @@ def test_access_log_drops_query_strings():
 
 
 def test_config_can_be_overridden_from_the_environment(monkeypatch):
-    from takedown import create_app
+    from takedown.web import create_app
     monkeypatch.setenv("TAKEDOWN_EXIT_URL", "https://example.org/")
     monkeypatch.setenv("TAKEDOWN_MAX_CONTENT_LENGTH", "1234")
     app = create_app()
@@ -100,7 +100,7 @@ def test_config_can_be_overridden_from_the_environment(monkeypatch):
 def _secret_key_of_a_fresh_start() -> str:
     """The key of an app created in a new process, with no key configured."""
     env = {name: value for name, value in os.environ.items() if name != "TAKEDOWN_SECRET_KEY"}
-    code = "from takedown import create_app; print(create_app().secret_key)"
+    code = "from takedown.web import create_app; print(create_app().secret_key)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT, env=env, timeout=60)
     return result.stdout.strip()
@@ -108,7 +108,7 @@ def _secret_key_of_a_fresh_start() -> str:
 
 def test_secret_key_is_generated_not_hard_coded():
     """Two starts without a configured key get two different keys of 32 random bytes or more."""
-    from takedown.config import DefaultConfig
+    from takedown.web.config import DefaultConfig
 
     first, second = _secret_key_of_a_fresh_start(), _secret_key_of_a_fresh_start()
     assert first != second, "the same key on two starts: it is hard-coded"

@@ -23,7 +23,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from takedown.forms import TIMED_OUT
+from takedown.web.forms import TIMED_OUT
 from tests.helpers import (
     ANSWERS,
     a_case,

@@ -180,7 +180,7 @@ def test_the_live_servers_access_log_has_no_query_strings(make_app, serve, every
 
 
 def test_coloured_error_lines_lose_their_query_strings_too():
-    from takedown.security import DropQueryStrings
+    from takedown.web.security import DropQueryStrings
 
     for line in ('"\x1b[31m\x1b[1mPOST /api/v1/plan?name=Quillon HTTP/1.1\x1b[0m" 422 -',
                  '"\x1b[33mGET /platforms?q=Quillon HTTP/1.1\x1b[0m" 404 -',

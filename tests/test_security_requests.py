@@ -15,7 +15,7 @@ import logging
 import pytest
 from gunicorn.http.errors import ChunkMissingTerminator, InvalidChunkSize
 
-from takedown import security
+from takedown.web import security
 from tests.helpers import a_case, a_letter_case, page_checks
 
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from takedown.config import DefaultConfig
+from takedown.web.config import DefaultConfig
 from tests.browser.kit import (
     Mouse,
     download_json,

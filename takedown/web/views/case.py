@@ -32,7 +32,11 @@ from takedown.case import (
     parse_case,
     read_json,
 )
-from takedown.forms import (
+from takedown.jsontext import NOT_AN_OBJECT
+from takedown.jurisdictions import JURISDICTIONS
+from takedown.letters import available_letters
+from takedown.plan import make_plan
+from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
     STEPS,
@@ -51,11 +55,7 @@ from takedown.forms import (
     step_of,
     steps_with_errors,
 )
-from takedown.jsontext import NOT_AN_OBJECT
-from takedown.jurisdictions import JURISDICTIONS
-from takedown.letters import available_letters
-from takedown.plan import make_plan
-from takedown.security import no_store
+from takedown.web.security import no_store
 
 bp = Blueprint("case", __name__, url_prefix="/case")
 
@@ -322,7 +322,7 @@ def open_post():
     else:
         if csrf_ok:  # a good case file lands on its progress page
             # Imported here: the progress views build on this module's helpers.
-            from takedown.views.progress import OPENED as AT_PROGRESS
-            from takedown.views.progress import progress_page
+            from takedown.web.views.progress import OPENED as AT_PROGRESS
+            from takedown.web.views.progress import progress_page
             return progress_page(opened, notice=AT_PROGRESS)
     return _questions_at_errors(questions, notice=OPENED if csrf_ok else TIMED_OUT)

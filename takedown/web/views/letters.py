@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from takedown import letters, paste, platforms
 from takedown.case import CaseInvalid, loads
-from takedown.security import no_store
+from takedown.web.security import no_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 

@@ -29,7 +29,7 @@ class DefaultConfig:
     # Where "Exit this page" goes: a neutral, busy site that gives nothing away.
     EXIT_URL = "https://www.bbc.co.uk/weather"
 
-    # Rate limits (Flask-Limiter, takedown/limits.py). memory:// suits one process; `make serve`
+    # Rate limits (Flask-Limiter, takedown/web/limits.py). memory:// suits one process; `make serve`
     # runs Redis and sets TAKEDOWN_RATELIMIT_STORAGE_URI=unix://...: every worker and instance
     # then shares one count. A store that stops answering is given up on within the timeouts
     # below (seconds), and counting goes on in memory until it is back.

@@ -3,8 +3,9 @@
 from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from takedown import limits, pdf
-from takedown.views import api, case, guides, letters, progress, site
+from takedown import pdf
+from takedown.web import limits
+from takedown.web.views import api, case, guides, letters, progress, site
 
 
 def register_blueprints(app):

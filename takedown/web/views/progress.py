@@ -12,7 +12,7 @@ from flask import Blueprint, make_response, request
 
 from takedown import deadlines, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
-from takedown.forms import (
+from takedown.web.forms import (
     TIMED_OUT,
     CaseForm,
     ReportForm,
@@ -21,8 +21,8 @@ from takedown.forms import (
     error_list,
     report_data_from_form,
 )
-from takedown.security import no_store
-from takedown.views.case import (
+from takedown.web.security import no_store
+from takedown.web.views.case import (
     UNREADABLE,
     _csrf_ok,
     _formdata,

@@ -4,7 +4,7 @@ JSON in, JSON out (letters come back as PDF). No CSRF: nothing here uses a cooki
 or changes anything, and every request carries the whole case. Nothing a client
 sends is stored or logged, and every response is marked ``Cache-Control: no-store``.
 Errors never become a 500: bad bodies are 400/413/415, bad cases 422 with the
-field each problem belongs to. ``takedown/openapi.py`` describes all of this and
+field each problem belongs to. ``takedown/web/openapi.py`` describes all of this and
 must change with it.
 """
 
@@ -17,12 +17,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
 from takedown import case as case_model
-from takedown import deadlines, letters, openapi, platforms, reminders
+from takedown import deadlines, letters, platforms, reminders
 from takedown.case import MAX_URL, FieldError, case_to_dict
 from takedown.jsontext import EMPTY, NOT_AN_OBJECT, Unreadable, read_object
 from takedown.plan import make_plan
-from takedown.security import no_store
-from takedown.serialize import (
+from takedown.web import openapi
+from takedown.web.security import no_store
+from takedown.web.serialize import (
     plan_to_dict,
     platform_summary,
     platform_to_dict,

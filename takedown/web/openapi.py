@@ -2,7 +2,7 @@
 
 Built in code so the enumerations (platform slugs, letter kinds, jurisdictions,
 roles) always match the directory and the case model in use. It must describe
-exactly what ``takedown/views/api.py`` does: every status code each operation
+exactly what ``takedown/web/views/api.py`` does: every status code each operation
 can return, and the shape of every body. No Flask here.
 """
 

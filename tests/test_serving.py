@@ -56,8 +56,8 @@ def test_pages_go_to_the_page_pool_and_letters_to_the_letter_pool(stack):
     assert made.status == 200 and made.headers["content-type"] == "application/pdf"
     time.sleep(0.3)
     lines = log_since(stack, mark).splitlines()
-    assert any('[nginx]' in line and "/platforms/instagram" in line and "pages-0.sock" in line
-               for line in lines)
+    assert any('[nginx]' in line and "/platforms/instagram" in line
+               and ("pages-0.sock" in line or "pages-b-0.sock" in line) for line in lines)
     assert any('[nginx]' in line and "/api/v1/letters/iwf" in line and "letters-0.sock" in line
                for line in lines)
 
@@ -422,23 +422,33 @@ def test_one_client_address_holds_at_most_its_share_of_connections(stack):
     assert fetch(stack.url, path="/", source=visitor).status == 200
 
 
+@pytest.mark.parametrize("size", [300 * 1024, 1024 * 1024 + 1])
 @pytest.mark.parametrize("path, kind", [("/case/plan", "text/html"),
+                                        ("/letters/download", "text/html"),
                                         ("/api/v1/plan", "application/json")])
-def test_a_body_over_nginx_s_limit_gets_the_app_s_own_413(stack, path, kind):
-    answer = fetch(stack.url, "POST", path, b"x" * (1024 * 1024 + 1),
+def test_a_body_over_the_app_s_limit_gets_the_app_s_own_413(stack, path, kind, size):
+    """nginx's limit is the app's (256 KB): any larger body gets the calm page, never a 502."""
+    answer = fetch(stack.url, "POST", path, b"x" * size,
                    {"Content-Type": "application/x-www-form-urlencoded"}, source=new_visitor())
     assert answer.status == 413 and answer.headers["content-type"].startswith(kind)
     assert b"nginx" not in answer.body and "retry-after" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"
 
 
 def test_behind_https_nginx_own_pages_carry_hsts_too():
     stack = serve.Stack(env={"TAKEDOWN_HTTPS": "true"})
     text = stack.nginx_conf()
     stack.stop()
-    # Every page nginx answers with itself (busy, limited, too large; HTML and JSON each).
+    # Every answer nginx makes itself: the server's, and its own pages' (HTML and JSON each).
     assert text.count("internal;") == 2
-    assert text.count('Strict-Transport-Security "max-age=31536000" always') == 2
+    assert text.count("add_header Strict-Transport-Security $own_strict_transport_security "
+                      "always;") == 3
+    assert '"" "max-age=31536000";' in text
     assert "X-Forwarded-Proto https" in text
+    plain = serve.Stack()
+    text = plain.nginx_conf()
+    plain.stop()
+    assert "Strict-Transport-Security" not in text
 
 
 def test_letters_give_way_to_pages_for_the_cpu(stack):
@@ -451,3 +461,19 @@ def test_letters_give_way_to_pages_for_the_cpu(stack):
     assert letters and pages and packs
     assert min(letters) - max(pages) == serve.LETTER_NICE == 10
     assert min(packs) - max(letters) == serve.PACK_NICE - serve.LETTER_NICE == 5
+
+
+def test_a_path_cannot_forge_a_log_line_or_reach_a_terminal(stack):
+    mark = len(stack.logs)
+    # gunicorn logs the percent-decoded path: CR LF would start a line of the attacker's, and
+    # ESC a terminal escape sequence.
+    for path in ("/platforms/x%0d%0a[pages-0]%20forged", "/platforms/y%1b%5b2J%c2%9b31m",
+                 "/platforms/z%e2%80%a8forged"):
+        assert fetch(stack.url, path=path, source=new_visitor()).status == 404
+    time.sleep(0.5)
+    lines = stack.logs[mark:]
+    assert not any(line.startswith("[pages-0] forged") or line.startswith("forged")
+                   for line in lines), lines
+    assert not any(ch in line for line in lines for ch in "\x1b\x9b\r\u2028"), lines
+    for name in ("platforms/x", "platforms/y", "platforms/z"):
+        assert any("[pages" in line and name in line for line in lines), (name, lines)

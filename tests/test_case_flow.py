@@ -204,7 +204,8 @@ def test_a_21st_place_is_refused_with_a_clear_message(browser):
 
 def test_add_place_at_the_limit_says_why(client):
     browser = Browser(client).get("/case/start")
-    data = {"action": "add-place", **{f"places-{i}-platform": "other" for i in range(20)}}
+    data = {"action": "add-place", **{f"places-{i}-platform": "other" for i in range(20)},
+            "csrf_token": browser.page.select_one("input[name=csrf_token]")["value"]}
     browser._load(client.post("/case/start", data=data))
     assert ("#add-place", "You can list up to 20 places in one case. Save this case file, then "
             "start a second case for the other places") in browser.error_links()
@@ -306,7 +307,9 @@ def test_adding_and_removing_places_keeps_everything_typed(browser):
 
 @pytest.mark.parametrize("action", ["remove-place-99", "remove-place-x", "remove-place-", "zap"])
 def test_odd_actions_do_no_harm(client, action):
-    response = client.post("/case/start", data={"action": action, "places-0-url": "tiktok.com"})
+    token = page_checks(client.get("/case/start")).select_one("input[name=csrf_token]")["value"]
+    response = client.post("/case/start", data={"action": action, "places-0-url": "tiktok.com",
+                                                "csrf_token": token})
     assert response.status_code == 200
     page_checks(response)
 

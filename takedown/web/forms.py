@@ -49,7 +49,7 @@ from takedown.case import (
 )
 from takedown.deadlines import ZONES
 from takedown.declare import Choice, Flag, Text, declared_fields
-from takedown.jsontext import Unreadable, read_object
+from takedown.jsontext import Unreadable, read_object, read_value
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")
@@ -64,7 +64,7 @@ CONCERN_LABELS = {name: label for name, kind, label in declared_fields(Concerns)
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
-_AGE = re.compile(r"^\d{1,3}$")
+_AGE = re.compile(r"^[0-9]{1,3}$")
 _SELECT = {
     "role": "Select who you are",
     "jurisdiction": "Select where you are",
@@ -283,8 +283,8 @@ def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
     data = {key: value for key, value in place.data.items()
             if key not in ("reports", "in_app_at", "in_app_reference")}
     try:
-        carried = json.loads(place.reports.data) if place.reports.data else []
-    except ValueError:
+        carried = read_value(place.reports.data) if place.reports.data else []
+    except Unreadable:
         carried = []
     reports = carried if isinstance(carried, list) else []
     if place.in_app_at.data:
@@ -346,6 +346,13 @@ def _field_at(form: CaseForm, error: FieldError, entries: list[int]):
             continue
         return field, place
     return (node.url if place is not None else None), place
+
+
+def index_in(text, count: int) -> int | None:
+    """A number sent in a form (ASCII digits only) when it is below ``count``, else None."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and int(text) < count:
+        return int(text)
+    return None
 
 
 def add_error(field, message: str) -> None:
@@ -438,7 +445,7 @@ def case_json(case: Case) -> str:
 
 # --- a report about a place ----------------------------------------------------------
 
-_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$")
+_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$", re.ASCII)
 
 
 def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = None):

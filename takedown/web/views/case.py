@@ -50,6 +50,7 @@ from takedown.web.forms import (
     case_from_form,
     case_json,
     error_list,
+    index_in,
     keep_errors_of_step,
     read_carried,
     step_of,
@@ -99,6 +100,19 @@ def _csrf_ok(form) -> bool:
     return ok
 
 
+def own_earlier_answers() -> bool:
+    """Whether a form whose token was refused can hold this person's own earlier answers (a
+    page from before a restart, or left open for hours): only if the browser sent our session
+    cookie, which (SameSite=Lax) it never sends with a form posted from another site."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def refused_from_elsewhere():
+    """The questions, empty, saying the page timed out: for a refused form that cannot be this
+    person's own, so nothing another site posted is shown back with a fresh token."""
+    return _questions(CaseForm(formdata=None), notice=TIMED_OUT, status=400)
+
+
 def _questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200,
                step: int | None = 1, changing: str = ""):
     """The questions: one step of four (``step``), or every question on one page (None)."""
@@ -136,6 +150,8 @@ def _carried_case():
     """Read the hidden case. Return (case, csrf ok, response to send instead)."""
     form = CarryForm(_formdata())
     csrf_ok = _csrf_ok(form)
+    if not csrf_ok and not own_earlier_answers():
+        return None, csrf_ok, refused_from_elsewhere()
     data = _read_case_field(form.case.data)
     if data is None:
         return None, csrf_ok, _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
@@ -190,6 +206,9 @@ def answer():
     form = CaseForm(data)
     action = request.form.get("action") or "continue"
     show = functools.partial(_questions, form, changing=changing)
+    if not _csrf_ok(form):  # every action: adding a place or going back too
+        return show(step=step, notice=TIMED_OUT) if own_earlier_answers() else \
+            refused_from_elsewhere()
     if action == "add-place":
         if len(form.places.entries) >= MAX_LOCATIONS:
             return show(step=step and len(STEPS), extra_errors=[(
@@ -199,14 +218,12 @@ def answer():
         form.places.append_entry()
         return show(step=step and len(STEPS))
     if action.startswith("remove-place-"):
-        index = action.removeprefix("remove-place-")
-        if index.isdigit() and int(index) < len(form.places.entries) and len(form.places) > 1:
-            form.places.pop_entry(int(index))
+        index = index_in(action.removeprefix("remove-place-"), len(form.places.entries))
+        if index is not None and len(form.places) > 1:
+            form.places.pop_entry(index)
         return show(step=step and len(STEPS))
     if step and action == "back":
         return show(step=max(step - 1, 1))
-    if not _csrf_ok(form):
-        return show(step=step, notice=TIMED_OUT)
     case = case_from_form(form)
     if step is None:
         return _check(case) if case is not None else show(step=None)
@@ -229,6 +246,8 @@ def change():
     Change buttons ask for one), or every question on one page; a stale form says so."""
     carried = CarryForm(_formdata())
     csrf_ok = _csrf_ok(carried)
+    if not csrf_ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     data = _read_case_field(carried.case.data)
     if data is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
@@ -296,6 +315,8 @@ def open_post():
     """Read a case file in memory and carry on at the questions, filled in."""
     form = OpenForm(_formdata())
     csrf_ok = _csrf_ok(form)
+    if not csrf_ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     form.case_file.errors = []
     upload = request.files.get("case_file")
     if upload is None or not upload.filename:

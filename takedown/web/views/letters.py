@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from takedown import letters, paste, platforms
 from takedown.case import CaseInvalid, loads
 from takedown.web.security import no_store
+from takedown.web.views.case import own_earlier_answers
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -65,6 +66,9 @@ def _make(make):
     if kind not in letters.KINDS:
         return None, _problem(raw, ["Choose a letter from your plan."], 400)
     if not form.validate_on_submit():
+        if not own_earlier_answers():  # posted from another site: show nothing it sent
+            return None, _problem(None, ["For your security this page timed out. Start again, "
+                                         "or open your saved case file."], 400)
         return None, _problem(raw, ["For your security this page timed out. We kept your "
                                     "answers: choose the letter again to download it."], 200)
     try:

@@ -19,6 +19,7 @@ from takedown.web.forms import (
     add_error,
     case_json,
     error_list,
+    index_in,
     report_data_from_form,
 )
 from takedown.web.security import no_store
@@ -31,6 +32,8 @@ from takedown.web.views.case import (
     _read_case_field,
     _template_helpers,
     _with_carried_case,
+    own_earlier_answers,
+    refused_from_elsewhere,
 )
 
 bp = Blueprint("progress", __name__, url_prefix="/case/progress")
@@ -61,10 +64,6 @@ def show(case: Case):
     return progress_page(case)
 
 
-def _index(text, count: int) -> int | None:
-    return int(text) if isinstance(text, str) and text.isdigit() and int(text) < count else None
-
-
 _PICKER_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
 
@@ -86,11 +85,11 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
 @_with_carried_case
 def record(case: Case):
     """The form to log a report about one place, or change a report logged already."""
-    place = _index(request.form.get("log"), len(case.locations))
+    place = index_in(request.form.get("log"), len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
     reports = case.locations[place].reports
-    edit = _index(request.form.get("edit"), len(reports))
+    edit = index_in(request.form.get("edit"), len(reports))
     form = ReportForm(formdata=None, case=case_json(case), place=str(place),
                       report="" if edit is None else str(edit))
     zone = deadlines.zone_of(case)
@@ -116,6 +115,8 @@ def log():
     """Add the report (or the change) to the case, then show the progress page."""
     form = ReportForm(_formdata())
     csrf_ok = _csrf_ok(form)
+    if not csrf_ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     data = _read_case_field(form.case.data)
     try:
         case = parse_case(data, today=date.today()) if data is not None else None
@@ -123,7 +124,7 @@ def log():
         case = None
     if case is None:
         return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
-    place = _index(form.place.data, len(case.locations))
+    place = index_in(form.place.data, len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
     if not csrf_ok:
@@ -131,7 +132,7 @@ def log():
     report = report_data_from_form(form, case.jurisdiction)
     whole = case_to_dict(case)
     reports = whole["locations"][place]["reports"]
-    edit = _index(form.report.data, len(reports))
+    edit = index_in(form.report.data, len(reports))
     if edit is None:
         reports.append(report)
         edit = len(reports) - 1

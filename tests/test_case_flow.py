@@ -322,6 +322,11 @@ HOSTILE = '<script>alert("x")</script>'
 @pytest.mark.parametrize("field, value, target, message", [
     ("requester_name", "x" * 600, "#requester_name", "Your name must be 500 characters or fewer"),
     ("person_name", "Sam\x07", "#person_name", "Their name contains characters that cannot be used"),
+    ("person_name", "Sa\x85m", "#person_name", "Their name contains characters that cannot be used"),
+    ("requester_address", "1 Road\u2028Town", "#requester_address",
+     "Your postal address contains characters that cannot be used"),
+    ("places-0-description", "in a\u2029chat", "#places-0-description",
+     "Place 1: what you know about where it is contains characters that cannot be used"),
     ("places-0-url", "x" * 2500, "#places-0-url", "Place 1: link must be 2,000 characters or fewer"),
     ("places-0-account", "a\x00b", "#places-0-account",
      "Place 1: account or group name contains characters that cannot be used"),

@@ -210,8 +210,7 @@ def _person_data(person: dict) -> dict:
 def _place_data(item) -> dict:
     place = _texts(item, PlaceForm)
     reports = _dict(item).get("reports")
-    place["reports"] = (json.dumps(reports, ensure_ascii=False, separators=(",", ":"))
-                        if isinstance(reports, list) and reports else "")
+    place["reports"] = compact_json(reports) if isinstance(reports, list) and reports else ""
     if place["url"] and place["platform"] == _platform_of(place["url"]):
         # Worked out from the link, not chosen: leave the list free to follow a changed link.
         place["platform"] = ""
@@ -438,9 +437,20 @@ def anchor(field) -> str:
     return f"{field.id}-0" if field.type == "RadioField" else field.id
 
 
+# What json.dumps leaves raw in a string but a page must not carry: DEL, C1, U+2028/2029.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def compact_json(data) -> str:
+    """Data as compact JSON for a hidden field: text in any script as it is, every control
+    character escaped (json.dumps escapes C0; DEL, C1 and U+2028/2029 here, as \\u0085)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def case_json(case: Case) -> str:
     """The case as compact JSON, for the hidden field that carries it between pages."""
-    return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
+    return compact_json(case_to_dict(case))
 
 
 # --- a report about a place ----------------------------------------------------------
@@ -538,7 +548,7 @@ def carried_answers(form: CaseForm, step: int) -> str:
             carried[field.name] = field.data if isinstance(field.data, str) else ""
         elif field.data:
             carried[field.name] = "y"
-    return json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(carried)
 
 
 def read_carried(text, step: int) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ import logging
 import re
 
 from flask import current_app, jsonify, request
-from markupsafe import escape
+from markupsafe import Markup, escape
 from werkzeug.exceptions import BadRequest, SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -156,9 +156,10 @@ class EscapeControls(logging.Filter):
 
 
 # What HTML text may not carry (controls, surrogates, noncharacters U+FDD0..U+FDEF and
-# U+xFFFE/U+xFFFF of every plane): a refused value typed with one comes back with U+FFFD.
+# U+xFFFE/U+xFFFF of every plane), and the line and paragraph separators no text field takes:
+# a refused value typed with one comes back with U+FFFD.
 _NOT_FOR_HTML = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
     + "]")
 
@@ -166,6 +167,12 @@ _NOT_FOR_HTML = re.compile(
 def html_text(value) -> str:
     """Text safe to write back into a page: characters HTML forbids become U+FFFD."""
     return _NOT_FOR_HTML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _finalize(value):
+    """Every value a page template writes goes through html_text, so no control character
+    reaches a page (a macro's output is markup made of values finalized already)."""
+    return value if isinstance(value, Markup) else html_text(value)
 
 
 UNKNOWN_HOST = "This site does not answer to that host name. Check the address you typed."
@@ -192,6 +199,7 @@ def init_app(app):
     app.after_request(set_headers)
     app.register_error_handler(SecurityError, refuse_unknown_host)
     app.add_template_filter(html_text)
+    app.jinja_env.finalize = _finalize
     app.wsgi_app = CheckBodies(app.wsgi_app)
     for name, kind in (("werkzeug", DropQueryStrings), ("gunicorn.access", DropQueryStrings),
                        ("gunicorn.access", EscapeControls), ("gunicorn.error", DropAnyQueryString)):

@@ -380,7 +380,8 @@ def main() -> int:
     # connections under nginx's per-client cap (in production each visitor has their own).
     # Limits stay on, set out of reach, so every request still counts in Redis.
     stack = serve.Stack(env={"TAKEDOWN_RATELIMIT_API": "1000000 per minute",
-                             "TAKEDOWN_RATELIMIT_PDF": "1000000 per minute"},
+                             "TAKEDOWN_RATELIMIT_PDF": "1000000 per minute",
+                             "TAKEDOWN_RATELIMIT_CASE": "1000000 per minute"},
                         conn_per_client=4096)
     say(f"load: {cores} cores, {memory:.1f} GiB; background CPU {background * 100:.0f}%; "
         f"logs in {workdir}")

@@ -6,7 +6,8 @@ What each form does with a good token, and what it must do instead without one:
 * /case/plan: the plan. Instead: the check page again.
 * /case/save: a case file download. Instead: the check page again.
 * /letters/download: a PDF. Instead: a page saying it timed out.
-* /letters/text: the letter as text to copy. Instead: a page saying it timed out.
+* /letters/text, /letters/pack/text: the letter (or the pack) as text to copy. Instead: a
+  page saying it timed out.
 * /case/open: the questions, filled in from the file, saying it opened. Instead: the same
   questions saying the page timed out (reading your own file changes nothing).
 * /case/change: the questions, filled in from the hidden case. Instead: the same questions
@@ -69,9 +70,10 @@ FORMS = {
     "/case/start": {**ANSWERS, "action": "continue"},
     "/case/plan": {"case": json.dumps(CASE)},
     "/case/save": {"case": json.dumps(CASE)},
-    "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/download": {"case": json.dumps(CASE), "kind": "iwf"},
     "/letters/pack": {"case": json.dumps(CASE), "kind": "pack"},
-    "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/text": {"case": json.dumps(CASE), "kind": "iwf"},
+    "/letters/pack/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
     "/case/progress": {"case": json.dumps(CASE)},
@@ -93,7 +95,7 @@ def did_the_action(path, response) -> bool:
         return response.mimetype == "application/json"
     if path in ("/letters/download", "/letters/pack"):
         return response.mimetype == "application/pdf"
-    if path == "/letters/text":
+    if path in ("/letters/text", "/letters/pack/text"):
         return 'id="letter-text"' in response.get_data(as_text=True)
     if path == "/case/start":
         return heading(response) == "Check your answers"

@@ -85,7 +85,7 @@ def web_journey(client):
     assert browser.heading == "Your plan"
     case = browser.case
     form = browser.page.select_one("#letters-form")
-    for button in form.select(".letter-list button[name=letter]:not([formaction='/letters/text'])"):
+    for button in form.select(".letter-list button[name=letter]:not([formaction$='/text'])"):
         data = {tag["name"]: tag.get("value", "") for tag in form.select("input[type=hidden]")}
         response = client.post(button.get("formaction", form["action"]),
                                data={**data, "letter": button["value"]})
@@ -98,7 +98,7 @@ def web_journey(client):
     browser.press("#open", files={"case_file": (b"{" + saved, "broken.json")})
     client.get("/platforms", query_string={"q": SECRETS["places-0-url"]})
     client.post("/case/plan", data={"case": json.dumps(case) + SECRETS["person_name"]})
-    client.post("/letters/download", data={"case": json.dumps(case), "kind": "pack",
+    client.post("/letters/pack", data={"case": json.dumps(case), "kind": "pack",
                                            "csrf_token": SECRETS["person_name"]})
     client.post("/case/start", data={"requester_name": SECRETS["requester_name"] * 20000})
     return case

@@ -221,7 +221,7 @@ def test_the_busy_page_is_a_friendly_html_page_for_a_browser(stack):
     case = json.dumps(a_case())
 
     def download(i):
-        return fetch(stack.url, "POST", "/letters/download",
+        return fetch(stack.url, "POST", "/letters/pack",
                      f"kind=pack&case={case}".encode(),
                      {"Content-Type": "application/x-www-form-urlencoded",
                       "Accept": "text/html"}, source=new_visitor())
@@ -258,13 +258,13 @@ def test_a_visitor_gets_one_allowance_whichever_worker_answers(stack):
 def test_letters_from_the_api_and_the_web_share_the_letter_limit(stack):
     visitor = new_visitor()
     case = json.dumps(a_case())
-    web = [fetch(stack.url, "POST", "/letters/download", f"kind=pack&case={case}".encode(),
+    web = [fetch(stack.url, "POST", "/letters/pack", f"kind=pack&case={case}".encode(),
                  {"Content-Type": "application/x-www-form-urlencoded"}, source=visitor).status
            for _ in range(PDF_LIMIT // 2)]
     api = [letter(stack.url, visitor).status for _ in range(PDF_LIMIT - PDF_LIMIT // 2)]
     assert 429 not in web + api
     assert letter(stack.url, visitor).status == 429
-    assert fetch(stack.url, "POST", "/letters/download", f"kind=pack&case={case}".encode(),
+    assert fetch(stack.url, "POST", "/letters/pack", f"kind=pack&case={case}".encode(),
                  {"Content-Type": "application/x-www-form-urlencoded"}, source=visitor
                  ).status == 429
 

@@ -39,6 +39,12 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PDF = "30 per minute"
     RATELIMIT_API = "120 per minute"
+    # Page POSTs that read a case: one count, generous (a person clicking through makes a few
+    # a minute), so that one client cannot keep the page workers busy reading large cases.
+    RATELIMIT_CASE = "120 per minute"
+    # Processes counting limits (workers in every pool and instance; `make serve` sets it):
+    # while the shared store is away each allows this share of every limit.
+    RATELIMIT_PROCESSES = 1
 
     # Letters in one worker process at once (one renders, the rest wait); more are turned
     # away with 503 and Retry-After. Under `make serve` each letter worker is a sync worker

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from takedown import letters, paste, platforms
@@ -77,9 +77,36 @@ def _make(make):
         return None, _problem(raw, [e.message for e in error.errors], 200)
 
 
+def wants_pack() -> bool:
+    """Whether the letter posted is the pack."""
+    return _choice()[0] == "pack"
+
+
+def _elsewhere(endpoint: str) -> Response | None:
+    """A pack at a one-letter address, or a letter at the pack's: sent on with a 307, which
+    keeps the POST and its form. The server gives packs (seconds of rendering) a pool of their
+    own, so a one-page letter never waits behind one, and a pack is made nowhere else."""
+    if wants_pack() == (request.endpoint in PACK_ENDPOINTS):
+        return None
+    return redirect(url_for(endpoint), code=307)
+
+
+PACK_ENDPOINTS = ("letters.pack", "letters.pack_text")
+
+
 @bp.post("/download")
 def download():
     """The chosen letter as a PDF, or a calm page saying what is missing."""
+    return _elsewhere("letters.pack") or _pdf()
+
+
+@bp.post("/pack")
+def pack():
+    """The pack, as /download makes a letter, at an address of its own."""
+    return _elsewhere("letters.download") or _pdf()
+
+
+def _pdf():
     letterhead = request.form.get("letterhead") == "true"
     made, problem = _make(lambda kind, case, platform: letters.make(
         kind, case, platform, today=date.today(), now=datetime.now(UTC),
@@ -87,16 +114,19 @@ def download():
     return problem or pdf_response(made[2].pdf, made[2].filename)
 
 
-@bp.post("/pack")
-def pack():
-    """The pack, as /download makes it, at an address of its own: the server gives packs
-    (seconds of rendering) their own pool, so a one-page letter never waits behind one."""
-    return download()
-
-
 @bp.post("/text")
 def text():
     """The letter as text to copy, with its subject; or, with download=txt, as a .txt file."""
+    return _elsewhere("letters.pack_text") or _text()
+
+
+@bp.post("/pack/text")
+def pack_text():
+    """The pack as text, at the pack's own address."""
+    return _elsewhere("letters.text") or _text()
+
+
+def _text():
     made, problem = _make(lambda kind, case, platform: letters.make_text(
         kind, case, platform, today=date.today(), now=datetime.now(UTC)))
     if problem:

@@ -48,7 +48,7 @@ facts: $(STAMP) ## Print every sourced fact in the data files, oldest first; war
 	$(PY) -m takedown.facts
 
 .PHONY: bench
-bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
+bench: $(STAMP) ## Each letter kind's CPU time and pages, the pack's, letters per core-second, RSS
 	$(PY) bench/bench_letters.py
 
 .PHONY: bench-instructions

@@ -446,7 +446,7 @@ def make(kind: str, case: Case, platform: str | None = None,
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
-    The pack is made of its parts rendered on their own and joined (``pdf.join``).
+    The pack is its parts rendered one after another and joined (``pdf.join``).
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
@@ -513,9 +513,5 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
-    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    from takedown import pdf
-
-    with pdf.in_this_process():
-        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -71,6 +72,14 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+
+
+def _mailto(address: str) -> str:
+    """A mailto: address for a letter's link: the address percent-encoded, all but its @."""
+    return "mailto:" + quote(address, safe="@")
+
+
+_env.filters["mailto"] = _mailto
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,6 +209,10 @@ def _finish(data: bytes) -> bytes:
         return out.getvalue()
 
 
+# An annotation's Print flag (PDF 1.7, 12.5.3): WeasyPrint leaves it off its links.
+ANNOTATION_PRINT = 4
+
+
 def _finish_pdf(pdf_file) -> None:
     """Finish WeasyPrint's tagging for PDF/UA, in an open pikepdf.Pdf.
 
@@ -216,7 +220,8 @@ def _finish_pdf(pdf_file) -> None:
       (Matterhorn 15-003; WeasyPrint links cells to headers but sets no Scope);
     * the running header and page numbers (letter.css margin boxes) are tagged by
       WeasyPrint as content the structure tree never reaches; they become
-      pagination artifacts (Matterhorn 01-005).
+      pagination artifacts (Matterhorn 01-005);
+    * link annotations get the Print flag, so a printed letter and the screen agree.
     """
     import pikepdf
 
@@ -242,6 +247,9 @@ def _finish_pdf(pdf_file) -> None:
             _mark_artifacts(pdf_file, page, orphans)
             for mcid in orphans:
                 entries[mcid] = None
+    for page in pdf_file.pages:
+        for annotation in page.get("/Annots", ()):
+            annotation.F = int(annotation.get("/F", 0)) | ANNOTATION_PRINT
 
 
 # How WeasyPrint opens a tagged piece of content: "/Span\n<</MCID 0>>\nBDC".

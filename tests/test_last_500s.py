@@ -1,14 +1,16 @@
 """The last 500s found by trying the site as an attacker would (issue 26): each is now a calm
 answer naming the problem. Numbers in forms are ASCII digits only; every JSON a form carries
-goes through the one depth-limited reader."""
+goes through the one depth-limited reader; a pack needs no temporary file."""
 
 from __future__ import annotations
 
+import errno
 import json
+import tempfile
 
 import pytest
 
-from tests.helpers import a_case
+from tests.helpers import a_case, a_letter_case
 
 NOT_ASCII_DIGITS = ["²", "①", "١", "𝟙", "Ⅻ", "¹0"]
 
@@ -72,3 +74,24 @@ def test_an_age_in_other_digits_is_asked_again(client):
         "action": "continue"})
     assert response.status_code == 200
     assert "Their age must be" in response.get_data(as_text=True)
+
+
+def test_a_pack_needs_no_temporary_file(make_app, monkeypatch, small_directory):
+    """/tmp out of inodes (or full): every temporary file or folder fails, and packs are made."""
+
+    def no_room(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    for name in ("mkdtemp", "mkstemp", "TemporaryFile", "NamedTemporaryFile",
+                 "TemporaryDirectory", "SpooledTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, no_room)
+    from takedown import pdf
+
+    # Where packs once went to worker processes (which need a temporary folder), ask for them.
+    monkeypatch.setattr(pdf, "PACK_WORKERS", 2, raising=False)
+    monkeypatch.setattr(pdf, "_idle", lambda: True, raising=False)
+    monkeypatch.setattr(pdf, "_pool", None, raising=False)
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()
+    response = client.post("/letters/pack", data={"case": json.dumps(a_letter_case()),
+                                                  "letter": "pack/"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")

@@ -83,11 +83,15 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
 @with_carried_case
 def record(case: Case):
     """The form to log a report about one place, or change a report logged already."""
-    place = index_in(request.form.get("log"), len(case.locations))
+    # "Update this report" says "place/report"; "Log a report" the place alone.
+    log, _, edit = request.form.get("update", "").partition("/")
+    if "update" not in request.form:
+        log, edit = request.form.get("log"), request.form.get("edit")
+    place = index_in(log, len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
     reports = case.locations[place].reports
-    edit = index_in(request.form.get("edit"), len(reports))
+    edit = index_in(edit, len(reports))
     form = ReportForm(formdata=None, case=case_json(case), place=str(place),
                       report="" if edit is None else str(edit))
     zone = deadlines.zone_of(case)

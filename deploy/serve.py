@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import pwd
 import re
@@ -179,8 +180,8 @@ class Stack:
         self.conn_per_client = conn_per_client
         self.letter_queue = letter_queue
         self.letter_nice = letter_nice
-        # Client addresses nginx never caps (make load's own load generator, one address for
-        # every simulated visitor); none in production.
+        # Client addresses neither nginx nor the app's rate limits ever cap (make load's own
+        # load generator, one address for every simulated visitor); none in production.
         self.unlimited = tuple(unlimited)
         self.run = Path(tempfile.mkdtemp(prefix="takedown-serve-"))
         os.chmod(self.run, 0o700)
@@ -219,6 +220,8 @@ class Stack:
             "MALLOC_ARENA_MAX": "2",
             "PYTHONUNBUFFERED": "1",
         })
+        if self.unlimited:
+            env["TAKEDOWN_RATELIMIT_UNLIMITED"] = json.dumps(list(self.unlimited))
         env.update(self.env)
         return env
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -421,7 +422,7 @@ def test_the_counts_are_per_client_address():
 
 
 def test_pages_that_read_a_case_share_a_generous_limit_and_others_have_none():
-    assert new_app().config["RATELIMIT_CASE"] == "120 per minute"
+    assert new_app().config["RATELIMIT_CASE"] == "120 per minute; 30 per 10 seconds"
     client = limited_app(RATELIMIT_CASE="4 per minute").test_client()
     case = json.dumps(_case_with_places(1))
     for _ in range(6):
@@ -434,6 +435,13 @@ def test_pages_that_read_a_case_share_a_generous_limit_and_others_have_none():
     limited = client.post("/case/plan", data={"case": case})
     assert limited.status_code == 429 and "Please wait a moment" in limited.get_data(as_text=True)
     assert _letter(client).status_code == 200
+
+
+def test_an_address_configured_as_unlimited_is_never_limited():
+    client = limited_app(RATELIMIT_UNLIMITED=["192.0.2.9"]).test_client()
+    assert {_letter(client, REMOTE_ADDR="192.0.2.9").status_code for _ in range(4)} == {200}
+    assert [_letter(client, REMOTE_ADDR="192.0.2.1").status_code for _ in range(3)] == [
+        200, 200, 429]
 
 
 def test_rate_limits_can_be_turned_off():
@@ -487,6 +495,23 @@ def test_a_shared_store_that_is_not_there_fails_no_request_and_says_so(make_app,
     # Counted in memory meanwhile: the limit still holds.
     assert statuses == [200, 200, 200, 429, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+def test_a_page_post_counts_one_for_every_32_kb_it_sends():
+    """Reading a large case costs the page workers more, so it counts more."""
+    client = limited_app(RATELIMIT_CASE="10 per minute").test_client()
+    case = _case_with_places(20)
+    case["requester"]["address"] = "a" * 400
+    report = {"channel": "email", "at": "2026-11-01T10:00:00+00:00", "reference": "r" * 190,
+              "note": "n" * 490}
+    for place in case["locations"]:
+        place["reports"] = [report] * 5
+    body = json.dumps(case)
+    cost = 1 + len(urlencode({"case": body})) // (32 * 1024)
+    assert cost >= 3
+    answers = [client.post("/case/plan", data={"case": body}).status_code
+               for _ in range(10 // cost + 1)]
+    assert answers == [200] * (10 // cost) + [429]
 
 
 def test_while_the_shared_store_is_away_each_process_counts_its_share(make_app):

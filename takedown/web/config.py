@@ -40,11 +40,15 @@ class DefaultConfig:
     RATELIMIT_PDF = "30 per minute"
     RATELIMIT_API = "120 per minute"
     # Page POSTs that read a case: one count, generous (a person clicking through makes a few
-    # a minute), so that one client cannot keep the page workers busy reading large cases.
-    RATELIMIT_CASE = "120 per minute"
+    # a minute), each counting one for every 32 KB it sends, so that one client cannot keep
+    # the page workers busy reading large cases (a 206 KB case: 7, four pages in 10 seconds).
+    RATELIMIT_CASE = "120 per minute; 30 per 10 seconds"
     # Processes counting limits (workers in every pool and instance; `make serve` sets it):
     # while the shared store is away each allows this share of every limit.
     RATELIMIT_PROCESSES = 1
+    # Client addresses never limited: none in production. `make load` lists its own load
+    # generator's, which stands for every simulated visitor at once.
+    RATELIMIT_UNLIMITED: list[str] = []
 
     # Letters in one worker process at once (one renders, the rest wait); more are turned
     # away with 503 and Retry-After. The limit is the process's (takedown.pdf.limit_renders),

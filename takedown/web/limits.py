@@ -3,7 +3,8 @@
 Three counts, each shared by every route it covers: letters (RATELIMIT_PDF: PDFs and their
 text versions, from the web and the API), the API (RATELIMIT_API: every route of it at
 once), and the page POSTs that read a case (RATELIMIT_CASE: generous, far above what a
-person clicking through needs). Other pages have none.
+person clicking through needs; each counts one for every 32 KB it sends, so a flood of
+the largest cases is held to a few pages a minute). Other pages have none.
 
 Counts live in memory by default (one process). Several workers or instances must
 share a store, so `make serve` runs Redis and sets
@@ -73,6 +74,15 @@ CASE_PAGE_VIEWS = ("case.answer", "case.change", "case.plan", "case.save", "case
                    "progress.show", "progress.record", "progress.log", "progress.calendar")
 
 
+# A page POST counts one for every CASE_UNIT bytes it sends, begun.
+CASE_UNIT = 32 * 1024
+
+
+def case_page_cost() -> int:
+    """What a page POST counts: a page of a large case costs more to read and write back."""
+    return 1 + (request.content_length or 0) // CASE_UNIT
+
+
 def _store_away(limiter: Limiter) -> bool:
     """Whether a shared store is configured but not answering (counting is in memory)."""
     return (not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
@@ -138,6 +148,9 @@ def init_app(app):
     )
     if shared:
         _log_the_store_switches()
+    # Addresses never limited (make load's own load generator); none unless configured.
+    limiter.request_filter(
+        lambda: request.remote_addr in (current_app.config.get("RATELIMIT_UNLIMITED") or ()))
     # Before the views are wrapped: limit_of looks the limiter up here.
     app.extensions["takedown_limiter"] = limiter
     letter_limit = limiter.shared_limit(limit_of("RATELIMIT_PDF"), scope="letters",
@@ -145,7 +158,7 @@ def init_app(app):
     for endpoint in LETTER_VIEWS:
         app.view_functions[endpoint] = letter_limit(app.view_functions[endpoint])
     case_limit = limiter.shared_limit(limit_of("RATELIMIT_CASE"), scope="case-pages",
-                                      override_defaults=False)
+                                      override_defaults=False, cost=case_page_cost)
     for endpoint in CASE_PAGE_VIEWS:
         app.view_functions[endpoint] = case_limit(app.view_functions[endpoint])
     limiter.shared_limit(limit_of("RATELIMIT_API"), scope="api")(app.blueprints["api"])

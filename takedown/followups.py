@@ -11,6 +11,7 @@ from datetime import datetime
 
 from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
+from takedown.letterwork import MAX_ROWS, capped
 
 
 def title(kind: str, case: Case, slug: str | None) -> str:
@@ -19,14 +20,17 @@ def title(kind: str, case: Case, slug: str | None) -> str:
         return f"Follow-up letter to {platforms.get(slug).name}"
     if kind == "escalation":
         return jurisdictions.get(case.jurisdiction).escalation.title
+    if slug is not None:
+        return f"Record of reports to {_name(slug)}, for the police or school"
     return "Record of reports, for the police or school"
 
 
 def problems(kind: str, case: Case, slug: str | None, now: datetime) -> list[FieldError]:
     """Why this letter cannot be made for this case and platform (empty when it can)."""
-    if kind == "record":
-        return ([FieldError("platform", "is only for platform letters, not a record")]
-                if slug is not None else [])
+    if kind == "record":  # of every report, or of those about one platform's places
+        if slug is None or any(loc.reports for loc in case.locations_on(slug)):
+            return []
+        return [FieldError("platform", "has no report logged in this case")]
     if slug is None:
         return [FieldError("platform", "Choose which platform the letter is for")]
     if platforms.get(slug) is None:
@@ -40,9 +44,12 @@ def problems(kind: str, case: Case, slug: str | None, now: datetime) -> list[Fie
     return []
 
 
-def _report_rows(case: Case, now: datetime, when) -> list[dict]:
+def _report_rows(case: Case, now: datetime, when, slug: str | None = None) -> list[dict]:
+    """The reports logged, place by place: about one platform's places when slug is given."""
     rows = []
     for step in deadlines.next_steps(case, now):
+        if slug is not None and step.location.platform != slug:
+            continue
         for report in step.location.reports:
             rows.append({"place": step.index + 1, "where": _name(step.location.platform),
                          "channel": CHANNELS[report.channel], "when": when(report.at),
@@ -51,14 +58,20 @@ def _report_rows(case: Case, now: datetime, when) -> list[dict]:
     return rows
 
 
+def _table(rows: list[dict]) -> dict:
+    shown, left_out = capped(rows)
+    return {"rows": shown, "rows_left_out": left_out}
+
+
 def _name(slug: str) -> str:
     return "Another website" if slug == "other" else platforms.get(slug).name
 
 
-def log_entries(case: Case, now: datetime, when) -> list[dict]:
-    """Every report logged, oldest first, for the incident log: date, who, reference, outcome."""
+def log_entries(case: Case, now: datetime, when, slug: str | None = None) -> list[dict]:
+    """Every report logged (about one platform's places when slug is given), oldest first,
+    for the incident log: date, who, reference, outcome."""
     entries = []
-    for location in case.locations:
+    for location in case.locations if slug is None else case.locations_on(slug):
         for report in location.reports:
             outcome = OUTCOMES[report.outcome]
             if report.outcome_at:
@@ -69,11 +82,19 @@ def log_entries(case: Case, now: datetime, when) -> list[dict]:
     return sorted(entries, key=lambda entry: entry["at"])
 
 
+def records_by_platform(case: Case) -> list[str]:
+    """The platforms to offer a record of their own reports: each with a report logged, in
+    order, when the record of every report would leave some out (none otherwise)."""
+    if sum(len(location.reports) for location in case.locations) <= MAX_ROWS:
+        return []
+    return [slug for slug in case.platform_slugs
+            if any(location.reports for location in case.locations_on(slug))]
+
+
 def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dict:
     """The template context of one follow-up, next-step letter or record."""
     if kind == "record":
-        return {"kind": "record", "title": title(kind, case, slug),
-                "rows": _report_rows(case, now, when)}
+        return {"kind": "record", "title": title(kind, case, slug), "platform_slug": slug}
     steps = [step for step in deadlines.next_steps(case, now) if step.location.platform == slug]
     step = next((s for s in steps if s.first), steps[0])
     first = step.first
@@ -99,5 +120,7 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
         "route": jurisdictions.get(case.jurisdiction).escalation.route,
-        "rows": _report_rows(case, now, when),
+        # A follow-up lists its own platform's reports; the next-step letter, to a hotline or
+        # regulator, every report. At most MAX_ROWS of them, saying how many more.
+        **_table(_report_rows(case, now, when, slug if kind == "follow-up" else None)),
     }

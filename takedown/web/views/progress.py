@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
 
-from takedown import deadlines, jurisdictions, reminders
+from takedown import deadlines, followups, jurisdictions, letterwork, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
 from takedown.web.forms import (
     TIMED_OUT,
@@ -52,7 +52,8 @@ def progress_page(case: Case, notice: str | None = None, status: int = 200):
     return page("progress/progress.html", status, case=case, case_json=case_json(case),
                  steps=steps, notice=notice, when=deadlines.moment_words(case),
                  zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
-                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc))
+                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
+                 records=followups.records_by_platform(case), max_rows=letterwork.MAX_ROWS)
 
 
 @bp.post("")

@@ -12,7 +12,7 @@ import pytest
 
 from takedown import letters, letterwork, platforms
 from takedown.case import MAX_LOCATIONS, MAX_REFERENCE, MAX_REPORTS, parse_case
-from tests.helpers import normalize_spaces, page_checks, pdf_text
+from tests.helpers import new_app, normalize_spaces, page_checks, pdf_text
 
 LIMIT = 256 * 1024  # the body limit: the largest case a client can send
 SLUGS = ("instagram", "tiktok", "snapchat", "facebook", "youtube", "reddit", "discord",
@@ -133,6 +133,61 @@ def test_a_pack_past_the_bound_names_each_letter_left_out_and_how_to_get_it(clie
 def test_a_small_pack_holds_every_letter_and_says_nothing_of_leaving_out(client):
     text = letter_text(client, logged_case(2, 1), "pack")
     assert "does not hold" not in text and "not listed here" not in text
+
+
+# --- refused before it starts -----------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_bound(monkeypatch):
+    """A bound of two units, and no PDF may start: a refusal must come before the render."""
+    from takedown import pdf
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a render started past the bound")
+
+    monkeypatch.setattr(letterwork, "MAX_WORK", 2)
+    monkeypatch.setattr(pdf, "html_to_pdf", no_render)
+    monkeypatch.setattr(pdf, "render_parts", no_render)
+
+
+def test_a_letter_past_the_bound_is_a_422_page_saying_why(client, tiny_bound):
+    case = json.dumps(logged_case(3, 3))
+    for path in ("/letters/download", "/letters/text"):
+        response = client.post(path, data={"case": case, "letter": "platform/instagram"})
+        assert response.status_code == 422, path
+        html = page_checks(response)
+        assert "too long to make at once" in normalize_spaces(html.text)
+        assert html.select_one("input[name=case]")["value"] == case  # the case is kept
+
+
+def test_a_letter_past_the_bound_is_a_422_from_the_api(client, tiny_bound):
+    for accept in ("application/pdf", "text/plain"):
+        response = client.post("/api/v1/letters/platform?platform=instagram",
+                               json=logged_case(3, 3), headers={"Accept": accept})
+        assert response.status_code == 422, accept
+        [error] = response.get_json()["errors"]
+        assert error["field"] == "case" and "too long to make at once" in error["message"]
+
+
+# --- the letter limit counts work ---------------------------------------------------------------
+
+
+def test_the_letter_limit_counts_work_not_requests_across_the_web_and_the_api():
+    case = logged_case(3, 2, hours_ago=100)
+    now = datetime.now(UTC)
+    pack_work = letters.prepare("pack", parse_case(case), today=now.date(), now=now).work
+    record_work = letters.prepare("record", parse_case(case), today=now.date(), now=now).work
+    assert pack_work > 5 * record_work
+    client = new_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True,
+                     RATELIMIT_PDF=f"{pack_work + record_work + 1} per minute",
+                     RATELIMIT_API="100 per minute").test_client()
+    data = {"case": json.dumps(case)}
+    assert client.post("/letters/pack", data=data | {"letter": "pack/"}).status_code == 200
+    assert client.post("/letters/download", data=data | {"letter": "record/"}).status_code == 200
+    refused = client.post("/api/v1/letters/record", json=case)
+    assert refused.status_code == 429
+    assert client.post("/letters/text", data=data | {"letter": "record/"}).status_code == 429
 
 
 # --- the largest case, measured ---------------------------------------------------------------

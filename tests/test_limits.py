@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from takedown import letterwork
 from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
 from tests.helpers import (
     ABSENT,
@@ -514,9 +515,10 @@ def test_a_page_post_counts_one_for_every_32_kb_it_sends():
     assert answers == [200] * (10 // cost) + [429]
 
 
-def test_while_the_shared_store_is_away_each_process_counts_its_share(make_app):
+def test_while_the_shared_store_is_away_each_process_counts_its_share(make_app, monkeypatch):
     """Redis gone: each of the stack's processes counts in memory, allowing its share of each
     limit (TAKEDOWN_RATELIMIT_PROCESSES of them), so together they allow no more than it."""
+    monkeypatch.setattr(letterwork, "MAX_WORK", 1)  # each letter here counts 1
     app = make_app(TESTING=False, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False,
                    RATELIMIT_STORAGE_URI="redis+unix:///nonexistent/takedown-redis.sock",
                    RATELIMIT_PDF="6 per minute", RATELIMIT_API="9 per minute",
@@ -524,6 +526,20 @@ def test_while_the_shared_store_is_away_each_process_counts_its_share(make_app):
     client = app.test_client()
     assert [_letter(client).status_code for _ in range(3)] == [200, 200, 429]
     assert [client.get("/api/v1/platforms").status_code for _ in range(4)] == [200] * 3 + [429]
+
+
+def test_while_the_shared_store_is_away_a_share_still_allows_the_largest_letter(make_app):
+    """A share smaller than one letter's work would refuse that letter outright: each
+    process allows at least the largest letter (letterwork.MAX_WORK) while Redis is away."""
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_STORAGE_URI="redis+unix:///nonexistent/takedown-redis.sock",
+                   RATELIMIT_PDF=f"{letterwork.MAX_WORK * 2} per minute",
+                   RATELIMIT_PROCESSES=6)
+    client = app.test_client()
+    case = json.dumps(_case_with_places(1))
+    statuses = [client.post("/letters/text", data={"case": case, "kind": "iwf"}).status_code
+                for _ in range(letterwork.MAX_WORK + 1)]
+    assert statuses == [200] * letterwork.MAX_WORK + [429]
 
 
 def test_letters_from_the_api_count_against_the_letter_limit():

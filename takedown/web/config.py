@@ -37,7 +37,10 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_PDF = "30 per minute"
+    # Letters (PDF or text, web and API) count their work, in units of about a page
+    # (takedown/letterwork.py): a pack is up to 60, a platform letter 3 to 6. The short window
+    # holds at least the largest letter (letterwork.MAX_WORK), so every letter can be made.
+    RATELIMIT_PDF = "300 per minute; 90 per 10 seconds"
     RATELIMIT_API = "120 per minute"
     # Page POSTs that read a case: one count, generous (a person clicking through makes a few
     # a minute), each counting one for every 32 KB it sends, so that one client cannot keep

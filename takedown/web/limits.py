@@ -1,7 +1,8 @@
 """Rate limits, per client address: letters, the JSON API, and the pages that read a case.
 
 Three counts, each shared by every route it covers: letters (RATELIMIT_PDF: PDFs and their
-text versions, from the web and the API), the API (RATELIMIT_API: every route of it at
+text versions, from the web and the API, each counting its work: about a page a unit, so a
+pack counts many and a one-page letter one or two), the API (RATELIMIT_API: every route of it at
 once), and the page POSTs that read a case (RATELIMIT_CASE: generous, far above what a
 person clicking through needs; each counts one for every 32 KB it sends, so a flood of
 the largest cases is held to a few pages a minute). Other pages have none.
@@ -13,7 +14,11 @@ is the same in every worker and instance. If Redis goes away, counting goes on i
 each process's memory, a warning says so in the log, and no request fails because
 of it; Redis is tried again as requests come in. Meanwhile each process allows only its
 share of each limit (the limit divided by RATELIMIT_PROCESSES, the number of processes
-that count: `make serve` sets it), so all of them together still allow no more than it.
+that count: `make serve` sets it), so all of them together still allow no more than it;
+but a share is never less than the most one request counts (the largest letter,
+letterwork.MAX_WORK; the largest page post), when the limit itself allows that much, so
+every request can still be answered; what is made meanwhile is bounded by that and the
+pools.
 """
 
 import logging
@@ -27,6 +32,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from limits.storage import MemoryStorage
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from takedown import letterwork
 
 DEFAULT_RETRY_AFTER = 60
 
@@ -74,6 +81,14 @@ CASE_PAGE_VIEWS = ("case.answer", "case.change", "case.plan", "case.save", "case
                    "progress.show", "progress.record", "progress.log", "progress.calendar")
 
 
+def letter_work() -> int:
+    """What a letter request counts against the letter limit: its work, in units of about a
+    page (takedown.letterwork), from the web or the API, PDF or text."""
+    from takedown.web.views import api, letters
+
+    return (api if request.blueprint == "api" else letters).work_asked()
+
+
 # A page POST counts one for every CASE_UNIT bytes it sends, begun.
 CASE_UNIT = 32 * 1024
 
@@ -89,9 +104,10 @@ def _store_away(limiter: Limiter) -> bool:
             and isinstance(limiter.limiter.storage, MemoryStorage))
 
 
-def limit_of(name: str):
+def limit_of(name: str, largest: int = 1):
     """The limit in config[name], as Flask-Limiter asks for it on each request; while the
-    shared store is away, this process's share of it (at least 1 in each window)."""
+    shared store is away, this process's share of it, at least ``largest`` in each window
+    (the most one request can count), so that every request can still be answered."""
 
     def provider() -> str:
         text = current_app.config[name]
@@ -99,8 +115,9 @@ def limit_of(name: str):
         limiter = current_app.extensions.get("takedown_limiter")
         if processes <= 1 or limiter is None or not _store_away(limiter):
             return text
-        return "; ".join(str(type(item)(max(1, item.amount // processes), item.multiples))
-                         for item in parse_many(text))
+        return "; ".join(str(type(item)(
+            max(min(largest, item.amount), item.amount // processes), item.multiples))
+            for item in parse_many(text))
 
     return provider
 
@@ -153,11 +170,14 @@ def init_app(app):
         lambda: request.remote_addr in (current_app.config.get("RATELIMIT_UNLIMITED") or ()))
     # Before the views are wrapped: limit_of looks the limiter up here.
     app.extensions["takedown_limiter"] = limiter
-    letter_limit = limiter.shared_limit(limit_of("RATELIMIT_PDF"), scope="letters",
-                                        override_defaults=False)
+    letter_limit = limiter.shared_limit(limit_of("RATELIMIT_PDF", letterwork.MAX_WORK),
+                                        scope="letters",
+                                        override_defaults=False, cost=letter_work)
     for endpoint in LETTER_VIEWS:
         app.view_functions[endpoint] = letter_limit(app.view_functions[endpoint])
-    case_limit = limiter.shared_limit(limit_of("RATELIMIT_CASE"), scope="case-pages",
+    largest_page = math.ceil((app.config.get("MAX_CONTENT_LENGTH") or CASE_UNIT) / CASE_UNIT)
+    case_limit = limiter.shared_limit(limit_of("RATELIMIT_CASE", largest_page),
+                                      scope="case-pages",
                                       override_defaults=False, cost=case_page_cost)
     for endpoint in CASE_PAGE_VIEWS:
         app.view_functions[endpoint] = case_limit(app.view_functions[endpoint])

@@ -1,5 +1,8 @@
 """Every sourced fact in the data files, with its age: ``make facts`` prints them oldest first.
 
+It warns past WARN_DAYS and fails (exit status 1) past MAX_DAYS: a fact's age is checked here,
+on a person's command, not by the test suite, which would turn red on a date with no change.
+
 A fact is any table in platforms.toml, services.toml or law.toml that has a
 ``source``. The files are read as plain TOML, so a fact the loader would refuse
 (no ``source_kind``, say) is still listed. No Flask here.
@@ -16,7 +19,7 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 FILES = {"platforms.toml": "platform", "services.toml": "service", "law.toml": "law"}
 WARN_DAYS = 180  # older than this: printed with a warning, due to be checked again
-MAX_DAYS = 365   # older than this: the test suite fails
+MAX_DAYS = 365   # older than this: make facts fails
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +82,13 @@ def oldest_first(found: list[Fact]) -> list[Fact]:
     return sorted(found, key=lambda f: (f.last_checked or date.min, f.file, f.entry, f.field))
 
 
+def over_the_limit(found: list[Fact], today: date) -> list[Fact]:
+    """The facts last checked more than MAX_DAYS before today: ``make facts`` fails on these."""
+    return [fact for fact in found if fact.last_checked and fact.age(today) > MAX_DAYS]
+
+
 def report(found: list[Fact], today: date) -> list[str]:
-    """The lines ``make facts`` prints: one per fact, then a summary and any warning."""
+    """The lines ``make facts`` prints: one per fact, then a summary, any warning, any failure."""
     lines = ["age  last_checked  kind       file            entry > field  source"]
     stale = 0
     for fact in oldest_first(found):
@@ -96,13 +104,18 @@ def report(found: list[Fact], today: date) -> list[str]:
     if stale:
         lines.append(f"WARNING: {stale} facts were last checked more than {WARN_DAYS} days ago "
                      "(or have no date): check them again against their source.")
+    if over := over_the_limit(found, today):
+        lines.append(f"FAILED: {len(over)} facts were last checked more than {MAX_DAYS} days ago: "
+                     "check each against its source, then update its last_checked.")
     return lines
 
 
-def main() -> int:
-    """Print every fact, oldest first."""
-    print("\n".join(report(all_facts(), date.today())))
-    return 0
+def main(today: date | None = None, data: Path = DATA) -> int:
+    """Print every fact, oldest first; 1 if any was last checked more than MAX_DAYS ago."""
+    today = today or date.today()
+    found = all_facts(data)
+    print("\n".join(report(found, today)))
+    return 1 if over_the_limit(found, today) else 0
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ def pytest_collection_modifyitems(config, items):
                   and defs[-1].baseid} - _CHEAP_SHARED_FIXTURES
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if config.getoption("dist", "no") != "no":
+        # The groups first, so the longest pieces of work start early, not last.
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 _real_connect = socket.socket.connect

@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, platforms
+from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
-
-# The next-step letter's title, by the jurisdiction's route (templates letters/_escalation/*).
-ESCALATION_ROUTES = {
-    "england": "uk", "wales": "uk", "scotland": "uk", "northern-ireland": "uk",
-    "us": "us", "eu": "eu", "australia": "australia",
-}
-ESCALATION_TITLES = {
-    "uk": "Updated record for the Internet Watch Foundation",
-    "us": "Record for the NCMEC CyberTipline and the FTC",
-    "eu": "Complaint under Article 20 of the Digital Services Act",
-    "australia": "Record for a report to eSafety",
-}
 
 
 def title(kind: str, case: Case, slug: str | None) -> str:
@@ -30,7 +18,7 @@ def title(kind: str, case: Case, slug: str | None) -> str:
     if kind == "follow-up":
         return f"Follow-up letter to {platforms.get(slug).name}"
     if kind == "escalation":
-        return ESCALATION_TITLES[ESCALATION_ROUTES[case.jurisdiction]]
+        return jurisdictions.get(case.jurisdiction).escalation.title
     return "Record of reports, for the police or school"
 
 
@@ -110,6 +98,6 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
         "rule": rule,
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
-        "route": ESCALATION_ROUTES[case.jurisdiction],
+        "route": jurisdictions.get(case.jurisdiction).escalation.route,
         "rows": _report_rows(case, now, when),
     }

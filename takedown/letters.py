@@ -27,11 +27,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
 
-from takedown import deadlines, followups, law, platforms, services
+from takedown import deadlines, followups, jurisdictions, law, platforms, services
 from takedown.case import (
     ROLES,
     Case,
@@ -40,7 +41,6 @@ from takedown.case import (
     missing_for_letters,
     parse_case,
 )
-from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,14 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+
+
+def _mailto(address: str) -> str:
+    """A mailto: address for a letter's link: the address percent-encoded, all but its @."""
+    return "mailto:" + quote(address, safe="@")
+
+
+_env.filters["mailto"] = _mailto
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +274,6 @@ def _and(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _long_date(value: date, us: bool) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
-
-
 def _recipient(case: Case, platform: platforms.Platform) -> dict:
     """Return who a platform letter is addressed to; the team when no company is known."""
     if platform.slug == "other":
@@ -284,20 +288,21 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
 
 
 def _base_context(case: Case, today: date) -> dict:
-    us = case.jurisdiction == "us"
+    where = jurisdictions.get(case.jurisdiction)
+    style = where.letters
     return {
         "case": case,
         "reference": case.reference,
-        "today": _long_date(today, us),
-        "paper": "letter" if us else "a4",
-        "lang": "en-US" if us else "en-GB",
+        "today": style.long_date(today),
+        "paper": style.paper,
+        "lang": style.lang,
         "under_18": case.person.under_18,
-        "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
+        "jurisdiction_name": where.name,
         "in_uk": case.in_uk,
         "role": case.requester.role,
         "role_label": ROLES[case.requester.role],
         "sender": case.requester,
-        "long_date": lambda value: _long_date(value, us) if value else None,
+        "long_date": lambda value: style.long_date(value) if value else None,
     }
 
 
@@ -327,15 +332,15 @@ def _iwf_context(case: Case) -> dict:
             "iwf_anonymous": bool(iwf and iwf.anonymous)}
 
 
-# The advice a school letter asks the school to follow, by jurisdiction (in
-# services.toml). The UKCIS advice is written for England; Wales has its own version.
 def _school_guidance(case: Case) -> dict:
-    guidance = services.get("ukcis-guidance-wales" if case.jurisdiction == "wales"
-                            else "ukcis-guidance") if case.in_uk else None
+    """The advice a school letter asks the school to follow: the declaration's guidance for
+    schools there, and a note where the letter cites another nation's."""
+    school = jurisdictions.get(case.jurisdiction).school
+    slug = school.guidance or school.letter_guidance
+    guidance = services.get(slug) if slug else None
     if guidance is None:
         return {"name": None, "publisher": None, "note": None}
-    note = (None if case.jurisdiction in ("england", "wales")
-            else "written for England, alongside your own child protection procedures")
+    note = None if school.guidance else school.letter_guidance_note
     return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
 
 
@@ -446,7 +451,7 @@ def make(kind: str, case: Case, platform: str | None = None,
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
-    The pack is made of its parts rendered on their own and joined (``pdf.join``).
+    The pack is its parts rendered one after another and joined (``pdf.join``).
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
@@ -513,9 +518,5 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
-    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    from takedown import pdf
-
-    with pdf.in_this_process():
-        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

@@ -44,7 +44,7 @@ golden: $(STAMP) ## Rewrite tests/golden.json after a change meant to alter lett
 	$(PY) -m tests.golden_cases
 
 .PHONY: facts
-facts: $(STAMP) ## Print every sourced fact in the data files, oldest first; warn past 180 days
+facts: $(STAMP) ## List every fact (kind, date read, copy read, why secondary) and convention; fail past a year
 	$(PY) -m takedown.facts
 
 .PHONY: bench

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from takedown import datafile
-from takedown.datafile import Entry
+from takedown.datafile import Entry, Source
 from takedown.jurisdictions import JURISDICTIONS
 
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
@@ -77,6 +77,7 @@ class Law:
     elements: tuple[Element, ...] = ()
     in_force: date | None = None
     plan_note: str | None = None
+    read: Source | None = None  # where it was read: the copy, its date, and why if secondary
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
@@ -99,6 +100,7 @@ def _law(reader: Entry, slug: str) -> Law:
                        for item in reader.tables("elements")),
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
+        read=source,
     )
 
 

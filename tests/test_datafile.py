@@ -108,10 +108,34 @@ def test_every_source_must_say_whether_it_is_primary_or_secondary(kind, problem)
 
 
 def test_a_source_keeps_its_kind_and_domain():
-    text = SERVICE.replace('source_kind = "primary"', 'source_kind = "secondary"')
+    text = SERVICE.replace('source_kind = "primary"',
+                           'source_kind = "secondary"\nwhy_secondary = "a charity\'s copy"')
     source = services.parse_services(text, TODAY)["helpline"].source
     assert source.secondary and source.domain == "help.example"
+    assert source.why_secondary == "a charity's copy"
     assert law.parse_laws(LAW, TODAY)[0].source_kind == "primary"
+
+
+def test_a_secondary_source_must_say_why_and_a_primary_one_must_not():
+    secondary = SERVICE.replace('source_kind = "primary"', 'source_kind = "secondary"')
+    with pytest.raises(DataFileError, match="^service 'helpline': field 'why_secondary' is "
+                                            "missing: say why no primary page was read"):
+        services.parse_services(secondary, TODAY)
+    why = 'why_secondary = "a copy"'
+    assert law_error(LAW.replace('source_kind = "primary"', f'source_kind = "primary"\n{why}')) \
+        == "law 'pca-1978-s1': field 'why_secondary' is only for a secondary source"
+
+
+def test_the_copy_read_and_its_date_are_kept_and_never_newer_than_the_day_read():
+    copied = LAW.replace("last_checked = 2026-11-25", "last_checked = 2026-11-25\n"
+                         'via = "https://copy.example/s1"\nsource_date = 2016-05-01')
+    read = law.parse_laws(copied, TODAY)[0].read
+    assert (read.via, read.source_date, read.read_at) == (
+        "https://copy.example/s1", date(2016, 5, 1), "https://copy.example/s1")
+    assert law_error(copied.replace("2016-05-01", "2026-11-26")).startswith(
+        "law 'pca-1978-s1': field 'source_date' is 2026-11-26, after last_checked (2026-11-25)")
+    assert law_error(copied.replace("https://copy.example/s1", "http://copy.example/s1")) \
+        .startswith("law 'pca-1978-s1': field 'via' must be an https:// address")
 
 
 @pytest.mark.parametrize("checked", ["", 'last_checked = "2026-11-25"',

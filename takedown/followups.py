@@ -23,6 +23,9 @@ ESCALATION_TITLES = {
     "eu": "Complaint under Article 20 of the Digital Services Act",
     "australia": "Record for a report to eSafety",
 }
+# In the EU, only an online platform must take an internal complaint (DSA Article 20): for any
+# other service the next step is a record for a complaint to the Digital Services Coordinator.
+EU_NOT_A_PLATFORM_TITLE = "Record for a complaint to a Digital Services Coordinator"
 
 
 def title(kind: str, case: Case, slug: str | None) -> str:
@@ -30,7 +33,10 @@ def title(kind: str, case: Case, slug: str | None) -> str:
     if kind == "follow-up":
         return f"Follow-up letter to {platforms.get(slug).name}"
     if kind == "escalation":
-        return ESCALATION_TITLES[ESCALATION_ROUTES[case.jurisdiction]]
+        route = ESCALATION_ROUTES[case.jurisdiction]
+        if route == "eu" and not (slug and platforms.get(slug).online_platform):
+            return EU_NOT_A_PLATFORM_TITLE
+        return ESCALATION_TITLES[route]
     return "Record of reports, for the police or school"
 
 
@@ -91,9 +97,11 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
     first = step.first
     refused = [s for s in steps if s.state == "refused"]
     if kind == "escalation":
-        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal")
+        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal",
+                                                                     platform=slug)
     else:
-        rule = deadlines.rule_for(case, first, "report", to_platform=True)
+        rule = deadlines.rule_for(case, first, "report", to_platform=True,
+                                   platform=slug)
     return {
         "kind": kind,
         "title": title(kind, case, slug),
@@ -111,5 +119,7 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
         "route": ESCALATION_ROUTES[case.jurisdiction],
+        "online_platform": platforms.get(slug).online_platform,
+        "out_of_court": list(platforms.get(slug).out_of_court),
         "rows": _report_rows(case, now, when),
     }

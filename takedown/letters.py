@@ -64,6 +64,16 @@ def _composed(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def in_sentence(label: str) -> str:
+    """A label ("The platform's TAKE IT DOWN Act request form") inside a sentence: its first
+    letter lower-cased, every other letter as it is, and a first word in capitals
+    ("NCMEC CyberTipline") kept whole."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
@@ -71,6 +81,7 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+_env.filters["in_sentence"] = in_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +235,18 @@ class _Laws:
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
 
+    def cites_after(self, topic: str, before: str) -> str:
+        """Cite ``topic`` where the laws of ``before`` were just cited: "section 109" when both
+        are sections of one Act, else the full citation."""
+        said = {_SECTION.match(_cite(item.citation))["act"] for item in self.topic(before)
+                if _SECTION.match(_cite(item.citation))}
+        phrases = []
+        for item in self.topic(topic):
+            match = _SECTION.match(_cite(item.citation))
+            phrases.append(f"section {match['number']}" if match and match["act"] in said
+                           else _cite(item.citation))
+        return _and(phrases)
+
     def with_elements(self) -> list[dict]:
         return [
             {"law": item,
@@ -270,13 +293,47 @@ def _long_date(value: date, us: bool) -> str:
     return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
 
 
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How letters are written where the family is: paper, dates, spelling, sign-off."""
+
+    lang: str
+    paper: str
+    month_first: bool       # "December 7, 2026" rather than "7 December 2026"
+    authorised: str         # "authorised" / "authorized"
+    parent: str             # "parent or carer" / "parent or guardian"
+    parents: str            # a heading: "Parents or carers" / "Parents or guardians"
+    sign_off: str           # to a recipient not named ("Yours faithfully,")
+    sign_off_named: str     # to a recipient named ("Yours sincerely,")
+
+
+_BRITISH = Conventions("en-GB", "a4", False, "authorised", "parent or carer",
+                       "Parents or carers", "Yours faithfully,", "Yours sincerely,")
+# Conventions, not facts: the declaration of each jurisdiction will carry them.
+CONVENTIONS = {
+    "us": Conventions("en-US", "letter", True, "authorized", "parent or guardian",
+                      "Parents or guardians", "Sincerely,", "Sincerely,"),
+    "australia": Conventions("en-AU", "a4", False, "authorised", "parent or guardian",
+                             "Parents or guardians", "Yours faithfully,", "Yours sincerely,"),
+    "canada": Conventions("en-CA", "letter", True, "authorized", "parent or guardian",
+                          "Parents or guardians", "Sincerely,", "Sincerely,"),
+}
+
+
+def conventions(case: Case) -> Conventions:
+    """The letter conventions of the case's jurisdiction."""
+    return CONVENTIONS.get(platforms.region_of(case.jurisdiction), _BRITISH)
+
+
 def _recipient(case: Case, platform: platforms.Platform) -> dict:
-    """Return who a platform letter is addressed to; the team when no company is known."""
+    """Who a platform letter is addressed to: the company its terms name for the family's region.
+
+    Never another region's company: where none is named for them, the trust and safety team,
+    with no company name (the letter's note says so).
+    """
     if platform.slug == "other":
         return {"name": "The owner or host of the website", "address": None, "known": True}
-    by_serves = {entity.serves: entity for entity in platform.entities}
-    entity = next((by_serves[s] for s in platforms.serves_order(case.jurisdiction)
-                   if s in by_serves), None)
+    entity = platform.entity_for(case.jurisdiction)
     if entity is None:
         return {"name": f"{platform.name} — trust and safety team", "address": None,
                 "known": False}
@@ -284,28 +341,41 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
 
 
 def _base_context(case: Case, today: date) -> dict:
-    us = case.jurisdiction == "us"
+    words = conventions(case)
+    role_label = ROLES[case.requester.role]
+    if case.requester.role == "parent":
+        role_label = words.parent.capitalize()
     return {
         "case": case,
         "reference": case.reference,
-        "today": _long_date(today, us),
-        "paper": "letter" if us else "a4",
-        "lang": "en-US" if us else "en-GB",
+        "today": _long_date(today, words.month_first),
+        "paper": words.paper,
+        "lang": words.lang,
+        "words": words,
         "under_18": case.person.under_18,
         "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
         "in_uk": case.in_uk,
         "role": case.requester.role,
-        "role_label": ROLES[case.requester.role],
+        "role_label": role_label,
         "sender": case.requester,
-        "long_date": lambda value: _long_date(value, us) if value else None,
+        "long_date": lambda value: _long_date(value, words.month_first) if value else None,
     }
+
+
+# The blocks of law a platform letter can hold (letters/_legal/<block>.html): the family's own
+# region's first, then the others, which cite only laws on providers (as additions).
+LEGAL_BLOCKS = ("uk", "eu", "us", "australia")
 
 
 def _platform_context(case: Case, slug: str, today: date) -> dict:
     platform = platforms.get(slug)
     provider_country = "us" if platform.us_based else None
-    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
-                                    today)))
+    chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country, today,
+                          to_provider=True)
+    chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
+    if platform.dsa_notice == "none":  # a private messaging service or a search engine
+        chosen = [item for item in chosen if item.topic != "dsa-art-16"]
+    region = platforms.region_of(case.jurisdiction)
     return {
         "kind": "platform",
         "title": _title("platform", case, slug),
@@ -313,8 +383,12 @@ def _platform_context(case: Case, slug: str, today: date) -> dict:
         "platform_name": "the website" if slug == "other" else platform.name,
         "recipient": _recipient(case, platform),
         "places": case.locations_on(slug),
-        "laws": laws,
+        "laws": _Laws(tuple(chosen)),
         "us_based": platform.us_based,
+        "region": region,
+        "legal_order": [block for block in LEGAL_BLOCKS if block == region]
+        + [block for block in LEGAL_BLOCKS if block != region],
+        "dsa_notice": platform.dsa_notice,
     }
 
 

@@ -18,7 +18,6 @@ import tldextract
 
 from takedown import datafile, urlhost
 from takedown.datafile import Entry, Source
-from takedown.jurisdictions import UK
 
 # The directory's errors are the data files' errors (the name is kept for callers).
 DirectoryError = datafile.DataFileError
@@ -29,29 +28,33 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-SERVES = ("uk", "eu", "uk-eu", "us", "worldwide")  # who a company or an address is for
+# The regions a platform's terms name a company (or an address) for, one per family: each
+# jurisdiction belongs to one (region_of).
+REGIONS = ("uk", "eu", "us", "australia", "canada")
+# What a company or an address can be for: a region, a group of regions, everyone outside the
+# regions named here ("rest-of-world", which no family here is in), or "worldwide" (everyone
+# its platform names no other company for).
+SERVES = (*REGIONS, "uk-eu", "rest-of-world", "worldwide")
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 
-
-# The ``serves`` values meant for someone in each region, the nearest first; then, for
-# a letter's recipient only, the companies to write to when none of those is named.
+# The ``serves`` values meant for someone in each region, the nearest first. A company or an
+# address for another region is never used: there is no fallback to another region's company.
 _MEANT_FOR = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
-              "us": ("us", "worldwide"), "elsewhere": ("worldwide",)}
-_OTHERWISE = {"uk": ("eu", "us"), "eu": ("uk", "us"), "us": ("uk-eu", "uk", "eu"),
-              "elsewhere": ("us", "uk-eu", "uk", "eu")}
+              "us": ("us", "worldwide"), "australia": ("australia", "worldwide"),
+              "canada": ("canada", "worldwide")}
+_UK = ("england", "wales", "scotland", "northern-ireland")
 
 
-def _region(jurisdiction: str) -> str:
-    return jurisdiction if jurisdiction in ("us", "eu") else (
-        "uk" if jurisdiction in UK else "elsewhere")
+def region_of(jurisdiction: str) -> str:
+    """The region whose company and addresses are meant for a family in this jurisdiction."""
+    return "uk" if jurisdiction in _UK else jurisdiction
 
 
-def serves_order(jurisdiction: str) -> tuple[str, ...]:
-    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first."""
-    region = _region(jurisdiction)
-    return _MEANT_FOR[region] + _OTHERWISE[region]
+def meant_for(jurisdiction: str) -> tuple[str, ...]:
+    """The ``serves`` values meant for a family in this jurisdiction, the nearest first."""
+    return _MEANT_FOR[region_of(jurisdiction)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,33 @@ class Entity:
 
     name: str
     address: str | None
-    serves: str
+    serves: tuple[str, ...]
+    source: Source
+    based_in: str | None = None  # the country of the address the terms give ("us"), if one
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the terms name this company for a family in this jurisdiction."""
+        return bool(set(self.serves) & set(meant_for(jurisdiction)))
+
+
+@dataclass(frozen=True, slots=True)
+class Dsa:
+    """What the EU Digital Services Act makes of the service, as a source says.
+
+    ``online_platform``: "yes", "no", or "in part" (only some of it, such as WhatsApp's
+    channels: a private chat on it is not an online platform).
+    """
+
+    online_platform: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfCourt:
+    """A body certified under DSA Article 21 that takes disputes about this platform's decisions."""
+
+    name: str
+    url: str
     source: Source
 
 
@@ -91,7 +120,7 @@ class Email:
 
     address: str
     purpose: str
-    serves: str
+    serves: tuple[str, ...]
     source: Source
 
 
@@ -134,15 +163,44 @@ class Platform:
     hash_lists: tuple[HashList, ...]
     notes: tuple[Note, ...]
     emails: tuple[Email, ...] = ()
+    dsa: Dsa | None = None
+    out_of_court: tuple[OutOfCourt, ...] = ()
 
-    @property
-    def us_entity(self) -> Entity | None:
-        return next((e for e in self.entities if e.serves == "us"), None)
+    def entity_for(self, jurisdiction: str) -> Entity | None:
+        """The company the terms name for a family in this jurisdiction, the nearest first.
+
+        Never another region's company: None when the terms read name none for them.
+        """
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.entities if serves in e.serves), None)
+            if found is not None:
+                return found
+        return None
 
     @property
     def us_based(self) -> bool:
-        """True when a US company runs the service (so US law on providers applies)."""
-        return self.us_entity is not None
+        """True when a US company runs the service for US users (so US law on providers applies).
+
+        A company the terms name for the US itself, or one for everyone whose address is there.
+        """
+        entity = self.entity_for("us")
+        return entity is not None and ("us" in entity.serves or entity.based_in == "us")
+
+    @property
+    def online_platform(self) -> bool:
+        """True only where a source says the service is an online platform under the DSA."""
+        return bool(self.dsa and self.dsa.online_platform == "yes")
+
+    @property
+    def dsa_notice(self) -> str:
+        """How an EU letter treats the DSA: a notice (an online platform), a notice if it is a
+        hosting service (unknown, or an online platform only in part), or none (a private
+        messaging service or a search engine)."""
+        if self.online_platform:
+            return "notice"
+        if self.dsa and self.dsa.online_platform == "in part":
+            return "if-hosting"
+        return "none" if self.kind in ("messaging", "search") else "if-hosting"
 
     @property
     def take_it_down_form(self) -> WebForm | None:
@@ -160,8 +218,8 @@ class Platform:
 
         Only an address meant for them: one for the US is not offered to a family in Wales.
         """
-        for serves in _MEANT_FOR[_region(jurisdiction)]:
-            found = next((e for e in self.emails if e.serves == serves), None)
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.emails if serves in e.serves), None)
             if found is not None:
                 return found
         return None
@@ -175,7 +233,8 @@ class Platform:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
         parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
-                 *self.entities, *self.hash_lists, *self.notes, *self.emails]
+                 *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
+                 *self.out_of_court]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -206,20 +265,44 @@ def _email(value: str, reader: Entry) -> str:
     return value
 
 
+# The countries an entity's address may be in, as ``based_in`` writes them.
+COUNTRIES = ("us", "gb", "ie", "nl", "fr", "sg", "nz", "ca", "au", "cy", "cz", "vg")
+
+
+def _serves(reader: Entry) -> tuple[str, ...]:
+    """``serves``: one value or a list of them, each one of SERVES."""
+    if isinstance(reader.table.get("serves"), list):
+        return reader.choices("serves", SERVES)
+    return (reader.choice("serves", SERVES),)
+
+
+def _entity(reader: Entry) -> Entity:
+    based_in = reader.choice("based_in", COUNTRIES) if "based_in" in reader.table else None
+    return Entity(reader.text("name"), reader.text("address", required=False), _serves(reader),
+                  reader.source(), based_in)
+
+
+def _dsa(reader: Entry | None) -> Dsa | None:
+    if reader is None:
+        return None
+    value = reader.table.get("online_platform")
+    if value != "in part":
+        value = "yes" if reader.flag("online_platform") else "no"
+    return Dsa(value, reader.source())
+
+
 def _platform(reader: Entry, slug: str) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(
-        Entity(r.text("name"), r.text("address", required=False),
-               r.choice("serves", SERVES), r.source())
-        for r in reader.tables("entity")
-    )
+    entities = tuple(_entity(r) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
-              r.choice("serves", SERVES), r.source())
+              _serves(r), r.source())
         for r in reader.tables("email")
     )
+    out_of_court = tuple(OutOfCourt(r.text("name"), r.url("url"), r.source())
+                         for r in reader.tables("out_of_court"))
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
                 r.choices("audiences", AUDIENCES), r.source(),
@@ -246,6 +329,8 @@ def _platform(reader: Entry, slug: str) -> Platform:
         hash_lists=hash_lists,
         notes=notes,
         emails=emails,
+        dsa=_dsa(reader.optional_table("dsa")),
+        out_of_court=out_of_court,
     )
 
 

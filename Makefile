@@ -2,7 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+# uv keeps every pin already in the output file unless the .in files need it moved; --upgrade-package
+# NAME moves one (make requirements COMPILE_EXTRA="--upgrade-package NAME").
+COMPILE := --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make requirements" $(COMPILE_EXTRA)
 
 .DEFAULT_GOAL := help
 
@@ -10,58 +15,68 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt package-lock.json
+# Two stamps: what the app runs on (requirements.txt), and on top of it the test, lint, audit and
+# browser tools (requirements-dev.txt, and the Nu checker from npm). make run and make serve
+# install only the first; make test both. Both locks carry hashes, so pip checks every file.
+$(STAMP_RUN): requirements.txt
 	@bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
-	npm ci --no-audit --no-fund  # the W3C Nu HTML Checker (vnu-jar) the tests run
-	@touch $(STAMP)
+	@touch $(STAMP_RUN)
+
+$(STAMP_DEV): $(STAMP_RUN) requirements-dev.txt package-lock.json
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@# npm ci empties node_modules first: a link to another checkout's is left as it is
+	@if [ -L node_modules ]; then echo "node_modules is a link: not reinstalled"; \
+	else npm ci --no-audit --no-fund; fi  # the W3C Nu HTML Checker (vnu-jar) the tests run
+	@touch $(STAMP_DEV)
 
 .PHONY: install
-install: $(STAMP) ## Set up the virtualenv and system packages
+install: $(STAMP_DEV) ## Set up the virtualenv (both locks) and system packages
 
 .PHONY: run
-run: $(STAMP) ## Set up and serve the site on http://127.0.0.1:5000
+run: $(STAMP_RUN) ## Set up and serve the site on http://127.0.0.1:5000
 	$(VENV)/bin/flask --app app run --host 127.0.0.1 --port 5000
 
 .PHONY: serve
-serve: $(STAMP) ## Serve as in production on 127.0.0.1:8000: nginx, page, letter and pack pools, Redis
+serve: $(STAMP_RUN) ## Serve as in production on 127.0.0.1:8000: nginx, page, letter and pack pools, Redis
 	@bash scripts/serve.sh
 
 .PHONY: lint
-lint: $(STAMP) ## Lint the whole tree with ruff (settings in pyproject.toml)
+lint: $(STAMP_DEV) ## Lint the whole tree with ruff (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .
 
 .PHONY: test
-test: $(STAMP) ## Set up, audit the pinned requirements (pip-audit), lint, then run the whole test suite
+test: $(STAMP_DEV) ## Set up, audit the pinned requirements (pip-audit), lint, then run the whole test suite
 	@bash scripts/audit.sh
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 .PHONY: golden
-golden: $(STAMP) ## Rewrite tests/golden.json after a change meant to alter letters or plans
+golden: $(STAMP_DEV) ## Rewrite tests/golden.json after a change meant to alter letters or plans
 	$(PY) -m tests.golden_cases
 
 .PHONY: facts
-facts: $(STAMP) ## List every fact (kind, date read, copy read, why secondary) and convention; fail past a year
+facts: $(STAMP_RUN) ## List every fact (kind, date read, copy read, why secondary) and convention; fail past a year
 	$(PY) -m takedown.facts
 
 .PHONY: bench
-bench: $(STAMP) ## Time letter rendering against a reference page (ratios)
+bench: $(STAMP_DEV) ## Time letter rendering against a reference page (ratios)
 	$(PY) bench/bench_letters.py
 
 .PHONY: bench-instructions
-bench-instructions: $(STAMP) ## Count (callgrind) each letter's page against a plain page; needs valgrind, ~6 min
+bench-instructions: $(STAMP_DEV) ## Count (callgrind) each letter's page against a plain page; needs valgrind, ~6 min
 	$(PY) bench/instructions.py
 
 .PHONY: load
-load: $(STAMP) ## Load-test the make serve stack on loopback, attacks and surges, under 4 min
+load: $(STAMP_RUN) ## Load-test the make serve stack on loopback, attacks and surges, under 4 min
 	$(PY) bench/load.py
 
 .PHONY: requirements
-requirements: ## Re-pin requirements.txt from requirements.in (needs the network)
+requirements: ## Recompile requirements.txt and requirements-dev.txt from the .in files (needs the network)
 	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
-	.venv-pin/bin/pip install -q -r requirements.in
-	.venv-pin/bin/pip freeze --exclude-editable | sort -f > requirements.txt
+	.venv-pin/bin/pip install -q -r requirements-tools.txt
+	.venv-pin/bin/uv pip compile $(COMPILE) requirements.in -o requirements.txt
+	.venv-pin/bin/uv pip compile $(COMPILE) requirements-dev.in -o requirements-dev.txt
 	rm -rf .venv-pin

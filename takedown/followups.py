@@ -9,23 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, platforms
+from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
-
-# The next-step letter's title, by the jurisdiction's route (templates letters/_escalation/*).
-ESCALATION_ROUTES = {
-    "england": "uk", "wales": "uk", "scotland": "uk", "northern-ireland": "uk",
-    "us": "us", "eu": "eu", "australia": "australia",
-}
-ESCALATION_TITLES = {
-    "uk": "Updated record for the Internet Watch Foundation",
-    "us": "Record for the NCMEC CyberTipline and the FTC",
-    "eu": "Complaint under Article 20 of the Digital Services Act",
-    "australia": "Record for a report to eSafety",
-}
-# In the EU, only an online platform must take an internal complaint (DSA Article 20): for any
-# other service the next step is a record for a complaint to the Digital Services Coordinator.
-EU_NOT_A_PLATFORM_TITLE = "Record for a complaint to a Digital Services Coordinator"
 
 
 def title(kind: str, case: Case, slug: str | None) -> str:
@@ -33,10 +18,11 @@ def title(kind: str, case: Case, slug: str | None) -> str:
     if kind == "follow-up":
         return f"Follow-up letter to {platforms.get(slug).name}"
     if kind == "escalation":
-        route = ESCALATION_ROUTES[case.jurisdiction]
-        if route == "eu" and not (slug and platforms.get(slug).online_platform):
-            return EU_NOT_A_PLATFORM_TITLE
-        return ESCALATION_TITLES[route]
+        escalation = jurisdictions.get(case.jurisdiction).escalation
+        if escalation.title_not_an_online_platform and not (
+                slug and platforms.get(slug).online_platform):
+            return escalation.title_not_an_online_platform
+        return escalation.title
     return "Record of reports, for the police or school"
 
 
@@ -118,7 +104,7 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
         "rule": rule,
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
-        "route": ESCALATION_ROUTES[case.jurisdiction],
+        "route": jurisdictions.get(case.jurisdiction).escalation.route,
         "online_platform": platforms.get(slug).online_platform,
         "out_of_court": list(platforms.get(slug).out_of_court),
         "rows": _report_rows(case, now, when),

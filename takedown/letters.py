@@ -31,7 +31,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from takedown import deadlines, followups, law, platforms, services
+from takedown import deadlines, followups, jurisdictions, law, platforms, services
 from takedown.case import (
     ROLES,
     Case,
@@ -40,7 +40,6 @@ from takedown.case import (
     missing_for_letters,
     parse_case,
 )
-from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,42 +288,6 @@ def _and(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _long_date(value: date, us: bool) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
-
-
-@dataclass(frozen=True, slots=True)
-class Conventions:
-    """How letters are written where the family is: paper, dates, spelling, sign-off."""
-
-    lang: str
-    paper: str
-    month_first: bool       # "December 7, 2026" rather than "7 December 2026"
-    authorised: str         # "authorised" / "authorized"
-    parent: str             # "parent or carer" / "parent or guardian"
-    parents: str            # a heading: "Parents or carers" / "Parents or guardians"
-    sign_off: str           # to a recipient not named ("Yours faithfully,")
-    sign_off_named: str     # to a recipient named ("Yours sincerely,")
-
-
-_BRITISH = Conventions("en-GB", "a4", False, "authorised", "parent or carer",
-                       "Parents or carers", "Yours faithfully,", "Yours sincerely,")
-# Conventions, not facts: the declaration of each jurisdiction will carry them.
-CONVENTIONS = {
-    "us": Conventions("en-US", "letter", True, "authorized", "parent or guardian",
-                      "Parents or guardians", "Sincerely,", "Sincerely,"),
-    "australia": Conventions("en-AU", "a4", False, "authorised", "parent or guardian",
-                             "Parents or guardians", "Yours faithfully,", "Yours sincerely,"),
-    "canada": Conventions("en-CA", "letter", True, "authorized", "parent or guardian",
-                          "Parents or guardians", "Sincerely,", "Sincerely,"),
-}
-
-
-def conventions(case: Case) -> Conventions:
-    """The letter conventions of the case's jurisdiction."""
-    return CONVENTIONS.get(platforms.region_of(case.jurisdiction), _BRITISH)
-
-
 def _recipient(case: Case, platform: platforms.Platform) -> dict:
     """Who a platform letter is addressed to: the company its terms name for the family's region.
 
@@ -341,30 +304,36 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
 
 
 def _base_context(case: Case, today: date) -> dict:
-    words = conventions(case)
+    where = jurisdictions.get(case.jurisdiction)
+    style = where.letters
     role_label = ROLES[case.requester.role]
     if case.requester.role == "parent":
-        role_label = words.parent.capitalize()
+        role_label = style.parent.capitalize()
     return {
         "case": case,
         "reference": case.reference,
-        "today": _long_date(today, words.month_first),
-        "paper": words.paper,
-        "lang": words.lang,
-        "words": words,
+        "today": style.long_date(today),
+        "paper": style.paper,
+        "lang": style.lang,
+        "words": style,
         "under_18": case.person.under_18,
-        "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
+        "jurisdiction_name": where.name,
         "in_uk": case.in_uk,
         "role": case.requester.role,
         "role_label": role_label,
         "sender": case.requester,
-        "long_date": lambda value: _long_date(value, words.month_first) if value else None,
+        "long_date": lambda value: style.long_date(value) if value else None,
     }
 
 
-# The blocks of law a platform letter can hold (letters/_legal/<block>.html): the family's own
-# region's first, then the others, which cite only laws on providers (as additions).
-LEGAL_BLOCKS = ("uk", "eu", "us", "australia")
+def _legal_order(case: Case) -> list[str]:
+    """The blocks of law a platform letter holds (letters/_legal/<group>.html, one for each
+    jurisdictions' group that has one): the family's own first, then the others, which cite
+    only laws on providers, as additions."""
+    own = jurisdictions.get(case.jurisdiction).group
+    blocks = [group for group in jurisdictions.groups()
+              if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
+    return [own] * (own in blocks) + [group for group in blocks if group != own]
 
 
 def _platform_context(case: Case, slug: str, today: date) -> dict:
@@ -386,8 +355,7 @@ def _platform_context(case: Case, slug: str, today: date) -> dict:
         "laws": _Laws(tuple(chosen)),
         "us_based": platform.us_based,
         "region": region,
-        "legal_order": [block for block in LEGAL_BLOCKS if block == region]
-        + [block for block in LEGAL_BLOCKS if block != region],
+        "legal_order": _legal_order(case),
         "dsa_notice": platform.dsa_notice,
     }
 
@@ -401,15 +369,15 @@ def _iwf_context(case: Case) -> dict:
             "iwf_anonymous": bool(iwf and iwf.anonymous)}
 
 
-# The advice a school letter asks the school to follow, by jurisdiction (in
-# services.toml). The UKCIS advice is written for England; Wales has its own version.
 def _school_guidance(case: Case) -> dict:
-    guidance = services.get("ukcis-guidance-wales" if case.jurisdiction == "wales"
-                            else "ukcis-guidance") if case.in_uk else None
+    """The advice a school letter asks the school to follow: the declaration's guidance for
+    schools there, and a note where the letter cites another nation's."""
+    school = jurisdictions.get(case.jurisdiction).school
+    slug = school.guidance or school.letter_guidance
+    guidance = services.get(slug) if slug else None
     if guidance is None:
         return {"name": None, "publisher": None, "note": None}
-    note = (None if case.jurisdiction in ("england", "wales")
-            else "written for England, alongside your own child protection procedures")
+    note = None if school.guidance else school.letter_guidance_note
     return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
 
 

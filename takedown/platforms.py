@@ -9,6 +9,7 @@ never touches the network.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import tldextract
 
-from takedown import datafile, urlhost
+from takedown import datafile, jurisdictions, urlhost
 from takedown.datafile import Entry, Source
 
 # The directory's errors are the data files' errors (the name is kept for callers).
@@ -28,33 +29,21 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-# The regions a platform's terms name a company (or an address) for, one per family: each
-# jurisdiction belongs to one (region_of).
-REGIONS = ("uk", "eu", "us", "australia", "canada")
-# What a company or an address can be for: a region, a group of regions, everyone outside the
-# regions named here ("rest-of-world", which no family here is in), or "worldwide" (everyone
-# its platform names no other company for).
-SERVES = (*REGIONS, "uk-eu", "rest-of-world", "worldwide")
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 
-# The ``serves`` values meant for someone in each region, the nearest first. A company or an
-# address for another region is never used: there is no fallback to another region's company.
-_MEANT_FOR = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
-              "us": ("us", "worldwide"), "australia": ("australia", "worldwide"),
-              "canada": ("canada", "worldwide")}
-_UK = ("england", "wales", "scotland", "northern-ireland")
+
+def meant_for(jurisdiction: str) -> tuple[str, ...]:
+    """The ``serves`` values meant for a family in this jurisdiction, the nearest first
+    (data/jurisdictions.toml). A company or an address for another region is never used: there
+    is no fallback to another region's company."""
+    return jurisdictions.get(jurisdiction).platform_serves
 
 
 def region_of(jurisdiction: str) -> str:
-    """The region whose company and addresses are meant for a family in this jurisdiction."""
-    return "uk" if jurisdiction in _UK else jurisdiction
-
-
-def meant_for(jurisdiction: str) -> tuple[str, ...]:
-    """The ``serves`` values meant for a family in this jurisdiction, the nearest first."""
-    return _MEANT_FOR[region_of(jurisdiction)]
+    """The group whose law a letter to this family cites first ("uk" for the four nations)."""
+    return jurisdictions.get(jurisdiction).group
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,17 +258,17 @@ def _email(value: str, reader: Entry) -> str:
 COUNTRIES = ("us", "gb", "ie", "nl", "fr", "sg", "nz", "ca", "au", "cy", "cz", "vg")
 
 
-def _serves(reader: Entry) -> tuple[str, ...]:
-    """``serves``: one value or a list of them, each one of SERVES."""
+def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """``serves``: one value or a list of them, each one the directory's ``serves`` allows."""
     if isinstance(reader.table.get("serves"), list):
-        return reader.choices("serves", SERVES)
-    return (reader.choice("serves", SERVES),)
+        return reader.choices("serves", allowed)
+    return (reader.choice("serves", allowed),)
 
 
-def _entity(reader: Entry) -> Entity:
+def _entity(reader: Entry, allowed: tuple[str, ...]) -> Entity:
     based_in = reader.choice("based_in", COUNTRIES) if "based_in" in reader.table else None
-    return Entity(reader.text("name"), reader.text("address", required=False), _serves(reader),
-                  reader.source(), based_in)
+    return Entity(reader.text("name"), reader.text("address", required=False),
+                  _serves(reader, allowed), reader.source(), based_in)
 
 
 def _dsa(reader: Entry | None) -> Dsa | None:
@@ -291,14 +280,14 @@ def _dsa(reader: Entry | None) -> Dsa | None:
     return Dsa(value, reader.source())
 
 
-def _platform(reader: Entry, slug: str) -> Platform:
+def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(_entity(r) for r in reader.tables("entity"))
+    entities = tuple(_entity(r, allowed) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
-              _serves(r), r.source())
+              _serves(r, allowed), r.source())
         for r in reader.tables("email")
     )
     out_of_court = tuple(OutOfCourt(r.text("name"), r.url("url"), r.source())
@@ -334,12 +323,29 @@ def _platform(reader: Entry, slug: str) -> Platform:
     )
 
 
+def serves_values(text: str) -> tuple[str, ...]:
+    """The ``serves`` values the directory allows: its own top-level ``serves`` list, or else
+    every value a jurisdiction's platform_serves names, "rest-of-world" and "worldwide"."""
+    values = tomllib.loads(text).get("serves")
+    if values is None:
+        declared = [v for j in jurisdictions.all_jurisdictions().values()
+                    for v in j.platform_serves]
+        return tuple(dict.fromkeys([*declared, "rest-of-world", "worldwide"]))
+    if not isinstance(values, list) or not values or not all(
+            isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's serves must be a list of the values a company "
+                             "or an address can be meant for")
+    return tuple(values)
+
+
 def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
     """Parse and validate directory TOML; raise DirectoryError naming what is wrong."""
     found = datafile.entries(text, "platform", "the directory", today)
     if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    platforms = datafile.by_slug(found, "platform", _platform)
+    allowed = serves_values(text)
+    platforms = datafile.by_slug(found, "platform",
+                                 lambda reader, slug: _platform(reader, slug, allowed))
     owners: dict[str, str] = {}
     for platform in platforms.values():
         for host in platform.domains + platform.hosts:

@@ -12,10 +12,17 @@ ALL = facts.all_facts()
 
 def test_every_data_file_has_facts():
     present = {file for file in facts.FILES if (facts.DATA / file).exists()}
-    assert {fact.file for fact in ALL} == present >= {"platforms.toml", "services.toml",
+    assert present >= {fact.file for fact in ALL} >= {"platforms.toml", "services.toml",
                                                        "law.toml"}
     assert len(ALL) > 150
     assert any(fact.entry.startswith("deadline ") for fact in ALL)
+
+
+def test_the_jurisdictions_conventions_are_listed_apart_from_facts():
+    found = facts.all_conventions()
+    assert {c.file for c in found} == {"jurisdictions.toml"}
+    assert {(c.entry, c.field) for c in found} >= {("jurisdiction 'us'", "letters"),
+                                                   ("jurisdiction 'england'", "time_zones")}
 
 
 @pytest.mark.parametrize("fact", [f for f in ALL if f.kind == "secondary"],

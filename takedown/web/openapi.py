@@ -102,7 +102,8 @@ def schemas() -> dict:
                 "name": {"type": "string"},
                 "address": _nullable({"type": "string"}),
                 "serves": {"type": "array", "minItems": 1,
-                           "items": {"type": "string", "enum": list(platforms.SERVES)},
+                           "items": {"type": "string", "enum": list(platforms.serves_values(
+                               platforms.DATA_FILE.read_text(encoding="utf-8")))},
                            "description": "Whom the terms name it for: regions (uk, eu, us, "
                                           "australia, canada), uk-eu, rest-of-world, or "
                                           "worldwide (everyone not named elsewhere)."},

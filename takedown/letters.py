@@ -318,6 +318,7 @@ def _base_context(case: Case, today: date) -> dict:
         "words": style,
         "under_18": case.person.under_18,
         "jurisdiction_name": where.name,
+        "the_place": where.the_name,
         "in_uk": case.in_uk,
         "role": case.requester.role,
         "role_label": role_label,

@@ -160,7 +160,8 @@ def test_platform_with_no_known_entity_goes_to_its_trust_and_safety_team():
     case = make_case(locations=[{"url": "https://chatapp.example/m/1", "platform": "chatapp"}])
     text = pdf_text(letters.render_pdf("platform", case, "chatapp", TODAY))
     assert "ChatApp — trust and safety team" in text
-    assert "could not confirm the name and address" in text
+    assert "The name and address of the company that runs ChatApp for people in England " \
+        "could not be confirmed" in text
 
 
 def test_adult_letter_is_about_an_intimate_image_shared_without_consent():

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from takedown import deadlines, law, letters, platforms
+from takedown import deadlines, jurisdictions, law, letters, platforms
 from takedown.case import parse_case
 from takedown.jurisdictions import JURISDICTIONS
 from tests.helpers import a_letter_case, pdf_pages, pdf_text
@@ -67,14 +67,15 @@ def test_every_platform_letter_goes_to_the_company_named_for_the_family_s_region
     company = expected_company(platform, region)
     if company is None:
         assert to == f"{platform.name} — trust and safety team"
-        assert (f"We could not confirm the name and address of the company that runs "
-                f"{platform.name}, so this letter is addressed to its trust and safety team") \
-            in letter
+        place = jurisdictions.get(jurisdiction).the_name
+        assert (f"The name and address of the company that runs {platform.name} for people in "
+                f"{place} could not be confirmed, so this letter is addressed to its trust and "
+                "safety team") in letter
     else:
         assert to.splitlines()[0] == company.name
         if company.address:
             assert to.splitlines()[1] == company.address
-        assert "We could not confirm the name" not in letter
+        assert "could not be confirmed" not in letter
     # Never another region's company.
     others = {e.name for e in platform.entities} - ({company.name} if company else set())
     assert to.splitlines()[0] not in others, (to, others)
@@ -363,3 +364,8 @@ def test_each_kind_says_the_same_in_its_pdf():
     follow_up = pdf_text(letters.render_pdf("follow-up", follow, "x", TODAY, NOW))
     assert re.search(r"the platform's TAKE IT DOWN Act request form", follow_up)
     assert "Sincerely," in follow_up
+    school = pdf_text(letters.render_pdf("school", parse_case(a_letter_case(
+        jurisdiction="us", concerns={"adult_involved": True})), None, TODAY, NOW))
+    assert "I am the parent or guardian of" in school
+    assert "We believe an adult is involved, or someone they met online asked for the image." \
+        in school

@@ -334,7 +334,8 @@ def _legal_order(case: Case) -> list[str]:
     own = jurisdictions.get(case.jurisdiction).group
     blocks = [group for group in jurisdictions.groups()
               if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
-    return [own] * (own in blocks) + [group for group in blocks if group != own]
+    first = [own] if own in blocks else []
+    return first + [group for group in blocks if group != own]
 
 
 def _platform_context(case: Case, slug: str, today: date) -> dict:

@@ -26,7 +26,6 @@ from takedown.law import APPLIES_TO
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 AFTER = ("report", "refusal")
 BASES = ("law", "practice", "ours")
-LETTERS = ("follow-up", "escalation")
 ROLES = ("parent", "school", "caseworker", "young-person")
 # The time zone a case's times are shown in, and the ones a person may choose instead.
 ZONES = {
@@ -69,7 +68,7 @@ class Deadline:
     letter_says: str | None
     routes: tuple[str, ...]
     roles: tuple[str, ...]
-    letter: str | None
+    letter: str | None  # the letter to offer next: one of letterkinds.deadline_letters()
     source: Source
     in_force: date | None
 
@@ -108,7 +107,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
         letter_says=reader.text("letter_says", required=False),
         routes=reader.texts("routes", required=False),
         roles=reader.choices("roles", ROLES) if "roles" in reader.table else (),
-        letter=reader.choice("letter", LETTERS) if letter is not None else None,
+        letter=reader.text("letter") if letter is not None else None,
         source=reader.source(),
         in_force=reader.date("in_force", required=False),
     )

@@ -9,9 +9,8 @@ can return, and the shape of every body. No Flask here.
 from __future__ import annotations
 
 from takedown import case as case_model
-from takedown import deadlines, platforms
+from takedown import deadlines, letterkinds, platforms
 from takedown.declare import DATE_PATTERN
-from takedown.letters import KINDS
 
 VERSION = "1.0.0"
 SECTION_IDS = ("urgent", "first", "not-to-do", "report", "stop-sharing", "school", "support")
@@ -55,7 +54,7 @@ def _sourced(properties: dict, description: str | None = None) -> dict:
 def schemas() -> dict:
     slugs = [p.slug for p in platforms.all_platforms()]
     slug = {"type": "string", "enum": slugs}
-    kinds = list(KINDS)
+    kinds = list(letterkinds.SLUGS)
     return {
         "Error": _obj({"error": {"type": "string", "description": "The HTTP status, in words."},
                        "message": {"type": "string", "description": "What went wrong."}}),
@@ -162,7 +161,7 @@ def schemas() -> dict:
                 "source": _URL,
                 "last_checked": _DATE,
             })),
-            "letter": _nullable({"type": "string", "enum": list(deadlines.LETTERS)}),
+            "letter": _nullable({"type": "string", "enum": list(letterkinds.deadline_letters())}),
             "routes": {"type": "array", "items": _obj({
                 "slug": {"type": "string"}, "name": {"type": "string"}, "url": _URL})},
         }),
@@ -223,6 +222,36 @@ def _json_body(schema: str, description: str) -> dict:
         "content": {"application/json": content}}
 
 
+def _kinds(kinds) -> str:
+    """'a', 'b' and 'c'."""
+    quoted = [f"'{kind.slug}'" for kind in kinds]
+    return " and ".join(quoted) if len(quoted) < 3 else (
+        ", ".join(quoted[:-1]) + " and " + quoted[-1])
+
+
+def _letters_description() -> str:
+    """Who may have which letter and what each needs, from the letter kinds."""
+    signed = [kind for kind in letterkinds.KINDS if kind.signed]
+    limits = {}
+    for kind in letterkinds.KINDS:
+        if kind.who is not letterkinds.ANYONE:
+            limits.setdefault(kind.who.words, []).append(kind)
+    return " ".join([
+        f"Kinds {_kinds(signed)} are signed: they need requester.name and one of "
+        "requester.email, requester.phone or requester.address; the others need at most "
+        "requester.name.",
+        *(f"Kinds {_kinds(kinds)} are {words}." for words, kinds in limits.items()),
+        "Anything missing is a 422 naming the fields."])
+
+
+def _platform_parameter() -> str:
+    takes = [kind for kind in letterkinds.KINDS if kind.takes_platform]
+    from_log = [kind for kind in takes if kind.from_log]
+    return (f"For kinds {_kinds(takes)} only, and then required: the slug of a platform in "
+            f"the case (for {_kinds(from_log)}, one with a logged report). Missing, unknown, "
+            "not in the case, or given for another kind: 422 with field 'platform'.")
+
+
 def document(rate_limited: bool = False, max_content_length: int | None = None) -> dict:
     """Return the OpenAPI 3.1 document.
 
@@ -232,7 +261,7 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
              else f" The limit is {max_content_length:,} bytes.")
     posted = {"400": _error(400), "413": _error(413), "415": _error(415), "422": _error(422)}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    kinds = list(KINDS)
+    kinds = list(letterkinds.SLUGS)
     paths = {
         "/api/v1/platforms": {"get": {
             "operationId": "listPlatforms",
@@ -281,21 +310,13 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
         "/api/v1/letters/{kind}": {"post": {
             "operationId": "makeLetter",
             "summary": "A letter or record for the case, as a PDF",
-            "description": (
-                "Platform letters and the pack need requester.name and one of requester.email, "
-                "requester.phone or requester.address; the school letter needs requester.name. "
-                "School and IWF letters are only for a person under 18. Anything missing is a "
-                "422 naming the fields."),
+            "description": _letters_description(),
             "parameters": [
                 {"name": "kind", "in": "path", "required": True,
                  "description": "Any other kind is a 404.",
                  "schema": {"type": "string", "enum": kinds}},
                 {"name": "platform", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": (
-                     "For kinds 'platform', 'follow-up' and 'escalation' only, and then "
-                     "required: the slug of a platform in the case (for 'follow-up' and "
-                     "'escalation', one with a logged report). Missing, unknown, not in the "
-                     "case, or given for another kind: 422 with field 'platform'.")},
+                 "description": _platform_parameter()},
                 {"name": "letterhead", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["true", "false"]},
                  "description": ("true: leave the top 45 mm of the first page blank for "

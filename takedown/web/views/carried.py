@@ -11,7 +11,7 @@ from datetime import date
 from flask import Flask, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from takedown import paste, platforms
+from takedown import letterkinds, paste, platforms
 from takedown.case import MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.web.forms import (
@@ -51,6 +51,7 @@ def template_helpers() -> dict:
         "platform_name": lambda slug: platforms.get(slug).name,
         "max_places": MAX_LOCATIONS,
         "step_of": lambda anchor_id: step_of(anchor_id.removesuffix("-0")) or 1,
+        "letter_kinds": letterkinds.BY_SLUG,
         "paste_block": _paste_block,
         "paste_for_guide": paste.for_guide,
     }

@@ -17,28 +17,15 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from takedown import datafile, platforms, services
+from takedown import datafile, jurisdictions, platforms, services
 from takedown.case import CHANNELS, Case, Location, Report
 from takedown.datafile import Entry, Source
-from takedown.jurisdictions import JURISDICTIONS
 from takedown.law import APPLIES_TO
 
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 AFTER = ("report", "refusal")
 BASES = ("law", "practice", "ours")
 ROLES = ("parent", "school", "caseworker", "young-person")
-# The time zone a case's times are shown in, and the ones a person may choose instead.
-ZONES = {
-    "england": ("Europe/London",), "wales": ("Europe/London",),
-    "scotland": ("Europe/London",), "northern-ireland": ("Europe/London",),
-    "us": ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-           "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"),
-    "eu": ("Europe/Brussels", "Europe/Dublin", "Europe/Lisbon", "Europe/Helsinki",
-           "Europe/Athens", "Europe/Bucharest"),
-    "australia": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane",
-                  "Australia/Adelaide", "Australia/Darwin", "Australia/Perth",
-                  "Australia/Hobart"),
-}
 # Our own default, not a law's: when to look again at a place after it was removed.
 CHECK_AGAIN_DAYS = 7
 STATES = {
@@ -95,7 +82,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
     letter = reader.table.get("letter")
     return Deadline(
         slug=slug,
-        jurisdictions=reader.choices("jurisdictions", tuple(JURISDICTIONS)),
+        jurisdictions=reader.choices("jurisdictions", tuple(jurisdictions.names())),
         audiences=APPLIES_TO[reader.choice("applies_to", tuple(APPLIES_TO))],
         after=after,
         channels=reader.choices("channels", tuple(CHANNELS)) if after == "report" else (),
@@ -138,7 +125,7 @@ def all_deadlines() -> tuple[Deadline, ...]:
 
 def zone_of(case: Case) -> ZoneInfo:
     """The time zone a case's times are shown in: its jurisdiction's first."""
-    return ZoneInfo(ZONES[case.jurisdiction][0])
+    return ZoneInfo(jurisdictions.get(case.jurisdiction).time_zone)
 
 
 def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
@@ -318,14 +305,12 @@ def moment_words(case: Case):
     """A function writing a moment in the case's zone: "Wednesday 2 December 2026, 10:00
     (London time)" (US: "Wednesday December 2, 2026")."""
     zone = zone_of(case)
-    us = case.jurisdiction == "us"
+    style = jurisdictions.get(case.jurisdiction).letters
 
     def words(moment: datetime | None) -> str:
         if moment is None:
             return ""
         local = moment.astimezone(zone)
-        day = (f"{local:%A %B} {local.day}, {local.year}" if us
-               else f"{local:%A} {local.day} {local:%B %Y}")
-        return f"{day}, {local:%H:%M} ({zone_label(zone.key)})"
+        return f"{local:%A} {style.long_date(local)}, {local:%H:%M} ({zone_label(zone.key)})"
 
     return words

@@ -10,26 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, platforms
+from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
 from takedown.lettercontent import Draft, recipient
-
-# The next-step letter's title, by the jurisdiction's route (templates letters/_escalation/*).
-ESCALATION_ROUTES = {
-    "england": "uk", "wales": "uk", "scotland": "uk", "northern-ireland": "uk",
-    "us": "us", "eu": "eu", "australia": "australia",
-}
-ESCALATION_TITLES = {
-    "uk": "Updated record for the Internet Watch Foundation",
-    "us": "Record for the NCMEC CyberTipline and the FTC",
-    "eu": "Complaint under Article 20 of the Digital Services Act",
-    "australia": "Record for a report to eSafety",
-}
 
 
 def escalation_title(case: Case, slug: str | None = None) -> str:
     """The next-step letter's title, which says where it goes in the case's jurisdiction."""
-    return ESCALATION_TITLES[ESCALATION_ROUTES[case.jurisdiction]]
+    return jurisdictions.get(case.jurisdiction).escalation.title
 
 
 def record_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -124,6 +112,6 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         "rule": rule,
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
-        "route": ESCALATION_ROUTES[case.jurisdiction],
+        "route": jurisdictions.get(case.jurisdiction).escalation.route,
         "rows": _report_rows(case, now, when),
     }

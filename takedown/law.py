@@ -14,9 +14,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from takedown import datafile
+from takedown import datafile, jurisdictions
 from takedown.datafile import Entry
-from takedown.jurisdictions import JURISDICTIONS
 
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 
@@ -87,7 +86,7 @@ def _law(reader: Entry, slug: str) -> Law:
     source = reader.source()
     return Law(
         slug=slug,
-        jurisdictions=reader.choices("jurisdictions", tuple(JURISDICTIONS)),
+        jurisdictions=reader.choices("jurisdictions", tuple(jurisdictions.names())),
         audiences=APPLIES_TO[reader.choice("applies_to", tuple(APPLIES_TO))],
         citation=reader.text("citation"),
         summary=reader.text("summary"),

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from takedown import law, platforms, services
+from takedown import jurisdictions, law, platforms, services
 from takedown.case import ROLES, Case
-from takedown.jurisdictions import JURISDICTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +97,6 @@ def and_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def long_date(value: date, us: bool) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
-
-
 def recipient(case: Case, platform: platforms.Platform) -> dict:
     """Return who a platform letter is addressed to; the team when no company is known."""
     if platform.slug == "other":
@@ -117,20 +112,21 @@ def recipient(case: Case, platform: platforms.Platform) -> dict:
 
 def base_context(case: Case, today: date) -> dict:
     """What every letter's template has: the case, the sender, the date and the paper."""
-    us = case.jurisdiction == "us"
+    where = jurisdictions.get(case.jurisdiction)
+    style = where.letters
     return {
         "case": case,
         "reference": case.reference,
-        "today": long_date(today, us),
-        "paper": "letter" if us else "a4",
-        "lang": "en-US" if us else "en-GB",
+        "today": style.long_date(today),
+        "paper": style.paper,
+        "lang": style.lang,
         "under_18": case.person.under_18,
-        "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
+        "jurisdiction_name": where.name,
         "in_uk": case.in_uk,
         "role": case.requester.role,
         "role_label": ROLES[case.requester.role],
         "sender": case.requester,
-        "long_date": lambda value: long_date(value, us) if value else None,
+        "long_date": lambda value: style.long_date(value) if value else None,
     }
 
 
@@ -162,15 +158,15 @@ def iwf_record(draft: Draft) -> dict:
             "iwf_anonymous": bool(iwf and iwf.anonymous)}
 
 
-# The advice a school letter asks the school to follow, by jurisdiction (in
-# services.toml). The UKCIS advice is written for England; Wales has its own version.
 def _school_guidance(case: Case) -> dict:
-    guidance = services.get("ukcis-guidance-wales" if case.jurisdiction == "wales"
-                            else "ukcis-guidance") if case.in_uk else None
+    """The advice a school letter asks the school to follow: the declaration's guidance for
+    schools there, and a note where the letter cites another nation's."""
+    school = jurisdictions.get(case.jurisdiction).school
+    slug = school.guidance or school.letter_guidance
+    guidance = services.get(slug) if slug else None
     if guidance is None:
         return {"name": None, "publisher": None, "note": None}
-    note = (None if case.jurisdiction in ("england", "wales")
-            else "written for England, alongside your own child protection procedures")
+    note = None if school.guidance else school.letter_guidance_note
     return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
 
 

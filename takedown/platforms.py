@@ -16,9 +16,8 @@ from pathlib import Path
 
 import tldextract
 
-from takedown import datafile, urlhost
+from takedown import datafile, jurisdictions, urlhost
 from takedown.datafile import Entry, Source
-from takedown.jurisdictions import UK
 
 # The directory's errors are the data files' errors (the name is kept for callers).
 DirectoryError = datafile.DataFileError
@@ -35,23 +34,11 @@ EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
-# The ``serves`` values meant for someone in each region, the nearest first; then, for
-# a letter's recipient only, the companies to write to when none of those is named.
-_MEANT_FOR = {"uk": ("uk", "uk-eu", "worldwide"), "eu": ("eu", "uk-eu", "worldwide"),
-              "us": ("us", "worldwide"), "elsewhere": ("worldwide",)}
-_OTHERWISE = {"uk": ("eu", "us"), "eu": ("uk", "us"), "us": ("uk-eu", "uk", "eu"),
-              "elsewhere": ("us", "uk-eu", "uk", "eu")}
-
-
-def _region(jurisdiction: str) -> str:
-    return jurisdiction if jurisdiction in ("us", "eu") else (
-        "uk" if jurisdiction in UK else "elsewhere")
-
-
 def serves_order(jurisdiction: str) -> tuple[str, ...]:
-    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first."""
-    region = _region(jurisdiction)
-    return _MEANT_FOR[region] + _OTHERWISE[region]
+    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first:
+    those meant for the family (data/jurisdictions.toml), then the fallbacks."""
+    declared = jurisdictions.get(jurisdiction)
+    return declared.platform_serves + declared.letter_fallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +147,7 @@ class Platform:
 
         Only an address meant for them: one for the US is not offered to a family in Wales.
         """
-        for serves in _MEANT_FOR[_region(jurisdiction)]:
+        for serves in jurisdictions.get(jurisdiction).platform_serves:
             found = next((e for e in self.emails if e.serves == serves), None)
             if found is not None:
                 return found

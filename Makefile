@@ -58,7 +58,7 @@ golden: $(STAMP_DEV) ## Rewrite tests/golden.json after a change meant to alter 
 	$(PY) -m tests.golden_cases
 
 .PHONY: facts
-facts: $(STAMP_RUN) ## Print every sourced fact in the data files, oldest first; warn past 180 days
+facts: $(STAMP_RUN) ## List every fact (kind, date read, copy read, why secondary) and convention; fail past a year
 	$(PY) -m takedown.facts
 
 .PHONY: bench

@@ -16,8 +16,13 @@ from takedown.lettercontent import Draft, recipient
 
 
 def escalation_title(case: Case, slug: str | None = None) -> str:
-    """The next-step letter's title, which says where it goes in the case's jurisdiction."""
-    return jurisdictions.get(case.jurisdiction).escalation.title
+    """The next-step letter's title, which says where it goes in the case's jurisdiction
+    (and, where that differs, whether the provider is an online platform)."""
+    escalation = jurisdictions.get(case.jurisdiction).escalation
+    if escalation.title_not_an_online_platform and not (
+            slug and platforms.get(slug).online_platform):
+        return escalation.title_not_an_online_platform
+    return escalation.title
 
 
 def record_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -94,9 +99,11 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
     first = step.first
     refused = [s for s in steps if s.state == "refused"]
     if escalating:
-        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal")
+        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal",
+                                                                     platform=slug)
     else:
-        rule = deadlines.rule_for(case, first, "report", to_platform=True)
+        rule = deadlines.rule_for(case, first, "report", to_platform=True,
+                                   platform=slug)
     return {
         "platform": platforms.get(slug),
         "recipient": recipient(case, platforms.get(slug)),
@@ -113,5 +120,7 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
         "route": jurisdictions.get(case.jurisdiction).escalation.route,
+        "online_platform": platforms.get(slug).online_platform,
+        "out_of_court": list(platforms.get(slug).out_of_court),
         "rows": _report_rows(case, now, when),
     }

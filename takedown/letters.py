@@ -50,6 +50,16 @@ def _composed(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def in_sentence(label: str) -> str:
+    """A label ("The platform's TAKE IT DOWN Act request form") inside a sentence: its first
+    letter lower-cased, every other letter as it is, and a first word in capitals
+    ("NCMEC CyberTipline") kept whole."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
@@ -57,6 +67,7 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+_env.filters["in_sentence"] = in_sentence
 
 
 def _mailto(address: str) -> str:

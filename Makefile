@@ -58,11 +58,11 @@ golden: $(STAMP_DEV) ## Rewrite tests/golden.json after a change meant to alter 
 	$(PY) -m tests.golden_cases
 
 .PHONY: facts
-facts: $(STAMP_RUN) ## Print every sourced fact in the data files, oldest first; warn past 180 days
+facts: $(STAMP_RUN) ## List every fact (kind, date read, copy read, why secondary) and convention; fail past a year
 	$(PY) -m takedown.facts
 
 .PHONY: bench
-bench: $(STAMP_DEV) ## Time letter rendering against a reference page (ratios)
+bench: $(STAMP_DEV) ## Each letter kind's CPU time and pages, the pack's, letters per core-second, RSS
 	$(PY) bench/bench_letters.py
 
 .PHONY: bench-instructions

@@ -17,28 +17,15 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from takedown import datafile, platforms, services
+from takedown import datafile, jurisdictions, platforms, services
 from takedown.case import CHANNELS, Case, Location, Report
 from takedown.datafile import Entry, Source
-from takedown.jurisdictions import JURISDICTIONS
 from takedown.law import APPLIES_TO
 
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 AFTER = ("report", "refusal")
 BASES = ("law", "practice", "ours")
 ROLES = ("parent", "school", "caseworker", "young-person")
-# The time zone a case's times are shown in, and the ones a person may choose instead.
-ZONES = {
-    "england": ("Europe/London",), "wales": ("Europe/London",),
-    "scotland": ("Europe/London",), "northern-ireland": ("Europe/London",),
-    "us": ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-           "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu"),
-    "eu": ("Europe/Brussels", "Europe/Dublin", "Europe/Lisbon", "Europe/Helsinki",
-           "Europe/Athens", "Europe/Bucharest"),
-    "australia": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane",
-                  "Australia/Adelaide", "Australia/Darwin", "Australia/Perth",
-                  "Australia/Hobart"),
-}
 # Our own default, not a law's: when to look again at a place after it was removed.
 CHECK_AGAIN_DAYS = 7
 STATES = {
@@ -71,6 +58,7 @@ class Deadline:
     letter: str | None  # the letter to offer next: one of letterkinds.deadline_letters()
     source: Source
     in_force: date | None
+    online_platforms_only: bool = False  # only where the directory says the service is one (DSA)
 
     @property
     def ours(self) -> bool:
@@ -95,7 +83,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
     letter = reader.table.get("letter")
     return Deadline(
         slug=slug,
-        jurisdictions=reader.choices("jurisdictions", tuple(JURISDICTIONS)),
+        jurisdictions=reader.choices("jurisdictions", tuple(jurisdictions.names())),
         audiences=APPLIES_TO[reader.choice("applies_to", tuple(APPLIES_TO))],
         after=after,
         channels=reader.choices("channels", tuple(CHANNELS)) if after == "report" else (),
@@ -110,6 +98,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
         letter=reader.text("letter") if letter is not None else None,
         source=reader.source(),
         in_force=reader.date("in_force", required=False),
+        online_platforms_only=bool(reader.flag("online_platforms_only", required=False)),
     )
 
 
@@ -138,7 +127,7 @@ def all_deadlines() -> tuple[Deadline, ...]:
 
 def zone_of(case: Case) -> ZoneInfo:
     """The time zone a case's times are shown in: its jurisdiction's first."""
-    return ZoneInfo(ZONES[case.jurisdiction][0])
+    return ZoneInfo(jurisdictions.get(case.jurisdiction).time_zone)
 
 
 def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
@@ -190,8 +179,11 @@ class Progress:
         return self.state == "overdue"
 
 
-def _fits(rule: Deadline, case: Case, report: Report | None) -> bool:
+def _fits(rule: Deadline, case: Case, report: Report | None, platform: str | None) -> bool:
     if case.jurisdiction not in rule.jurisdictions:
+        return False
+    if rule.online_platforms_only and not (platform and platforms.get(platform)
+                                           and platforms.get(platform).online_platform):
         return False
     if ("child" if case.person.under_18 else "adult") not in rule.audiences:
         return False
@@ -205,16 +197,19 @@ def _fits(rule: Deadline, case: Case, report: Report | None) -> bool:
     return True
 
 
-def rule_for(case: Case, report: Report, after: str, to_platform: bool = False) -> Deadline | None:
+def rule_for(case: Case, report: Report, after: str, to_platform: bool = False,
+             platform: str | None = None) -> Deadline | None:
     """The first rule in the file that fits this report (after = report) or a refusal.
 
     ``to_platform``: for a letter to the platform, which quotes the law or our own default,
-    never a helpline's advice to the family.
+    never a helpline's advice to the family. ``platform``: the slug of the place's platform,
+    for a rule that applies only to online platforms.
     """
     for rule in all_deadlines():
         if to_platform and rule.basis == "practice":
             continue
-        if rule.after == after and _fits(rule, case, report if after == "report" else None):
+        if rule.after == after and _fits(rule, case, report if after == "report" else None,
+                                         platform):
             return rule
     return None
 
@@ -259,7 +254,7 @@ def place_progress(case: Case, index: int, now: datetime) -> Progress:
             "come back. Search for it where it was without opening anything you "
             "find, and report any new copy."), (), None, passed, hours_between(now, due))
     if outcome == "refused":
-        rule = rule_for(case, latest, "refusal")
+        rule = rule_for(case, latest, "refusal", platform=location.platform)
         due = None
         if rule is not None and rule.months:
             due = add_months(latest.outcome_at or latest.at, rule.months, zone_of(case))
@@ -267,7 +262,7 @@ def place_progress(case: Case, index: int, now: datetime) -> Progress:
         return Progress(index, location, "refused", latest, first, rule, due, step,
                         routes_for(rule, case), rule.letter if rule else None, passed,
                         hours_between(now, due) if due else None)
-    rule = rule_for(case, latest, "report")
+    rule = rule_for(case, latest, "report", platform=location.platform)
     due = after_hours(latest.at, rule.hours) if rule else None
     late = outcome == "no-reply" or (due is not None and now >= due)
     if late:
@@ -318,14 +313,12 @@ def moment_words(case: Case):
     """A function writing a moment in the case's zone: "Wednesday 2 December 2026, 10:00
     (London time)" (US: "Wednesday December 2, 2026")."""
     zone = zone_of(case)
-    us = case.jurisdiction == "us"
+    style = jurisdictions.get(case.jurisdiction).letters
 
     def words(moment: datetime | None) -> str:
         if moment is None:
             return ""
         local = moment.astimezone(zone)
-        day = (f"{local:%A %B} {local.day}, {local.year}" if us
-               else f"{local:%A} {local.day} {local:%B %Y}")
-        return f"{day}, {local:%H:%M} ({zone_label(zone.key)})"
+        return f"{local:%A} {style.long_date(local)}, {local:%H:%M} ({zone_label(zone.key)})"
 
     return words

@@ -10,26 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, platforms
+from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
 from takedown.lettercontent import Draft, recipient
 
-# The next-step letter's title, by the jurisdiction's route (templates letters/_escalation/*).
-ESCALATION_ROUTES = {
-    "england": "uk", "wales": "uk", "scotland": "uk", "northern-ireland": "uk",
-    "us": "us", "eu": "eu", "australia": "australia",
-}
-ESCALATION_TITLES = {
-    "uk": "Updated record for the Internet Watch Foundation",
-    "us": "Record for the NCMEC CyberTipline and the FTC",
-    "eu": "Complaint under Article 20 of the Digital Services Act",
-    "australia": "Record for a report to eSafety",
-}
-
 
 def escalation_title(case: Case, slug: str | None = None) -> str:
-    """The next-step letter's title, which says where it goes in the case's jurisdiction."""
-    return ESCALATION_TITLES[ESCALATION_ROUTES[case.jurisdiction]]
+    """The next-step letter's title, which says where it goes in the case's jurisdiction
+    (and, where that differs, whether the provider is an online platform)."""
+    escalation = jurisdictions.get(case.jurisdiction).escalation
+    if escalation.title_not_an_online_platform and not (
+            slug and platforms.get(slug).online_platform):
+        return escalation.title_not_an_online_platform
+    return escalation.title
 
 
 def record_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -106,9 +99,11 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
     first = step.first
     refused = [s for s in steps if s.state == "refused"]
     if escalating:
-        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal")
+        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal",
+                                                                     platform=slug)
     else:
-        rule = deadlines.rule_for(case, first, "report", to_platform=True)
+        rule = deadlines.rule_for(case, first, "report", to_platform=True,
+                                   platform=slug)
     return {
         "platform": platforms.get(slug),
         "recipient": recipient(case, platforms.get(slug)),
@@ -124,6 +119,8 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         "rule": rule,
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
-        "route": ESCALATION_ROUTES[case.jurisdiction],
+        "route": jurisdictions.get(case.jurisdiction).escalation.route,
+        "online_platform": platforms.get(slug).online_platform,
+        "out_of_court": list(platforms.get(slug).out_of_court),
         "rows": _report_rows(case, now, when),
     }

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from takedown import law, platforms, services
+from takedown import ROOT, jurisdictions, law, platforms, services
 from takedown.case import ROLES, Case
-from takedown.jurisdictions import JURISDICTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +53,18 @@ class _Laws:
 
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
+
+    def cites_after(self, topic: str, before: str) -> str:
+        """Cite ``topic`` where the laws of ``before`` were just cited: "section 109" when both
+        are sections of one Act, else the full citation."""
+        said = {_SECTION.match(_cite(item.citation))["act"] for item in self.topic(before)
+                if _SECTION.match(_cite(item.citation))}
+        phrases = []
+        for item in self.topic(topic):
+            match = _SECTION.match(_cite(item.citation))
+            phrases.append(f"section {match['number']}" if match and match["act"] in said
+                           else _cite(item.citation))
+        return and_list(phrases)
 
     def with_elements(self) -> list[dict]:
         return [
@@ -98,17 +109,15 @@ def and_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def long_date(value: date, us: bool) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if us else f"{value.day} {value:%B %Y}"
-
-
 def recipient(case: Case, platform: platforms.Platform) -> dict:
-    """Return who a platform letter is addressed to; the team when no company is known."""
+    """Who a platform letter is addressed to: the company its terms name for the family's region.
+
+    Never another region's company: where none is named for them, the trust and safety team,
+    with no company name (the letter's note says so).
+    """
     if platform.slug == "other":
         return {"name": "The owner or host of the website", "address": None, "known": True}
-    by_serves = {entity.serves: entity for entity in platform.entities}
-    entity = next((by_serves[s] for s in platforms.serves_order(case.jurisdiction)
-                   if s in by_serves), None)
+    entity = platform.entity_for(case.jurisdiction)
     if entity is None:
         return {"name": f"{platform.name} — trust and safety team", "address": None,
                 "known": False}
@@ -117,21 +126,38 @@ def recipient(case: Case, platform: platforms.Platform) -> dict:
 
 def base_context(case: Case, today: date) -> dict:
     """What every letter's template has: the case, the sender, the date and the paper."""
-    us = case.jurisdiction == "us"
+    where = jurisdictions.get(case.jurisdiction)
+    style = where.letters
+    role_label = ROLES[case.requester.role]
+    if case.requester.role == "parent":
+        role_label = style.parent.capitalize()
     return {
         "case": case,
         "reference": case.reference,
-        "today": long_date(today, us),
-        "paper": "letter" if us else "a4",
-        "lang": "en-US" if us else "en-GB",
+        "today": style.long_date(today),
+        "paper": style.paper,
+        "lang": style.lang,
+        "words": style,
         "under_18": case.person.under_18,
-        "jurisdiction_name": JURISDICTIONS[case.jurisdiction],
+        "jurisdiction_name": where.name,
+        "the_place": where.the_name,
         "in_uk": case.in_uk,
         "role": case.requester.role,
-        "role_label": ROLES[case.requester.role],
+        "role_label": role_label,
         "sender": case.requester,
-        "long_date": lambda value: long_date(value, us) if value else None,
+        "long_date": lambda value: style.long_date(value) if value else None,
     }
+
+
+def _legal_order(case: Case) -> list[str]:
+    """The blocks of law a platform letter holds (letters/_legal/<group>.html, one for each
+    jurisdictions' group that has one): the family's own first, then the others, which cite
+    only laws on providers, as additions."""
+    own = jurisdictions.get(case.jurisdiction).group
+    blocks = [group for group in jurisdictions.groups()
+              if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
+    first = [own] if own in blocks else []
+    return first + [group for group in blocks if group != own]
 
 
 def platform_letter(draft: Draft) -> dict:
@@ -139,15 +165,21 @@ def platform_letter(draft: Draft) -> dict:
     case, slug = draft.case, draft.platform
     platform = platforms.get(slug)
     provider_country = "us" if platform.us_based else None
-    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
-                                    draft.today)))
+    chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
+                          draft.today, to_provider=True)
+    chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
+    if platform.dsa_notice == "none":  # a private messaging service or a search engine
+        chosen = [item for item in chosen if item.topic != "dsa-art-16"]
     return {
         "platform": platform,
         "platform_name": "the website" if slug == "other" else platform.name,
         "recipient": recipient(case, platform),
         "places": case.locations_on(slug),
-        "laws": laws,
+        "laws": _Laws(tuple(chosen)),
         "us_based": platform.us_based,
+        "region": platforms.region_of(case.jurisdiction),
+        "legal_order": _legal_order(case),
+        "dsa_notice": platform.dsa_notice,
     }
 
 
@@ -162,15 +194,15 @@ def iwf_record(draft: Draft) -> dict:
             "iwf_anonymous": bool(iwf and iwf.anonymous)}
 
 
-# The advice a school letter asks the school to follow, by jurisdiction (in
-# services.toml). The UKCIS advice is written for England; Wales has its own version.
 def _school_guidance(case: Case) -> dict:
-    guidance = services.get("ukcis-guidance-wales" if case.jurisdiction == "wales"
-                            else "ukcis-guidance") if case.in_uk else None
+    """The advice a school letter asks the school to follow: the declaration's guidance for
+    schools there, and a note where the letter cites another nation's."""
+    school = jurisdictions.get(case.jurisdiction).school
+    slug = school.guidance or school.letter_guidance
+    guidance = services.get(slug) if slug else None
     if guidance is None:
         return {"name": None, "publisher": None, "note": None}
-    note = (None if case.jurisdiction in ("england", "wales")
-            else "written for England, alongside your own child protection procedures")
+    note = None if school.guidance else school.letter_guidance_note
     return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
 
 

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -49,6 +50,16 @@ def _composed(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def in_sentence(label: str) -> str:
+    """A label ("The platform's TAKE IT DOWN Act request form") inside a sentence: its first
+    letter lower-cased, every other letter as it is, and a first word in capitals
+    ("NCMEC CyberTipline") kept whole."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
@@ -56,6 +67,15 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+_env.filters["in_sentence"] = in_sentence
+
+
+def _mailto(address: str) -> str:
+    """A mailto: address for a letter's link: the address percent-encoded, all but its @."""
+    return "mailto:" + quote(address, safe="@")
+
+
+_env.filters["mailto"] = _mailto
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +245,7 @@ def make(kind: str, case: Case, platform: str | None = None,
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
-    The pack is made of its parts rendered on their own and joined (``pdf.join``).
+    The pack is its parts rendered one after another and joined (``pdf.join``).
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
@@ -288,9 +308,5 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
-    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    from takedown import pdf
-
-    with pdf.in_this_process():
-        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from takedown import law, platforms, services, urgent
+from takedown import jurisdictions, law, platforms, services, urgent
 from takedown.case import Case, Location
-
-EMERGENCY = {"us": "911", "australia": "000", "eu": "112"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +112,7 @@ def _urgent_steps(case: Case) -> list[Step]:
     region = _region(case)
     concerns = case.concerns
     if concerns.immediate_danger:
-        number = "999" if region == "uk" else EMERGENCY[region]
+        number = jurisdictions.get(case.jurisdiction).emergency.phone
         steps.append(Step(
             "call-emergency", f"Call {number} now",
             (f"If anyone is in immediate danger, call the police on {number}. "
@@ -460,12 +458,9 @@ def _at_school(case: Case) -> bool:
 
 
 def _school_guidance(case: Case) -> str | None:
-    """The schools' guidance for where the family lives (England's UKCIS advice, or Wales's own).
-
-    Scotland and Northern Ireland have their own arrangements; none is confirmed from a
-    primary source yet, so no guidance is linked there (and England's is never offered).
-    """
-    return {"england": "ukcis-guidance", "wales": "ukcis-guidance-wales"}.get(case.jurisdiction)
+    """The guidance schools follow where the family lives (its declaration), or None where none
+    is confirmed: another nation's is never offered."""
+    return jurisdictions.get(case.jurisdiction).school.guidance
 
 
 def _school_steps(case: Case) -> list[Step]:

@@ -11,12 +11,12 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from takedown import datafile
+from takedown import datafile, jurisdictions
 from takedown.datafile import Entry, Source
 
 DATA_FILE = Path(__file__).parent / "data" / "services.toml"
 AUDIENCES = ("under-18", "adult", "everyone")
-REGIONS = ("uk", "us", "eu", "australia", "worldwide")
+WORLDWIDE = "worldwide"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def _service(reader: Entry, slug: str) -> Service:
         slug=slug,
         name=reader.text("name"),
         audience=reader.choice("audience", AUDIENCES),
-        regions=reader.choices("regions", REGIONS),
+        regions=reader.choices("regions", regions()),
         what=reader.text("what"),
         url=reader.url("url"),
         phone=reader.text("phone", required=False),
@@ -53,6 +53,12 @@ def _service(reader: Entry, slug: str) -> Service:
         title=reader.text("title", required=False),
         publisher=reader.text("publisher", required=False),
     )
+
+
+def regions() -> tuple[str, ...]:
+    """Where a service can work: each group of jurisdictions (data/jurisdictions.toml), or
+    anywhere."""
+    return (*jurisdictions.groups(), WORLDWIDE)
 
 
 def parse_services(text: str, today: date | None = None) -> dict[str, Service]:

@@ -29,7 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from takedown import platforms
+from takedown import jurisdictions, platforms
 from takedown.case import (
     CHANNELS,
     CONCERNS,
@@ -48,7 +48,6 @@ from takedown.case import (
     case_to_dict,
     parse_case,
 )
-from takedown.deadlines import ZONES
 from takedown.declare import Choice, Flag, Text, declared_fields
 from takedown.jsontext import Unreadable, read_object
 from takedown.web.steps import PAGE_ORDER, STEPS, step_of
@@ -444,7 +443,8 @@ def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = Non
     date-time with the offset of ``zone`` (the jurisdiction's own when not given) on that
     day; text that is not a date and time is returned as it is, for parse_case to refuse."""
     match = _WALL_TIME.match(text.strip())
-    zones = ZONES.get(jurisdiction or "", ("UTC",))
+    declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
+    zones = declared.time_zones if declared else ("UTC",)
     name = zone if zone in zones else zones[0]
     if not match:
         return text

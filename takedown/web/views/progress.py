@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
 
-from takedown import deadlines, letterkinds, reminders
+from takedown import deadlines, jurisdictions, letterkinds, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
 from takedown.web.forms import (
     TIMED_OUT,
@@ -69,7 +69,7 @@ _PICKER_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
 
 def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, notice=None):
-    zones = deadlines.ZONES[case.jurisdiction]
+    zones = jurisdictions.get(case.jurisdiction).time_zones
     form.zone.choices = [(name, deadlines.zone_label(name)) for name in zones]
     if not form.zone.data:
         form.zone.data = zones[0]

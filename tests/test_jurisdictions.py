@@ -1,0 +1,87 @@
+"""The declaration of each jurisdiction: read once, checked field by field, and used everywhere."""
+
+from datetime import date
+
+import pytest
+
+from takedown import jurisdictions, services
+from takedown.datafile import DataFileError
+
+TODAY = date(2026, 12, 7)
+
+GOOD = """
+[[jurisdiction]]
+slug = "atlantis"
+name = "Atlantis"
+the_name = "Atlantis"
+group = "atlantis"
+emergency = "police-999"
+platform_serves = ["worldwide"]
+
+[jurisdiction.escalation]
+route = "uk"
+title = "A record"
+
+[jurisdiction.time_zones]
+convention = true
+zones = ["Europe/London"]
+
+[jurisdiction.letters]
+convention = true
+lang = "en-GB"
+paper = "a4"
+date_style = "day-month-year"
+authorised = "authorised"
+parent = "parent or carer"
+parents = "Parents or carers"
+sign_off = "Yours faithfully,"
+sign_off_named = "Yours sincerely,"
+"""
+
+
+def test_a_declaration_is_read_with_its_services_resolved():
+    found = jurisdictions.parse_jurisdictions(GOOD, TODAY)["atlantis"]
+    assert found.emergency.phone == "999" and found.time_zone == "Europe/London"
+    assert found.school.guidance is None and found.escalation.title_not_an_online_platform is None
+    assert found.letters.sign_off == "Yours faithfully," and found.letters.parent == "parent or carer"
+    assert found.letters.long_date(date(2026, 12, 2)) == "2 December 2026"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('emergency = "police-999"', 'emergency = "nobody"',
+     "jurisdiction 'atlantis': field 'emergency' names service 'nobody', which is not in"),
+    ('emergency = "police-999"', 'emergency = "iwf"',
+     "field 'emergency' names service 'iwf', which has no phone number"),
+    ('zones = ["Europe/London"]', 'zones = ["Europe/Atlantis"]',
+     r"time_zones\[0\]: field 'zones' names 'Europe/Atlantis', which is not a time zone"),
+    ('date_style = "day-month-year"', 'date_style = "year-first"',
+     "field 'date_style' must be one of day-month-year, month-day-year"),
+    ('[jurisdiction.letters]\nconvention = true', '[jurisdiction.letters]\nconvention = false',
+     "field 'convention' must be true: these are choices, not sourced facts"),
+    ('[jurisdiction.escalation]\nroute = "uk"\ntitle = "A record"\n', '',
+     "jurisdiction 'atlantis': field 'escalation' is missing"),
+])
+def test_a_declaration_that_names_what_does_not_exist_is_refused_by_field(old, new, message):
+    assert old in GOOD
+    with pytest.raises(DataFileError, match=message):
+        jurisdictions.parse_jurisdictions(GOOD.replace(old, new), TODAY)
+
+
+def test_school_guidance_must_be_a_service():
+    text = GOOD + '\n[jurisdiction.school]\nguidance = "no-such-guidance"\n'
+    with pytest.raises(DataFileError, match=r"school\[0\]: field 'guidance' names service"):
+        jurisdictions.parse_jurisdictions(text, TODAY)
+
+
+def test_the_real_declaration_loads_in_the_question_s_order():
+    found = jurisdictions.all_jurisdictions()
+    assert list(found) == list(jurisdictions.JURISDICTIONS) == list(jurisdictions.names())
+    for item in found.values():
+        assert item.emergency.phone and item.time_zones and item.platform_serves
+        assert item.group in jurisdictions.groups()
+
+
+def test_a_service_s_regions_are_the_declared_groups_or_anywhere():
+    assert services.regions() == (*jurisdictions.groups(), "worldwide")
+    for service in services.all_services().values():
+        assert set(service.regions) <= set(services.regions())

@@ -434,20 +434,6 @@ def json_schema(cls, every_key: bool = False) -> dict:
     return schema
 
 
-def declared(cls) -> list[type]:
-    """Return ``cls`` and every declared dataclass it holds, each once, outermost first."""
-    found: list[type] = []
-    pending = [cls]
-    while pending:
-        current = pending.pop(0)
-        if current in found:
-            continue
-        found.append(current)
-        pending.extend(kind.of for _, kind in _rules(current)
-                       if is_dataclass(getattr(kind, "of", None)))
-    return found
-
-
 def components(*roots: type) -> dict[str, dict]:
     """The JSON Schema of each declared dataclass ``roots`` hold (and of the roots), by the
     name other schemas refer to it by; a shape described in place has none of its own."""

@@ -24,14 +24,21 @@ from takedown.datafile import Entry
 DATA_FILE = Path(__file__).parent / "data" / "jurisdictions.toml"
 PAPERS = ("a4", "letter")
 DATE_STYLES = ("day-month-year", "month-day-year")
+# The words a letter writes as its jurisdiction does (conventions in [jurisdiction.letters]).
+LETTER_WORDS = ("authorised", "parent", "parents", "sign_off", "sign_off_named")
 
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """The next step after a refusal or no answer: its letter's route and title."""
+    """The next step after a refusal or no answer: its letter's route and title.
+
+    ``title_not_an_online_platform``: the title where the step differs for a service the
+    directory does not declare an online platform (the EU's Article 20 binds those only).
+    """
 
     route: str
     title: str
+    title_not_an_online_platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +52,21 @@ class School:
 
 @dataclass(frozen=True, slots=True)
 class LetterStyle:
-    """How a letter is set out there: its language tag, paper and date style."""
+    """How a letter is written there: language tag, paper, date style, words and sign-off."""
 
     lang: str
     paper: str
     date_style: str
+    authorised: str      # its spelling: "authorised" / "authorized"
+    parent: str          # "parent or carer" / "parent or guardian"
+    parents: str         # the same as a heading: "Parents or carers"
+    sign_off: str        # to a recipient not named: "Yours faithfully,"
+    sign_off_named: str  # to a recipient named: "Yours sincerely,"
+
+    @property
+    def month_first(self) -> bool:
+        """True where dates are written "December 2, 2026"."""
+        return self.date_style == "month-day-year"
 
     def long_date(self, value: date) -> str:
         """A date as the letters write it: "2 December 2026" or "December 2, 2026"."""
@@ -68,7 +85,6 @@ class Jurisdiction:
     group: str
     emergency: services.Service
     platform_serves: tuple[str, ...]
-    letter_fallback: tuple[str, ...]
     escalation: Escalation
     school: School
     time_zones: tuple[str, ...]
@@ -124,14 +140,15 @@ def _jurisdiction(reader: Entry, slug: str) -> Jurisdiction:
         group=reader.text("group"),
         emergency=services.get(emergency),
         platform_serves=reader.texts("platform_serves"),
-        letter_fallback=reader.texts("letter_fallback", required=False),
-        escalation=Escalation(escalation.text("route"), escalation.text("title")),
+        escalation=Escalation(escalation.text("route"), escalation.text("title"),
+                              escalation.text("title_not_an_online_platform", False)),
         school=School(_service(school, "guidance", False),
                       _service(school, "letter_guidance", False),
                       school.text("letter_guidance_note", False)),
         time_zones=_zones(_convention(reader, "time_zones")),
         letters=LetterStyle(letters.text("lang"), letters.choice("paper", PAPERS),
-                            letters.choice("date_style", DATE_STYLES)),
+                            letters.choice("date_style", DATE_STYLES),
+                            *(letters.text(word) for word in LETTER_WORDS)),
     )
 
 

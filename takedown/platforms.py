@@ -9,6 +9,7 @@ never touches the network.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -29,7 +30,6 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-SERVES = ("uk", "eu", "uk-eu", "us", "worldwide")  # who a company or an address is for
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
@@ -40,11 +40,16 @@ _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
-def serves_order(jurisdiction: str) -> tuple[str, ...]:
-    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first:
-    those meant for the family (data/jurisdictions.toml), then the fallbacks."""
-    declared = jurisdictions.get(jurisdiction)
-    return declared.platform_serves + declared.letter_fallback
+def meant_for(jurisdiction: str) -> tuple[str, ...]:
+    """The ``serves`` values meant for a family in this jurisdiction, the nearest first
+    (data/jurisdictions.toml). A company or an address for another region is never used: there
+    is no fallback to another region's company."""
+    return jurisdictions.get(jurisdiction).platform_serves
+
+
+def region_of(jurisdiction: str) -> str:
+    """The group whose law a letter to this family cites first ("uk" for the four nations)."""
+    return jurisdictions.get(jurisdiction).group
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,33 @@ class Entity:
 
     name: str
     address: str | None
-    serves: str
+    serves: tuple[str, ...]
+    source: Source
+    based_in: str | None = None  # the country of the address the terms give ("us"), if one
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the terms name this company for a family in this jurisdiction."""
+        return bool(set(self.serves) & set(meant_for(jurisdiction)))
+
+
+@dataclass(frozen=True, slots=True)
+class Dsa:
+    """What the EU Digital Services Act makes of the service, as a source says.
+
+    ``online_platform``: "yes", "no", or "in part" (only some of it, such as WhatsApp's
+    channels: a private chat on it is not an online platform).
+    """
+
+    online_platform: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfCourt:
+    """A body certified under DSA Article 21 that takes disputes about this platform's decisions."""
+
+    name: str
+    url: str
     source: Source
 
 
@@ -84,7 +115,7 @@ class Email:
 
     address: str
     purpose: str
-    serves: str
+    serves: tuple[str, ...]
     source: Source
 
 
@@ -127,15 +158,44 @@ class Platform:
     hash_lists: tuple[HashList, ...]
     notes: tuple[Note, ...]
     emails: tuple[Email, ...] = ()
+    dsa: Dsa | None = None
+    out_of_court: tuple[OutOfCourt, ...] = ()
 
-    @property
-    def us_entity(self) -> Entity | None:
-        return next((e for e in self.entities if e.serves == "us"), None)
+    def entity_for(self, jurisdiction: str) -> Entity | None:
+        """The company the terms name for a family in this jurisdiction, the nearest first.
+
+        Never another region's company: None when the terms read name none for them.
+        """
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.entities if serves in e.serves), None)
+            if found is not None:
+                return found
+        return None
 
     @property
     def us_based(self) -> bool:
-        """True when a US company runs the service (so US law on providers applies)."""
-        return self.us_entity is not None
+        """True when a US company runs the service for US users (so US law on providers applies).
+
+        A company the terms name for the US itself, or one for everyone whose address is there.
+        """
+        entity = self.entity_for("us")
+        return entity is not None and ("us" in entity.serves or entity.based_in == "us")
+
+    @property
+    def online_platform(self) -> bool:
+        """True only where a source says the service is an online platform under the DSA."""
+        return bool(self.dsa and self.dsa.online_platform == "yes")
+
+    @property
+    def dsa_notice(self) -> str:
+        """How an EU letter treats the DSA: a notice (an online platform), a notice if it is a
+        hosting service (unknown, or an online platform only in part), or none (a private
+        messaging service or a search engine)."""
+        if self.online_platform:
+            return "notice"
+        if self.dsa and self.dsa.online_platform == "in part":
+            return "if-hosting"
+        return "none" if self.kind in ("messaging", "search") else "if-hosting"
 
     @property
     def take_it_down_form(self) -> WebForm | None:
@@ -153,8 +213,8 @@ class Platform:
 
         Only an address meant for them: one for the US is not offered to a family in Wales.
         """
-        for serves in jurisdictions.get(jurisdiction).platform_serves:
-            found = next((e for e in self.emails if e.serves == serves), None)
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.emails if serves in e.serves), None)
             if found is not None:
                 return found
         return None
@@ -168,7 +228,8 @@ class Platform:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
         parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
-                 *self.entities, *self.hash_lists, *self.notes, *self.emails]
+                 *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
+                 *self.out_of_court]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -199,20 +260,44 @@ def _email(value: str, reader: Entry) -> str:
     return value
 
 
-def _platform(reader: Entry, slug: str) -> Platform:
+# The countries an entity's address may be in, as ``based_in`` writes them.
+COUNTRIES = ("us", "gb", "ie", "nl", "fr", "sg", "nz", "ca", "au", "cy", "cz", "vg")
+
+
+def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """``serves``: one value or a list of them, each one the directory's ``serves`` allows."""
+    if isinstance(reader.table.get("serves"), list):
+        return reader.choices("serves", allowed)
+    return (reader.choice("serves", allowed),)
+
+
+def _entity(reader: Entry, allowed: tuple[str, ...]) -> Entity:
+    based_in = reader.choice("based_in", COUNTRIES) if "based_in" in reader.table else None
+    return Entity(reader.text("name"), reader.text("address", required=False),
+                  _serves(reader, allowed), reader.source(), based_in)
+
+
+def _dsa(reader: Entry | None) -> Dsa | None:
+    if reader is None:
+        return None
+    value = reader.table.get("online_platform")
+    if value != "in part":
+        value = "yes" if reader.flag("online_platform") else "no"
+    return Dsa(value, reader.source())
+
+
+def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(
-        Entity(r.text("name"), r.text("address", required=False),
-               r.choice("serves", SERVES), r.source())
-        for r in reader.tables("entity")
-    )
+    entities = tuple(_entity(r, allowed) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
-              r.choice("serves", SERVES), r.source())
+              _serves(r, allowed), r.source())
         for r in reader.tables("email")
     )
+    out_of_court = tuple(OutOfCourt(r.text("name"), r.url("url"), r.source())
+                         for r in reader.tables("out_of_court"))
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
                 r.choices("audiences", AUDIENCES), r.source(),
@@ -239,7 +324,24 @@ def _platform(reader: Entry, slug: str) -> Platform:
         hash_lists=hash_lists,
         notes=notes,
         emails=emails,
+        dsa=_dsa(reader.optional_table("dsa")),
+        out_of_court=out_of_court,
     )
+
+
+def serves_values(text: str) -> tuple[str, ...]:
+    """The ``serves`` values the directory allows: its own top-level ``serves`` list, or else
+    every value a jurisdiction's platform_serves names, "rest-of-world" and "worldwide"."""
+    values = tomllib.loads(text).get("serves")
+    if values is None:
+        declared = [v for j in jurisdictions.all_jurisdictions().values()
+                    for v in j.platform_serves]
+        return tuple(dict.fromkeys([*declared, "rest-of-world", "worldwide"]))
+    if not isinstance(values, list) or not values or not all(
+            isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's serves must be a list of the values a company "
+                             "or an address can be meant for")
+    return tuple(values)
 
 
 def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
@@ -247,7 +349,9 @@ def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]
     found = datafile.entries(text, "platform", "the directory", today)
     if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    platforms = datafile.by_slug(found, "platform", _platform)
+    allowed = serves_values(text)
+    platforms = datafile.by_slug(found, "platform",
+                                 lambda reader, slug: _platform(reader, slug, allowed))
     owners: dict[str, str] = {}
     for platform in platforms.values():
         for host in platform.domains + platform.hosts:

@@ -1,7 +1,7 @@
 """Every sourced fact in the data files, with its age: ``make facts`` prints them oldest first.
 
-A fact is any table in platforms.toml, services.toml or law.toml that has a
-``source``. The files are read as plain TOML, so a fact the loader would refuse
+A fact is any table in platforms.toml, services.toml, law.toml or jurisdictions.toml
+that has a ``source``. The files are read as plain TOML, so a fact the loader would refuse
 (no ``source_kind``, say) is still listed. No Flask here.
 """
 
@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-FILES = {"platforms.toml": "platform", "services.toml": "service", "law.toml": "law"}
+FILES = {"platforms.toml": "platform", "services.toml": "service", "law.toml": "law",
+         "jurisdictions.toml": "jurisdiction"}
 WARN_DAYS = 180  # older than this: printed with a warning, due to be checked again
 MAX_DAYS = 365   # older than this: the test suite fails
 
@@ -62,7 +63,7 @@ def facts_in(text: str, file: str, kind: str) -> list[Fact]:
 
 
 def all_facts(data: Path = DATA) -> list[Fact]:
-    """Every fact in the three data files."""
+    """Every fact in the data files."""
     found = []
     for file, kind in FILES.items():
         path = data / file

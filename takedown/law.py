@@ -41,9 +41,6 @@ TOPICS = (
 # applies_to: whose image the law protects.
 APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
               "both": frozenset({"child", "adult"})}
-# Laws on what providers must do: cited to a platform based in that country
-# even when the family lives elsewhere.
-PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
 # Where in a platform letter an element of a notice can be found: the `where` of
 # each element in law.toml is one of these keys (letters.py names the sections).
 ELEMENT_PLACES = ("who", "location", "reasons", "good-faith", "sender", "signature")
@@ -76,6 +73,9 @@ class Law:
     elements: tuple[Element, ...] = ()
     in_force: date | None = None
     plan_note: str | None = None
+    # The sentence a letter prints for this law, where no topic's wording fits it (a place's
+    # own offence, worded as its statute is).
+    letter_says: str | None = None
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
@@ -98,6 +98,7 @@ def _law(reader: Entry, slug: str) -> Law:
                        for item in reader.tables("elements")),
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
+        letter_says=reader.text("letter_says", required=False),
     )
 
 
@@ -120,10 +121,12 @@ def laws_for(jurisdiction: str, under_18: bool, provider_country: str | None = N
     """Return the laws a letter may cite, in file order.
 
     Those of the case's jurisdiction for the person's age, plus, when the
-    platform is based in a country with duties on providers (the US), those
-    duties, wherever the family lives. A law not yet in force on ``on`` is left out.
+    platform is based in a jurisdiction that declares laws on providers
+    (``provider_law_topics``), those duties, wherever the family lives. A law
+    not yet in force on ``on`` is left out.
     """
-    extra = PROVIDER_TOPICS.get(provider_country or "", ())
+    extra = (jurisdictions.get(provider_country).provider_law_topics
+             if provider_country else ())
     chosen = []
     for item in all_laws():
         if on and item.in_force and item.in_force > on:

@@ -107,8 +107,14 @@ def _platform_letter_slugs(case: Case) -> list[str]:
 
 
 def iwf_can_assess(case: Case) -> bool:
-    """The IWF assesses links to public pages: not places with no link, nor private chats."""
-    return any(place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+    """The IWF record is for a family whose hotline it is (the declaration's record letter),
+    and the IWF assesses links to public pages: not places with no link, nor private chats."""
+    return _hotline_record(case) and any(
+        place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+
+
+def _hotline_record(case: Case) -> bool:
+    return jurisdictions.for_case(case).remove.record == "iwf"
 
 
 def _title(kind: str, case: Case, slug: str | None = None) -> str:
@@ -178,14 +184,21 @@ def _check(kind: str, case: Case, platform: str | None, now: datetime | None = N
             if platform not in case.platform_slugs:
                 message = "is not one of the places in this case"
             elif platform == "other" and case.person.under_18:
+                hotline = jurisdictions.for_case(case).remove.hotline
                 message = ("Places on other websites go in the record for the Internet Watch "
-                           "Foundation")
+                           "Foundation" if _hotline_record(case) else
+                           f"Report places on other websites to {hotline.called}: your plan "
+                           "says how" if hotline else "Report places on other websites to "
+                           "the website: your plan says how")
             else:
                 message = ("needs a link, an account name or a description of the place first, "
                            "so the platform can find it")
             errors.append(FieldError("platform", message))
     elif platform is not None:
         errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))
+    if kind == "iwf" and case.person.under_18 and not _hotline_record(case):
+        errors.append(FieldError("kind", "The record for the Internet Watch Foundation is not "
+                                 "offered where you are: your plan names the hotline there"))
     if kind in ("school", "iwf") and not case.person.under_18:
         errors.append(FieldError("person.under_18",
                                  f"the {kind} letter is only for a person under 18"))
@@ -212,6 +225,7 @@ class _Laws:
     """The laws one letter cites, grouped by the wording they trigger."""
 
     all: tuple[law.Law, ...]
+    jurisdiction: str = ""
 
     def topic(self, *topics: str) -> list[law.Law]:
         return [item for item in self.all if item.topic in topics]
@@ -222,6 +236,11 @@ class _Laws:
 
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
+
+    def own(self, *topics: str) -> bool:
+        """True when a law of these topics is the family's own jurisdiction's, not only one
+        that reaches the platform where it is based."""
+        return any(self.jurisdiction in item.jurisdictions for item in self.topic(*topics))
 
     def with_elements(self) -> list[dict]:
         return [
@@ -279,7 +298,7 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
 
 
 def _base_context(case: Case, today: date) -> dict:
-    where = jurisdictions.get(case.jurisdiction)
+    where = jurisdictions.for_case(case)
     style = where.letters
     return {
         "case": case,
@@ -289,7 +308,7 @@ def _base_context(case: Case, today: date) -> dict:
         "lang": style.lang,
         "under_18": case.person.under_18,
         "jurisdiction_name": where.name,
-        "in_uk": case.in_uk,
+        "words": where.school,
         "role": case.requester.role,
         "role_label": ROLES[case.requester.role],
         "sender": case.requester,
@@ -299,9 +318,10 @@ def _base_context(case: Case, today: date) -> dict:
 
 def _platform_context(case: Case, slug: str, today: date) -> dict:
     platform = platforms.get(slug)
-    provider_country = "us" if platform.us_based else None
-    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
-                                    today)))
+    home = platform.provider_home
+    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18,
+                                    home.slug if home else None, today)),
+                 case.jurisdiction)
     return {
         "kind": "platform",
         "title": _title("platform", case, slug),
@@ -310,7 +330,7 @@ def _platform_context(case: Case, slug: str, today: date) -> dict:
         "recipient": _recipient(case, platform),
         "places": case.locations_on(slug),
         "laws": laws,
-        "us_based": platform.us_based,
+        "provider_home": home is not None,
     }
 
 
@@ -324,25 +344,24 @@ def _iwf_context(case: Case) -> dict:
 
 
 def _school_guidance(case: Case) -> dict:
-    """The advice a school letter asks the school to follow: the declaration's guidance for
-    schools there, and a note where the letter cites another nation's."""
-    school = jurisdictions.get(case.jurisdiction).school
-    slug = school.guidance or school.letter_guidance
-    guidance = services.get(slug) if slug else None
+    """The guidance a school letter asks the school to follow: the one schools follow where
+    the family lives (its declaration), never another nation's."""
+    guidance = jurisdictions.for_case(case).school.guidance
     if guidance is None:
-        return {"name": None, "publisher": None, "note": None}
-    note = None if school.guidance else school.letter_guidance_note
-    return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
+        return {"name": None, "publisher": None}
+    return {"name": guidance.title, "publisher": guidance.publisher}
 
 
 def _school_context(case: Case) -> dict:
     names = [platforms.get(slug).name if slug != "other" else "other websites"
              for slug in case.platform_slugs]
     school = case.school
+    route = jurisdictions.for_case(case).child_route
     return {"kind": "school", "title": _title("school", case), "school": school,
             "school_name": (school.name if school and school.name else case.person.school),
             "places": list(case.locations), "platform_names": _and(names),
-            "guidance": _school_guidance(case)}
+            "guidance": _school_guidance(case),
+            "child_route": route.name if route else None}
 
 
 def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
@@ -360,7 +379,9 @@ def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
         return [_iwf_context(case)]
     letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
     if case.person.under_18:
-        letters += [_school_context(case), _iwf_context(case)]
+        letters += [_school_context(case)]
+        if _hotline_record(case):
+            letters += [_iwf_context(case)]
     for slug in deadlines.due_follow_ups(case, now):
         if not followups.problems("follow-up", case, slug, now):
             letters += _letter_contexts("follow-up", case, slug, today, now)
@@ -492,7 +513,8 @@ def make_text(kind: str, case: Case, platform: str | None = None,
 # A made-up case that uses every part of the letters (five places on three
 # platforms, accented, Greek and Cyrillic names), for warming a worker up.
 _WARM_UP_CASE = {
-    "schema": "takedown-case/1", "reference": "TD-2222-2222", "jurisdiction": "england",
+    "schema": "takedown-case/1", "reference": "TD-2222-2222",
+    "jurisdiction": next(iter(jurisdictions.JURISDICTIONS)),
     "requester": {"role": "parent", "name": "Zoë Ελένη Жанна Example", "email": "a@example.com"},
     "person": {"age": 15, "school": "Example School"},
     "concerns": {"shared_at_school": True},

@@ -28,7 +28,8 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-SERVES = ("uk", "eu", "uk-eu", "us", "worldwide")  # who a company or an address is for
+# Who a company or an address is for: the regions the jurisdictions declare (and "worldwide").
+SERVES = (*jurisdictions.serves_values(), "worldwide")
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
@@ -123,13 +124,10 @@ class Platform:
     emails: tuple[Email, ...] = ()
 
     @property
-    def us_entity(self) -> Entity | None:
-        return next((e for e in self.entities if e.serves == "us"), None)
-
-    @property
-    def us_based(self) -> bool:
-        """True when a US company runs the service (so US law on providers applies)."""
-        return self.us_entity is not None
+    def provider_home(self):
+        """The jurisdiction whose laws on providers reach this platform, if any (its companies
+        serve that jurisdiction's nearest region: a US company, say)."""
+        return jurisdictions.provider_home(entity.serves for entity in self.entities)
 
     @property
     def take_it_down_form(self) -> WebForm | None:

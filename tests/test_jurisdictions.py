@@ -10,13 +10,31 @@ from takedown.datafile import DataFileError
 TODAY = date(2026, 12, 7)
 
 GOOD = """
+[[group]]
+slug = "atlantis"
+name = "Atlantis"
+the_name = "Atlantis"
+
 [[jurisdiction]]
 slug = "atlantis"
 name = "Atlantis"
 the_name = "Atlantis"
 group = "atlantis"
 emergency = "police-999"
+police = "police-101"
 platform_serves = ["worldwide"]
+
+[jurisdiction.school]
+convention = true
+lead = "safeguarding lead"
+head = "head"
+learner = "pupil"
+learners = "pupils"
+social_care = "social care"
+ask = "Ask for the safeguarding lead."
+does = "Schools have procedures."
+tells_parents = "They may tell your parents."
+no_guidance = "None is confirmed."
 
 [jurisdiction.escalation]
 route = "uk"
@@ -38,6 +56,7 @@ def test_a_declaration_is_read_with_its_services_resolved():
     found = jurisdictions.parse_jurisdictions(GOOD, TODAY)["atlantis"]
     assert found.emergency.phone == "999" and found.time_zone == "Europe/London"
     assert found.school.guidance is None and found.letter_fallback == ()
+    assert found.police.service.phone == "101" and found.group.the_name == "Atlantis"
     assert found.letters.long_date(date(2026, 12, 2)) == "2 December 2026"
 
 
@@ -62,7 +81,7 @@ def test_a_declaration_that_names_what_does_not_exist_is_refused_by_field(old, n
 
 
 def test_school_guidance_must_be_a_service():
-    text = GOOD + '\n[jurisdiction.school]\nguidance = "no-such-guidance"\n'
+    text = GOOD.replace('no_guidance = "None is confirmed."', 'guidance = "no-such-guidance"')
     with pytest.raises(DataFileError, match=r"school\[0\]: field 'guidance' names service"):
         jurisdictions.parse_jurisdictions(text, TODAY)
 
@@ -72,7 +91,7 @@ def test_the_real_declaration_loads_in_the_question_s_order():
     assert list(found) == list(jurisdictions.JURISDICTIONS) == list(jurisdictions.names())
     for item in found.values():
         assert item.emergency.phone and item.time_zones and item.platform_serves
-        assert item.group in jurisdictions.groups()
+        assert item.group.slug in jurisdictions.groups()
 
 
 def test_a_service_s_regions_are_the_declared_groups_or_anywhere():

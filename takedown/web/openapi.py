@@ -9,7 +9,7 @@ can return, and the shape of every body. No Flask here.
 from __future__ import annotations
 
 from takedown import case as case_model
-from takedown import deadlines, platforms
+from takedown import deadlines, jurisdictions, platforms
 from takedown.declare import DATE_PATTERN
 from takedown.letters import KINDS
 
@@ -94,7 +94,7 @@ def schemas() -> dict:
             "entities": {"type": "array", "items": _sourced({
                 "name": {"type": "string"},
                 "address": _nullable({"type": "string"}),
-                "serves": {"type": "string", "enum": ["uk", "eu", "uk-eu", "us", "worldwide"]},
+                "serves": {"type": "string", "enum": list(platforms.SERVES)},
             }, description="A company that runs the service for some users.")},
             "hash_lists": {"type": "array", "items": _sourced({
                 "name": {"type": "string", "enum": list(platforms.HASH_LISTS)},
@@ -196,10 +196,11 @@ def _error(code: int) -> dict:
     return {"$ref": f"#/components/responses/{code}"}
 
 
-# Examples for the request bodies: a parent in England, an Instagram link and threats.
+# Examples for the request bodies: a parent where the question lists first, an Instagram link
+# and threats.
 EXAMPLE_CASE = {
     "schema": case_model.SCHEMA,
-    "jurisdiction": "england",
+    "jurisdiction": next(iter(jurisdictions.JURISDICTIONS)),
     "requester": {"role": "parent", "name": "Alex Example", "email": "alex@example.org"},
     "person": {"age": 14},
     "concerns": {"threats": True, "threat_account": "fake.account.22"},

@@ -10,7 +10,7 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 def start():
     """The start page: urgent help about threats first, then one Start button."""
-    return render_template("site/start.html", ceop=services.get("ceop"),
+    return render_template("site/start.html",
                            threat_advice=urgent.threat_advice("anyone", short=True))
 
 

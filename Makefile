@@ -62,7 +62,7 @@ facts: $(STAMP_RUN) ## Print every sourced fact in the data files, oldest first;
 	$(PY) -m takedown.facts
 
 .PHONY: bench
-bench: $(STAMP_DEV) ## Time letter rendering against a reference page (ratios)
+bench: $(STAMP_DEV) ## Each letter kind's CPU time and pages, the pack's, letters per core-second, RSS
 	$(PY) bench/bench_letters.py
 
 .PHONY: bench-instructions

@@ -99,7 +99,7 @@ def main(names: list[str]) -> int:
     for name in names:
         millions, pages = counts[name]
         print(f"{name} letter: {pages} pages, {millions:.1f} M instructions, per page "
-              f"{millions / pages / plain:.3f}x the plain page (target ≤1.35x), "
+              f"{millions / pages / plain:.3f}x the plain page, "
               f"{millions / pages / repeated:.3f}x the page of one sentence repeated")
     return 0
 

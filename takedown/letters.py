@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -70,6 +71,14 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+
+
+def _mailto(address: str) -> str:
+    """A mailto: address for a letter's link: the address percent-encoded, all but its @."""
+    return "mailto:" + quote(address, safe="@")
+
+
+_env.filters["mailto"] = _mailto
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +472,7 @@ def make(kind: str, case: Case, platform: str | None = None,
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
-    The pack is made of its parts rendered on their own and joined (``pdf.join``).
+    The pack is its parts rendered one after another and joined (``pdf.join``).
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
@@ -531,9 +540,5 @@ def warm_up() -> None:
     gunicorn calls this as each worker starts: WeasyPrint's import, the font set-up
     and the caches it fills while laying out text (about 55 MB) are then in place,
     the first real letter is not slower than the rest, and memory stays flat after.
-    Its parts are rendered here, one after another: no pack workers start for it.
     """
-    from takedown import pdf
-
-    with pdf.in_this_process():
-        render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))
+    render_pdf("pack", parse_case(_WARM_UP_CASE), None, date(2026, 1, 2))

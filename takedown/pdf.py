@@ -1,45 +1,38 @@
-"""HTML to PDF for letters. The only module that imports WeasyPrint, and lazily.
+"""HTML to PDF for letters. The only module that imports WeasyPrint, and lazily
+(each import marked for ruff's banned-api rule, which keeps WeasyPrint out of the rest).
 
 Letters hold text people typed, so nothing in them may make the renderer reach
 out: ``LocalAssetFetcher`` serves files under ``letters/`` and stops the render
 for any other address (``file:///etc/passwd``, ``http://127.0.0.1/``, ``data:``).
 Fonts are system fonts named in ``letter.css``; nothing is downloaded.
 
-One render at a time per process, and what that lets us reuse:
+One render at a time per process (``rendering``), and what that lets us reuse:
 WeasyPrint's layout is pure Python, so two renders in one process only take
 turns on one core under the GIL. Running them one after another finishes each
 sooner and leaves the GIL free for quick page requests in between. It also
 makes it safe to share one ``FontConfiguration`` (a Pango font map with caches
 WeasyPrint fills in as it lays out text) and ``letter.css`` parsed once with it:
 neither is documented as safe to use from two threads at once, and building
-them costs more than laying out a one-page letter. Under `make serve` letters have
-their own pool of single-threaded workers, one per core (deploy/), so at most one
-render per core runs and the rest wait in nginx's bounded queue.
+them costs more than laying out a one-page letter. Under `make serve` letters and
+packs have their own pools of single-threaded workers, one per core (deploy/), so at
+most one render per core runs and the rest wait in nginx's bounded queue.
 
-Each render runs with the garbage collector's first threshold raised (layout
-makes many short-lived objects; collecting them less often is faster and the
-output is the same), in one chunk of CPython's frame stack (``in_one_stack_chunk``:
-otherwise a letter's deep layout maps and unmaps chunks hundreds of times), and ends
-with a small pikepdf pass (``_finish``) that completes WeasyPrint's tagging where
-PDF/UA asks more of it.
-
-The pack is its letters rendered one by one and joined (``join``), so each
-letter is numbered on its own; see ``render_parts`` for when that runs on more
-than one core.
+A render runs with the garbage collector's first threshold raised (layout makes
+many short-lived objects; collecting them less often is faster and the output is
+the same) and ends with a small pikepdf pass (``_finish``) that completes
+WeasyPrint's tagging where PDF/UA asks more of it. The pack is its parts rendered
+one after another and joined (``join``), so each letter is numbered on its own.
 """
 
 from __future__ import annotations
 
-import atexit
 import gc
 import io
 import mimetypes
-import os
 import re
 import threading
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -50,48 +43,44 @@ STYLESHEET = LETTERS_DIR / "letter.css"
 BASE_URL = LETTERS_DIR.as_uri() + "/"
 # PDF/UA-1: tagged PDF with the document language and title, for screen readers.
 PDF_VARIANT = "pdf/ua-1"
+# Allocations between young-generation collections while a letter is laid out.
+GC_THRESHOLD = 50_000
 
 _render_lock = threading.Lock()
-_pool = None
-_pool_lock = threading.Lock()
-_renders_here = 0  # renders running or waiting in this process (html_to_pdf or render_parts)
-_count_lock = threading.Lock()
 _resources = None
+# Renders allowed in this process at once, running or waiting for the lock. Past that
+# a letter is turned away at once (RenderBusy: "try again in a few seconds") rather
+# than queueing without bound. create_app sets it from RENDER_QUEUE_LIMIT.
+_queue = threading.BoundedSemaphore(4)
 
 
 class RenderBusy(RuntimeError):
     """Too many letters are being made in this process right now; try again shortly."""
 
 
-@dataclass(slots=True)
-class RenderSettings:
-    """How letters are made for one app: the queue in this process."""
-
-    # Renders allowed in the process at once, running or waiting for the lock
-    # (RENDER_QUEUE_LIMIT). Past that a request is turned away at once (RenderBusy:
-    # "try again in a few seconds") rather than queueing without bound.
-    queue: threading.BoundedSemaphore
+def limit_renders(limit: int) -> None:
+    """Allow this many renders in this process at once, running or waiting (at least one)."""
+    global _queue
+    _queue = threading.BoundedSemaphore(max(1, int(limit)))
 
 
-EXTENSION = "takedown_pdf"
-# For letters made outside an app (a script calling letters.render_pdf itself).
-_DEFAULTS = RenderSettings(threading.BoundedSemaphore(4))
-
-
-def init_app(app) -> None:
-    """Keep this app's render settings, from its config, on ``app.extensions["takedown_pdf"]``."""
-    app.extensions[EXTENSION] = RenderSettings(
-        threading.BoundedSemaphore(max(1, int(app.config["RENDER_QUEUE_LIMIT"]))))
-
-
-def settings() -> RenderSettings:
-    """Return the current app's render settings, or the defaults outside an app."""
-    # Imported here, like WeasyPrint: at the top pdf.py (as letters.py) needs no Flask.
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return current_app.extensions.get(EXTENSION, _DEFAULTS)
-    return _DEFAULTS
+@contextmanager
+def rendering() -> Iterator[None]:
+    """Hold a place in this process's render queue (or raise RenderBusy), then the
+    render lock, with the garbage collector's first threshold raised meanwhile."""
+    queue = _queue
+    if not queue.acquire(blocking=False):
+        raise RenderBusy("too many letters are being made right now")
+    try:
+        with _render_lock:
+            threshold = gc.get_threshold()
+            gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+            try:
+                yield
+            finally:
+                gc.set_threshold(*threshold)
+    finally:
+        queue.release()
 
 
 class FetchRefused(ValueError):
@@ -118,7 +107,11 @@ def local_path(url: str) -> Path:
 
 @cache
 def _fetcher_class():
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.urls import (  # noqa: TID251
+        FatalURLFetchingError,
+        URLFetcher,
+        URLFetcherResponse,
+    )
 
     class LocalAssetFetcher(URLFetcher):
         """Serve files under letters/; stop the render for any other address."""
@@ -148,8 +141,8 @@ def _shared_resources():
     """Return the process's (FontConfiguration, parsed letter.css, fetcher); call under the lock."""
     global _resources
     if _resources is None:
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint import CSS  # noqa: TID251
+        from weasyprint.text.fonts import FontConfiguration  # noqa: TID251
 
         font_config = FontConfiguration()
         url_fetcher = fetcher()
@@ -161,34 +154,20 @@ def _shared_resources():
 
 def html_to_pdf(html: str, title: str) -> bytes:
     """Render letter HTML to a tagged PDF (PDF/UA-1) whose metadata holds only the title."""
-    return _queued(lambda current: _render([(html, title)], current)[0])
+    with rendering():
+        return _finish(_write(html, title))
 
 
-def _queued(work):
-    """Run work(settings) if this process's render queue has room, else raise RenderBusy."""
-    global _renders_here
-    current = settings()
-    if not current.queue.acquire(blocking=False):
-        raise RenderBusy("too many letters are being made right now")
-    with _count_lock:
-        _renders_here += 1
-    try:
-        return work(current)
-    finally:
-        with _count_lock:
-            _renders_here -= 1
-        current.queue.release()
+def render_parts(parts: list[tuple[str, str]]) -> list[bytes]:
+    """Render each (html, title) part as its own PDF, one after another, for ``join``
+    (which finishes their tagging once, for the whole document)."""
+    with rendering():
+        return [_write(html, title) for html, title in parts]
 
 
-def _render(parts: list[tuple[str, str]], current: RenderSettings,
-            finish: bool = True) -> list[bytes]:
-    """Render (html, title) parts one after another under this process's render lock."""
-    with _render_lock:
-        return [_render_here(html, title, finish) for html, title in parts]
-
-
-def _write(html: str, title: str, finish: bool = True) -> bytes:
-    from weasyprint import HTML
+def _write(html: str, title: str) -> bytes:
+    """Lay out and write one PDF, its tagging not yet finished; call inside ``rendering``."""
+    from weasyprint import HTML  # noqa: TID251
 
     font_config, css, url_fetcher = _shared_resources()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
@@ -200,42 +179,7 @@ def _write(html: str, title: str, finish: bool = True) -> bytes:
     metadata.description = None
     metadata.keywords = []
     metadata.custom = {}
-    data = document.write_pdf(pdf_variant=PDF_VARIANT)
-    return _finish(data) if finish else data
-
-
-def _render_here(html: str, title: str, finish: bool = True) -> bytes:
-    """Render in this thread; the caller holds _render_lock.
-
-    ``finish=False`` leaves the tagging unfinished, for ``join`` to finish once.
-    """
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
-    try:
-        return in_one_stack_chunk(lambda: _write(html, title, finish))
-    finally:
-        gc.set_threshold(*threshold)
-
-
-# Allocations between young-generation collections while a letter is laid out.
-GC_THRESHOLD = 50_000
-
-
-def in_one_stack_chunk(work):
-    """Return work(), with room for every frame it calls in one chunk of CPython's frame stack."""
-    return work()
-
-
-# CPython 3.11 keeps Python frames in 16 KiB chunks of memory: a call that does not fit
-# in the current chunk maps a new one, and its return unmaps it again. WeasyPrint's layout
-# recurses once per nested box, so a letter's frames cross one of those boundaries back
-# and forth: about 900 mmap/munmap pairs per platform letter, at 6 ms of system time, and
-# more or fewer depending on how deep the caller already was (a plain page took no page
-# faults from it at one depth and 1,258 at another). Reserving a value stack of 16,500
-# slots (132 KB) for this one frame makes CPython put it in a fresh 256 KiB chunk of its
-# own, whose other 124 KiB holds every frame of a render: one mapping a render, at any depth.
-STACK_SLOTS = 16_500
-in_one_stack_chunk.__code__ = in_one_stack_chunk.__code__.replace(co_stacksize=STACK_SLOTS)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _structure(pdf_file):
@@ -265,6 +209,10 @@ def _finish(data: bytes) -> bytes:
         return out.getvalue()
 
 
+# An annotation's Print flag (PDF 1.7, 12.5.3): WeasyPrint leaves it off its links.
+ANNOTATION_PRINT = 4
+
+
 def _finish_pdf(pdf_file) -> None:
     """Finish WeasyPrint's tagging for PDF/UA, in an open pikepdf.Pdf.
 
@@ -272,7 +220,8 @@ def _finish_pdf(pdf_file) -> None:
       (Matterhorn 15-003; WeasyPrint links cells to headers but sets no Scope);
     * the running header and page numbers (letter.css margin boxes) are tagged by
       WeasyPrint as content the structure tree never reaches; they become
-      pagination artifacts (Matterhorn 01-005).
+      pagination artifacts (Matterhorn 01-005);
+    * link annotations get the Print flag, so a printed letter and the screen agree.
     """
     import pikepdf
 
@@ -298,6 +247,9 @@ def _finish_pdf(pdf_file) -> None:
             _mark_artifacts(pdf_file, page, orphans)
             for mcid in orphans:
                 entries[mcid] = None
+    for page in pdf_file.pages:
+        for annotation in page.get("/Annots", ()):
+            annotation.F = int(annotation.get("/F", 0)) | ANNOTATION_PRINT
 
 
 # How WeasyPrint opens a tagged piece of content: "/Span\n<</MCID 0>>\nBDC".
@@ -397,118 +349,3 @@ def _outline(pdf_file, items: list):
         count += 1 + max(0, int(item.get("/Count", 0)))
     outlines.First, outlines.Last, outlines.Count = items[0], items[-1], count
     return outlines
-
-
-# Worker processes for the pack's parts: cores - 1 (this process renders a share too),
-# none on one core or with TAKEDOWN_PACK_WORKERS=0.
-PACK_WORKERS = int(os.environ.get("TAKEDOWN_PACK_WORKERS",
-                                  max(0, len(os.sched_getaffinity(0)) - 1)))
-
-
-_local = threading.local()
-
-
-@contextmanager
-def in_this_process():
-    """Within this block, packs made in this thread render their parts here, one by one."""
-    _local.no_pool = True
-    try:
-        yield
-    finally:
-        _local.no_pool = False
-
-
-def _idle() -> bool:
-    """True when nothing else is rendering: no other render in this process, and the
-    machine's 1-minute load average leaves every pack worker a free core.
-
-    The load average is the simple local signal that covers other worker processes
-    (gunicorn workers, or a pool of letter workers): when they are busy rendering,
-    it climbs above the idle cores and packs are made one part after another.
-    """
-    with _count_lock:
-        alone = _renders_here <= 1
-    return alone and os.getloadavg()[0] <= len(os.sched_getaffinity(0)) - PACK_WORKERS - 0.5
-
-
-def _pool_start():
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("forkserver")
-            _pool = ProcessPoolExecutor(max(1, PACK_WORKERS), mp_context=context,
-                                        initializer=_warm_worker)
-            atexit.register(_pool.shutdown)
-        return _pool
-
-
-def _pool_discard() -> None:
-    """Forget a broken pack pool (its workers are gone); the next pack starts a new one."""
-    global _pool
-    with _pool_lock:
-        broken, _pool = _pool, None
-    if broken is not None:
-        broken.shutdown(wait=False, cancel_futures=True)
-
-
-def _warm_worker() -> None:
-    _shared_resources()
-
-
-def _render_bundle(parts: list[tuple[str, str]]) -> list[bytes]:
-    """In a pack worker process: render each (html, title) part on its own, for ``join``."""
-    with _render_lock:
-        return [_render_here(html, title, finish=False) for html, title in parts]
-
-
-def _bundles(parts: list[tuple[str, str]], count: int) -> list[list[int]]:
-    """Split the parts' indexes into ``count`` bundles of about equal HTML length."""
-    bundles = [[] for _ in range(count)]
-    sizes = [0] * count
-    for index in sorted(range(len(parts)), key=lambda i: -len(parts[i][0])):
-        smallest = sizes.index(min(sizes))
-        bundles[smallest].append(index)
-        sizes[smallest] += len(parts[index][0])
-    return bundles
-
-
-def render_parts(parts: list[tuple[str, str]], parallel: bool | None = None) -> list[bytes]:
-    """Render each (html, title) part as its own PDF, in order, for ``join`` (which
-    finishes their tagging once, for the whole document).
-
-    Parallel (``parallel=None``: when ``_idle()``) on PACK_WORKERS processes plus
-    this one, in bundles of about equal size; otherwise one after another here, so
-    a surge of letters is never made worse by packs taking every core.
-    """
-    def work(current):
-        use_pool = parallel
-        if use_pool is None:
-            use_pool = (PACK_WORKERS > 0 and len(parts) > 1
-                        and not getattr(_local, "no_pool", False) and _idle())
-        if not use_pool:
-            return _render(parts, current, finish=False)
-        try:
-            return _render_on_pool(parts, current)
-        except BrokenProcessPool:
-            # A pack worker died (killed, out of memory): start afresh next time, and
-            # make this pack here, so the visitor still gets it.
-            _pool_discard()
-            return _render(parts, current, finish=False)
-
-    return _queued(work)
-
-
-def _render_on_pool(parts: list[tuple[str, str]], current: RenderSettings) -> list[bytes]:
-    """Render the parts in bundles, one here and the rest on the pack workers."""
-    bundles = _bundles(parts, max(1, PACK_WORKERS) + 1)
-    pool = _pool_start()
-    futures = [pool.submit(_render_bundle, [parts[i] for i in bundle])
-               for bundle in bundles[1:]]
-    made = dict(zip(bundles[0], _render([parts[i] for i in bundles[0]], current, False),
-                    strict=True))
-    for bundle, future in zip(bundles[1:], futures, strict=True):
-        made.update(zip(bundle, future.result(), strict=True))
-    return [made[index] for index in range(len(parts))]

@@ -14,9 +14,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import ada_url
 import tldextract
 
-from takedown import datafile, jurisdictions, urlhost
+from takedown import datafile, jurisdictions
 from takedown.datafile import Entry, Source
 
 # The directory's errors are the data files' errors (the name is kept for callers).
@@ -33,6 +34,11 @@ SERVES = (*jurisdictions.serves_values(), "worldwide")
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
+# What a browser reads as a URL's scheme, after it drops leading controls and spaces
+# and every tab and newline.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+\-.]*:")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
 def serves_order(jurisdiction: str) -> tuple[str, ...]:
@@ -272,26 +278,40 @@ def all_platforms() -> list[Platform]:
 # Suffix List snapshot bundled in the package: it never fetches anything.
 _psl = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
+
 def host_of(text: str) -> str | None:
     """Return the lower-case host a browser would open for a pasted web address, or None.
 
-    Hosts are parsed as the WHATWG URL Standard says (see takedown.urlhost), so a
-    backslash ends the host and an invalid port or host is no address at all.
-    Accepts addresses without a scheme ("instagram.com/x"), a trailing dot, a port
-    and internationalised names. Rejects other schemes and a bare "@handle".
+    ada (the WHATWG URL parser Node uses) reads the host, so a backslash ends it and
+    an invalid port or host is no address at all. Accepts addresses without a scheme
+    ("instagram.com/x"), a trailing dot, a port and internationalised names. Rejects
+    other schemes and a bare "@handle".
     """
-    text = (text or "").strip()
+    text = _scalar_values((text or "").strip())
     if not text or text.startswith("@"):
         return None
-    if urlhost.scheme_of(text) is None or _looks_like_host_port(text):
+    if not _has_scheme(text) or _looks_like_host_port(text):
         text = "http://" + text
-    host = urlhost.browser_host(text)
-    if not host:
+    try:
+        url = ada_url.URL(text)
+    except ValueError:
         return None
-    host = host.rstrip(".")
+    if url.protocol not in ("http:", "https:"):
+        return None
+    host = url.hostname.rstrip(".")
     if "." not in host or ".." in host:
         return None
     return host
+
+
+def _scalar_values(text: str) -> str:
+    """Replace lone surrogates with U+FFFD, as browsers do before parsing."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _has_scheme(text: str) -> bool:
+    """True if a browser would read a scheme ("https:", "javascript:") at the start of text."""
+    return bool(_SCHEME.match(text.lstrip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)))
 
 
 def _looks_like_host_port(text: str) -> bool:

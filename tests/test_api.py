@@ -426,8 +426,7 @@ def test_every_declared_status_happens(make_app, api, monkeypatch):
                 if status == "503":  # every render slot in the process is taken
                     full = threading.BoundedSemaphore(1)
                     full.acquire()
-                    monkeypatch.setattr(api.client.application.extensions[pdf.EXTENSION],
-                                        "queue", full)
+                    monkeypatch.setattr(pdf, "_queue", full)
                 response = checker.call(method.upper(), path + query, **kwargs)
                 assert str(response.status_code) == status, (method, template, status)
                 monkeypatch.undo()

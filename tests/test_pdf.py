@@ -3,7 +3,6 @@
 import dataclasses
 import io
 import re
-import resource
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -266,37 +265,3 @@ def test_letters_rendered_from_several_threads_at_once_are_all_whole():
     assert len(texts) == 1
     assert case.reference in texts.pop()
 
-
-def _descend(depth: int) -> int:
-    return 0 if depth == 0 else _descend(depth - 1)
-
-
-def _page_faults(work) -> int:
-    """Return the minor page faults this thread takes while work() runs."""
-    before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
-    work()
-    return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
-
-
-def test_a_render_keeps_its_frames_in_one_chunk_of_the_frame_stack():
-    """300 calls 300 deep cross CPython's 16 KiB frame-stack chunks, mapping (and faulting in)
-    a fresh chunk each time; inside in_one_stack_chunk, as every render runs, they map none."""
-    def deep_calls():
-        for _ in range(300):
-            _descend(300)
-
-    outside = _page_faults(deep_calls)
-    inside = _page_faults(lambda: pdf.in_one_stack_chunk(deep_calls))
-    assert outside >= 300, "CPython no longer maps a chunk per crossing: in_one_stack_chunk can go"
-    assert inside <= 40
-
-
-def test_every_render_runs_in_one_chunk_of_the_frame_stack(monkeypatch):
-    chunked = []
-    real = pdf.in_one_stack_chunk
-    monkeypatch.setattr(pdf, "in_one_stack_chunk", lambda work: chunked.append(1) or real(work))
-    case = make_case()
-    parts = letters.pack_parts(case, TODAY)
-    letters.render_pdf("platform", case, "instagram", TODAY)
-    pdf.render_parts(parts, parallel=False)
-    assert len(chunked) == 1 + len(parts)

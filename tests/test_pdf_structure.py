@@ -81,15 +81,6 @@ def test_the_pack_numbers_each_letter_on_its_own_and_keeps_one_tree_and_its_book
     assert "Request to remove a sexual image of a person under 18" in titles
 
 
-def test_the_pack_is_the_same_made_in_parallel_or_one_part_after_another():
-    case = parse_case(a_letter_case())
-    parts = letters.pack_parts(case, LETTER_DATE)
-    one_by_one = pdf.join(pdf.render_parts(parts, parallel=False))
-    together = pdf.join(pdf.render_parts(parts, parallel=True))
-    assert pdf_pages(one_by_one) == pdf_pages(together)
-    assert pdfcheck.problems(together) == []
-
-
 def test_letterhead_leaves_the_top_of_page_one_blank_and_signs_with_the_address():
     case = parse_case(a_letter_case())
     data = letters.render_pdf("platform", case, "instagram", LETTER_DATE, letterhead=True)
@@ -102,26 +93,4 @@ def test_letterhead_leaves_the_top_of_page_one_blank_and_signs_with_the_address(
     assert pages[0].count("1 High Street, Leeds") == 0
     assert "Address: 1 High Street, Leeds" in " ".join(pages)
 
-
-def test_packs_use_the_pool_only_when_the_machine_is_idle(monkeypatch):
-    started = []
-
-    def pool_start():
-        started.append(True)
-        raise RuntimeError("pool")
-
-    monkeypatch.setattr(pdf, "PACK_WORKERS", 1)
-    monkeypatch.setattr(pdf, "_pool_start", pool_start)
-    monkeypatch.setattr(pdf.os, "sched_getaffinity", lambda _: {0, 1})
-    parts = [("<!doctype html><html lang=en><title>a</title><p>a", "a"),
-             ("<!doctype html><html lang=en><title>b</title><p>b", "b")]
-    monkeypatch.setattr(pdf.os, "getloadavg", lambda: (1.6, 1.0, 1.0))  # the other core is busy
-    assert len(pdf.render_parts(parts)) == 2 and started == []
-    monkeypatch.setattr(pdf.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
-    monkeypatch.setattr(pdf, "_renders_here", 1)  # another letter is being made here
-    assert len(pdf.render_parts(parts)) == 2 and started == []
-    monkeypatch.setattr(pdf, "_renders_here", 0)
-    with pytest.raises(RuntimeError, match="pool"):
-        pdf.render_parts(parts)
-    assert started == [True]
 

@@ -16,7 +16,7 @@ def busy(client, monkeypatch):
     """Every place in this process's render queue is taken."""
     full = threading.BoundedSemaphore(1)
     full.acquire()
-    monkeypatch.setattr(client.application.extensions[pdf.EXTENSION], "queue", full)
+    monkeypatch.setattr(pdf, "_queue", full)
 
 
 @pytest.fixture
@@ -42,20 +42,27 @@ def test_a_busy_api_letter_is_json_with_retry_after(client, busy):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_queue_frees_its_slot_after_each_render(make_app):
-    client = make_app(WTF_CSRF_ENABLED=False, RENDER_QUEUE_LIMIT=1).test_client()
+@pytest.fixture
+def one_at_a_time(make_app, monkeypatch):
+    """An app allowing one render in the process at once; the process's limit is put back after."""
+    monkeypatch.setattr(pdf, "_queue", pdf._queue)
+    return make_app(WTF_CSRF_ENABLED=False, RENDER_QUEUE_LIMIT=1).test_client()
+
+
+def test_the_queue_frees_its_slot_after_each_render(one_at_a_time):
     for _ in range(3):
-        assert client.post("/api/v1/letters/pack", json=CASE).status_code == 200
+        assert one_at_a_time.post("/api/v1/letters/pack", json=CASE).status_code == 200
 
 
-def test_render_settings_live_on_each_app(make_app):
-    one = make_app(RENDER_QUEUE_LIMIT=2)
-    two = make_app()
-    settings = one.extensions[pdf.EXTENSION]
-    assert settings.queue is not two.extensions[pdf.EXTENSION].queue
-    with one.app_context():
-        assert pdf.settings() is settings
-    assert pdf.settings() is not settings  # outside an app: the defaults
+def test_the_apps_limit_holds_for_the_process(one_at_a_time):
+    pdf._queue.acquire()  # the one place is taken: a letter in another thread of this worker
+    try:
+        response = one_at_a_time.post("/api/v1/letters/platform?platform=instagram", json=CASE)
+    finally:
+        pdf._queue.release()
+    assert response.status_code == 503
+    assert one_at_a_time.post("/api/v1/letters/platform?platform=instagram",
+                              json=CASE).status_code == 200
 
 
 def test_the_api_document_declares_the_busy_answer(client):

@@ -26,6 +26,6 @@ def create_app(config: dict | None = None) -> Flask:
     views.register_blueprints(app)
     views.register_error_handlers(app)
     limits.init_app(app)
-    pdf.init_app(app)
+    pdf.limit_renders(app.config["RENDER_QUEUE_LIMIT"])
     cli.init_app(app)
     return app

@@ -41,7 +41,8 @@ class DefaultConfig:
     RATELIMIT_API = "120 per minute"
 
     # Letters in one worker process at once (one renders, the rest wait); more are turned
-    # away with 503 and Retry-After. Under `make serve` each letter worker is a sync worker
+    # away with 503 and Retry-After. The limit is the process's (takedown.pdf.limit_renders),
+    # as its one render lock is. Under `make serve` each letter worker is a sync worker
     # taking one request at a time, so this only matters for other servers.
     RENDER_QUEUE_LIMIT = 4
     RENDER_RETRY_AFTER = 5

@@ -5,13 +5,15 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from takedown import pdf
 from takedown.web import limits
-from takedown.web.views import api, case, guides, letters, progress, site
+from takedown.web.views import api, carried, case, guides, letters, progress, site
 
 
 def register_blueprints(app):
-    """Register every blueprint: the site's areas, in the order they are listed."""
+    """Register every blueprint, in the order they are listed, and the helpers their
+    templates share (once, for the whole app)."""
     for module in (site, guides, case, progress, letters, api):
         app.register_blueprint(module.bp)
+    carried.init_app(app)
 
 
 def _wants_json() -> bool:

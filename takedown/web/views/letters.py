@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
 
-from takedown import letters, paste, platforms
+from takedown import letters, platforms
 from takedown.case import CaseInvalid, loads
 from takedown.web.security import no_store
 
@@ -14,16 +14,6 @@ bp = Blueprint("letters", __name__, url_prefix="/letters")
 
 class DownloadForm(FlaskForm):
     """Only the CSRF token: the case itself arrives as JSON in a hidden field."""
-
-
-@bp.app_context_processor
-def _paste_helpers():
-    def paste_block(case, slug):
-        """The block for this case's places on a platform that has a web form, else None."""
-        platform = platforms.get(slug)
-        return paste.for_case(case, slug) if platform and platform.web_forms else None
-
-    return {"paste_block": paste_block, "paste_for_guide": paste.for_guide}
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

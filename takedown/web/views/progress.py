@@ -22,19 +22,17 @@ from takedown.web.forms import (
     report_data_from_form,
 )
 from takedown.web.security import no_store
-from takedown.web.views.case import (
+from takedown.web.views.carried import (
     UNREADABLE,
-    _csrf_ok,
-    _formdata,
-    _page,
-    _questions,
-    _read_case_field,
-    _template_helpers,
-    _with_carried_case,
+    csrf_ok,
+    formdata,
+    page,
+    questions,
+    read_case_field,
+    with_carried_case,
 )
 
 bp = Blueprint("progress", __name__, url_prefix="/case/progress")
-bp.context_processor(_template_helpers)
 
 LOGGED = "Your report is logged. Save your case file to keep it: this site keeps nothing."
 OPENED = "Your case file is open. This is where each place stands."
@@ -48,14 +46,14 @@ def _now() -> datetime:
 def progress_page(case: Case, notice: str | None = None, status: int = 200):
     """The progress page for a case: every place, its state and what is due."""
     steps = deadlines.next_steps(case, _now())
-    return _page("progress/progress.html", status, case=case, case_json=case_json(case),
+    return page("progress/progress.html", status, case=case, case_json=case_json(case),
                  steps=steps, notice=notice, when=deadlines.moment_words(case),
                  zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
                  outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc))
 
 
 @bp.post("")
-@_with_carried_case
+@with_carried_case
 def show(case: Case):
     """Where each place stands, from the case in the hidden field."""
     return progress_page(case)
@@ -76,14 +74,14 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
     # A date-time picker only for a value it can show; anything else is plain text to correct.
     pickers = {name: not form[name].errors and (not form[name].data or bool(
         _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
-    return _page("progress/record.html", status, form=form, case=case, place=place,
+    return page("progress/record.html", status, form=form, case=case, place=place,
                  pickers=pickers,
                  location=case.locations[place], errors=error_list(form), notice=notice,
                  form_has_errors=bool(error_list(form)))
 
 
 @bp.post("/record")
-@_with_carried_case
+@with_carried_case
 def record(case: Case):
     """The form to log a report about one place, or change a report logged already."""
     place = _index(request.form.get("log"), len(case.locations))
@@ -114,19 +112,19 @@ _REPORT_FIELDS = ("channel", "at", "reference", "outcome", "outcome_at", "note")
 @bp.post("/log")
 def log():
     """Add the report (or the change) to the case, then show the progress page."""
-    form = ReportForm(_formdata())
-    csrf_ok = _csrf_ok(form)
-    data = _read_case_field(form.case.data)
+    form = ReportForm(formdata())
+    ok = csrf_ok(form)
+    data = read_case_field(form.case.data)
     try:
         case = parse_case(data, today=date.today()) if data is not None else None
     except CaseInvalid:
         case = None
     if case is None:
-        return _questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
+        return questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
     place = _index(form.place.data, len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
-    if not csrf_ok:
+    if not ok:
         return _form_page(form, case, place, notice=TIMED_OUT)
     report = report_data_from_form(form, case.jurisdiction)
     whole = case_to_dict(case)
@@ -153,7 +151,7 @@ def log():
 
 
 @bp.post("/calendar")
-@_with_carried_case
+@with_carried_case
 def calendar(case: Case):
     """A calendar file with a reminder for each chase-by time. Made on request, never kept."""
     body = reminders.calendar_file(case, _now())

@@ -1,6 +1,6 @@
 import pytest
 
-from takedown import jurisdictions, platforms, services
+from takedown import jurisdictions, platforms
 from tests.helpers import normalize_spaces, page_checks
 
 PAGES = [

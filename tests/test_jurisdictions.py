@@ -1,11 +1,14 @@
 """The declaration of each jurisdiction: read once, checked field by field, and used everywhere."""
 
+import json
 from datetime import date
 
 import pytest
 
 from takedown import jurisdictions, services
+from takedown.case import SCHEMA, CaseInvalid, case_to_dict, parse_case
 from takedown.datafile import DataFileError
+from takedown.plan import make_plan
 
 TODAY = date(2026, 12, 7)
 
@@ -98,3 +101,48 @@ def test_a_service_s_regions_are_the_declared_groups_or_anywhere():
     assert services.regions() == (*jurisdictions.groups(), "worldwide")
     for service in services.all_services().values():
         assert set(service.regions) <= set(services.regions())
+
+
+# --- a member of a jurisdiction: the case's area ------------------------------------------
+
+
+def eu_case(area=None, jurisdiction="eu"):
+    return parse_case({"schema": SCHEMA, "jurisdiction": jurisdiction, "area": area,
+                       "requester": {"role": "parent"}, "person": {"age": 15},
+                       "locations": [{"url": "https://www.instagram.com/p/ABC/"}]})
+
+
+def test_a_member_state_s_own_hotline_and_time_zone_replace_the_group_s():
+    where = jurisdictions.for_case(eu_case("IE"))
+    assert where.member.name == "Ireland" and where.time_zone == "Europe/Dublin"
+    text = json.dumps([[s.title, s.body, [link.url for link in s.links]]
+                       for section in make_plan(eu_case("IE")).sections for s in section.steps])
+    assert "Hotline.ie" in text and "https://hotline.ie/report" in text
+    assert "INHOPE" not in text
+
+
+def test_a_member_state_with_no_confirmed_hotline_says_so_plainly():
+    member = jurisdictions.get("eu").member_named("SK")
+    assert member.hotline is None and member.hotline_none
+    text = json.dumps([s.body for section in make_plan(eu_case("SK")).sections
+                       for s in section.steps])
+    assert member.hotline_none in text and "INHOPE" in text
+
+
+@pytest.mark.parametrize(("area", "jurisdiction", "message"), [
+    ("XX", "eu", "must be one of AT, BE"),
+    ("IE", "england", "England has none: leave it out"),
+])
+def test_an_area_not_declared_for_the_jurisdiction_is_refused_naming_the_field(
+        area, jurisdiction, message):
+    with pytest.raises(CaseInvalid) as refused:
+        eu_case(area, jurisdiction)
+    [error] = refused.value.errors
+    assert error.field == "area" and message in error.message
+
+
+def test_older_case_files_open_without_an_area():
+    case = parse_case({"schema": "takedown-case/2", "jurisdiction": "eu",
+                       "requester": {"role": "parent"}, "person": {"age": 15},
+                       "locations": [{"url": "https://www.instagram.com/p/ABC/"}]})
+    assert case.area is None and case_to_dict(case)["schema"] == SCHEMA

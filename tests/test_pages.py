@@ -118,19 +118,34 @@ def test_platform_search_with_no_match_points_to_the_general_guide(client):
         "/platforms", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
 
 
-def test_help_page_lists_each_service_with_source(client):
+def test_help_page_lists_each_service_where_it_works_with_source(client):
     from takedown import services
-    html = page_checks(client.get("/help"))
-    for service in services.all_services().values():
-        block = html.select_one(f"#{service.slug}")
-        assert block is not None, service.slug
-        if service.phone_only:
-            assert service.phone and block.select_one(
-                f'a[href="tel:{service.phone.replace(" ", "")}"]')
-        else:
-            assert block.select_one(f'a[href="{service.url}"]')
-        if service.phone:
-            assert service.phone in block.text
+    shown = set()
+    for where in [None, *jurisdictions.JURISDICTIONS]:
+        html = page_checks(client.get("/help", query_string={"where": where} if where else {}))
+        regions = {"worldwide"} | ({jurisdictions.get(where).group.slug} if where else set())
+        for service in services.all_services().values():
+            block = html.select_one(f"#{service.slug}")
+            assert (block is not None) == bool(regions & set(service.regions)), (where, service)
+            if block is None:
+                continue
+            shown.add(service.slug)
+            if service.phone_only:
+                assert service.phone and block.select_one(
+                    f'a[href="tel:{service.phone.replace(" ", "")}"]')
+            else:
+                assert block.select_one(f'a[href="{service.url}"]')
+            if service.phone:
+                assert service.phone in block.text
+    assert shown == set(services.all_services())
+
+
+def test_help_for_a_place_gives_its_emergency_number_in_the_banner(client):
+    for slug in jurisdictions.JURISDICTIONS:
+        html = page_checks(client.get("/help", query_string={"where": slug}))
+        number = jurisdictions.get(slug).emergency.phone
+        assert normalize_spaces(html.select_one("#emergency").text) == (
+            f"If anyone is in immediate danger, call {number}.")
 
 
 def test_healthz(client):

@@ -3,8 +3,12 @@
 Each file is a list of ``[[kind]]`` tables. Every fact in them carries ``source``
 (an https address it was checked against), ``source_kind`` (``primary`` for the
 platform's, service's or regulator's own page or the legislation itself,
-``secondary`` for anyone else describing it) and ``last_checked`` (a TOML date, not
-after the day the file is read). Every error names the entry and the field, such
+``secondary`` for anyone else describing it, or a copy kept on another site) and
+``last_checked`` (a TOML date, not after the day the file is read: the day it was read).
+A fact read in a copy also says which: ``via`` (the copy's https address, when ``source``
+is the primary page and that page itself was not read) and ``source_date`` (the copy's
+own date: an archive snapshot's, a dated page's). A secondary fact says why no primary
+page was read, in ``why_secondary``. Every error names the entry and the field, such
 as ``platform 'x' > web_form[0]: field 'url' must be an https:// address``. Values
 are exact: a word that is not on a field's list is refused, never guessed at.
 No Flask here.
@@ -26,11 +30,19 @@ class DataFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact was checked, what kind of page that is, and when."""
+    """Where a fact was checked, what kind of page that is, when, and which copy was read."""
 
     url: str
     last_checked: date
     kind: str
+    source_date: date | None = None  # the date of the copy read (an archive's, a dated page's)
+    via: str | None = None  # the copy actually read, when the page at ``url`` itself was not
+    why_secondary: str | None = None  # for a secondary source: why no primary page was read
+
+    @property
+    def read_at(self) -> str:
+        """The address of the copy actually read: ``via`` if there is one, else ``url``."""
+        return self.via or self.url
 
     @property
     def secondary(self) -> bool:
@@ -123,14 +135,30 @@ class Entry:
         return value
 
     def source(self) -> Source:
-        """``source``, ``source_kind`` and ``last_checked``: an https address, its kind, a date."""
+        """``source``, ``source_kind``, ``last_checked`` and the copy read, if it was a copy.
+
+        ``source_date`` (optional) is the copy's own date, never after ``last_checked``;
+        ``via`` (optional) an https address; ``why_secondary`` is required for a secondary source.
+        """
         checked = self.date("last_checked")
         if checked > self.today:
             self.fail("last_checked", f"is {checked}, after today ({self.today})")
         url = self.url("source")
         if "source_kind" not in self.table:
             self.fail("source_kind", f"is missing: say {' or '.join(SOURCE_KINDS)}")
-        return Source(url, checked, self.choice("source_kind", SOURCE_KINDS))
+        kind = self.choice("source_kind", SOURCE_KINDS)
+        copied = self.date("source_date", required=False)
+        if copied is not None and copied > checked:
+            self.fail("source_date", f"is {copied}, after last_checked ({checked}): the copy "
+                      "read cannot be newer than the day it was read")
+        via = self.url("via") if "via" in self.table else None
+        why = self.text("why_secondary", required=False)
+        if kind == "secondary" and why is None:
+            self.fail("why_secondary", "is missing: say why no primary page was read (for "
+                      "example 'the terms page itself was not read; a copy kept by ...')")
+        if kind == "primary" and why is not None:
+            self.fail("why_secondary", "is only for a secondary source")
+        return Source(url, checked, kind, copied, via, why)
 
     def tables(self, field: str) -> list[Entry]:
         """The sub-tables under ``field`` (one table or a list of them), each named by index."""

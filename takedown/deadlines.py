@@ -59,6 +59,7 @@ class Deadline:
     letter: str | None
     source: Source
     in_force: date | None
+    online_platforms_only: bool = False  # only where the directory says the service is one (DSA)
 
     @property
     def ours(self) -> bool:
@@ -98,6 +99,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
         letter=reader.choice("letter", LETTERS) if letter is not None else None,
         source=reader.source(),
         in_force=reader.date("in_force", required=False),
+        online_platforms_only=bool(reader.flag("online_platforms_only", required=False)),
     )
 
 
@@ -178,8 +180,11 @@ class Progress:
         return self.state == "overdue"
 
 
-def _fits(rule: Deadline, case: Case, report: Report | None) -> bool:
+def _fits(rule: Deadline, case: Case, report: Report | None, platform: str | None) -> bool:
     if case.jurisdiction not in rule.jurisdictions:
+        return False
+    if rule.online_platforms_only and not (platform and platforms.get(platform)
+                                           and platforms.get(platform).online_platform):
         return False
     if ("child" if case.person.under_18 else "adult") not in rule.audiences:
         return False
@@ -193,16 +198,19 @@ def _fits(rule: Deadline, case: Case, report: Report | None) -> bool:
     return True
 
 
-def rule_for(case: Case, report: Report, after: str, to_platform: bool = False) -> Deadline | None:
+def rule_for(case: Case, report: Report, after: str, to_platform: bool = False,
+             platform: str | None = None) -> Deadline | None:
     """The first rule in the file that fits this report (after = report) or a refusal.
 
     ``to_platform``: for a letter to the platform, which quotes the law or our own default,
-    never a helpline's advice to the family.
+    never a helpline's advice to the family. ``platform``: the slug of the place's platform,
+    for a rule that applies only to online platforms.
     """
     for rule in all_deadlines():
         if to_platform and rule.basis == "practice":
             continue
-        if rule.after == after and _fits(rule, case, report if after == "report" else None):
+        if rule.after == after and _fits(rule, case, report if after == "report" else None,
+                                         platform):
             return rule
     return None
 
@@ -247,7 +255,7 @@ def place_progress(case: Case, index: int, now: datetime) -> Progress:
             "come back. Search for it where it was without opening anything you "
             "find, and report any new copy."), (), None, passed, hours_between(now, due))
     if outcome == "refused":
-        rule = rule_for(case, latest, "refusal")
+        rule = rule_for(case, latest, "refusal", platform=location.platform)
         due = None
         if rule is not None and rule.months:
             due = add_months(latest.outcome_at or latest.at, rule.months, zone_of(case))
@@ -255,7 +263,7 @@ def place_progress(case: Case, index: int, now: datetime) -> Progress:
         return Progress(index, location, "refused", latest, first, rule, due, step,
                         routes_for(rule, case), rule.letter if rule else None, passed,
                         hours_between(now, due) if due else None)
-    rule = rule_for(case, latest, "report")
+    rule = rule_for(case, latest, "report", platform=location.platform)
     due = after_hours(latest.at, rule.hours) if rule else None
     late = outcome == "no-reply" or (due is not None and now >= due)
     if late:

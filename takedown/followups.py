@@ -18,7 +18,11 @@ def title(kind: str, case: Case, slug: str | None) -> str:
     if kind == "follow-up":
         return f"Follow-up letter to {platforms.get(slug).name}"
     if kind == "escalation":
-        return jurisdictions.get(case.jurisdiction).escalation.title
+        escalation = jurisdictions.get(case.jurisdiction).escalation
+        if escalation.title_not_an_online_platform and not (
+                slug and platforms.get(slug).online_platform):
+            return escalation.title_not_an_online_platform
+        return escalation.title
     return "Record of reports, for the police or school"
 
 
@@ -79,9 +83,11 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
     first = step.first
     refused = [s for s in steps if s.state == "refused"]
     if kind == "escalation":
-        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal")
+        rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal",
+                                                                     platform=slug)
     else:
-        rule = deadlines.rule_for(case, first, "report", to_platform=True)
+        rule = deadlines.rule_for(case, first, "report", to_platform=True,
+                                   platform=slug)
     return {
         "kind": kind,
         "title": title(kind, case, slug),
@@ -99,5 +105,7 @@ def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dic
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
         "route": jurisdictions.get(case.jurisdiction).escalation.route,
+        "online_platform": platforms.get(slug).online_platform,
+        "out_of_court": list(platforms.get(slug).out_of_court),
         "rows": _report_rows(case, now, when),
     }

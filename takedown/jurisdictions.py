@@ -25,6 +25,8 @@ from takedown.datafile import Entry, Source
 DATA_FILE = Path(__file__).parent / "data" / "jurisdictions.toml"
 PAPERS = ("a4", "letter")
 DATE_STYLES = ("day-month-year", "month-day-year")
+# The words a letter writes as its jurisdiction does (conventions in [jurisdiction.letters]).
+LETTER_WORDS = ("authorised", "parent", "parents", "sign_off", "sign_off_named")
 AUDIENCES = ("child", "adult", "both")  # whose image a route is for
 READERS = ("you", "others", "all")      # who a route is offered to: the young person, the rest
 
@@ -36,6 +38,7 @@ class Group:
     slug: str
     name: str
     the_name: str
+    adjective: str  # before "users": "UK", "Australian"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +113,34 @@ class School:
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """The next step after a refusal or no answer: its letter's route and title."""
+    """The next step after a refusal or no answer: its letter's route and title.
+
+    ``title_not_an_online_platform``: the title where the step differs for a service the
+    directory does not declare an online platform (the EU's Article 20 binds those only).
+    """
 
     route: str
     title: str
+    title_not_an_online_platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LetterStyle:
-    """How a letter is set out there: its language tag, paper and date style."""
+    """How a letter is written there: language tag, paper, date style, words and sign-off."""
 
     lang: str
     paper: str
     date_style: str
+    authorised: str      # its spelling: "authorised" / "authorized"
+    parent: str          # "parent or carer" / "parent or guardian"
+    parents: str         # the same as a heading: "Parents or carers"
+    sign_off: str        # to a recipient not named: "Yours faithfully,"
+    sign_off_named: str  # to a recipient named: "Yours sincerely,"
+
+    @property
+    def month_first(self) -> bool:
+        """True where dates are written "December 2, 2026"."""
+        return self.date_style == "month-day-year"
 
     def long_date(self, value: date) -> str:
         """A date as the letters write it: "2 December 2026" or "December 2, 2026"."""
@@ -168,7 +186,6 @@ class Jurisdiction:
     emergency: services.Service
     police: Route
     platform_serves: tuple[str, ...]
-    letter_fallback: tuple[str, ...]
     provider_law_topics: tuple[str, ...]
     urgent: tuple[Route, ...]
     report_first: tuple[Route, ...]
@@ -362,7 +379,6 @@ def _jurisdiction(reader: Entry, slug: str, groups: dict[str, Group]) -> Jurisdi
         emergency=emergency,
         police=_police(reader),
         platform_serves=reader.texts("platform_serves"),
-        letter_fallback=reader.texts("letter_fallback", required=False),
         provider_law_topics=reader.texts("provider_law_topics", required=False),
         urgent=tuple(_route(item) for item in reader.tables("urgent")),
         report_first=tuple(_route(item) for item in reader.tables("report_first")),
@@ -372,17 +388,19 @@ def _jurisdiction(reader: Entry, slug: str, groups: dict[str, Group]) -> Jurisdi
             "hotline", "young_person_tool", "hash_child", "hash_adult")),
             record=remove.text("record", False)),
         school=_school(reader),
-        escalation=Escalation(escalation.text("route"), escalation.text("title")),
+        escalation=Escalation(escalation.text("route"), escalation.text("title"),
+                              escalation.text("title_not_an_online_platform", False)),
         time_zones=_zones(_convention(reader, "time_zones")),
         letters=LetterStyle(letters.text("lang"), letters.choice("paper", PAPERS),
-                            letters.choice("date_style", DATE_STYLES)),
+                            letters.choice("date_style", DATE_STYLES),
+                            *(letters.text(word) for word in LETTER_WORDS)),
         members=members,
         members_label=reader.text("members_label", False),
     )
 
 
 def _group(reader: Entry, slug: str) -> Group:
-    return Group(slug, reader.text("name"), reader.text("the_name"))
+    return Group(slug, reader.text("name"), reader.text("the_name"), reader.text("adjective"))
 
 
 def parse_jurisdictions(text: str, today: date | None = None) -> dict[str, Jurisdiction]:
@@ -438,7 +456,7 @@ def serves_values() -> tuple[str, ...]:
     """Every ``serves`` value a platform's company or address may carry (platforms.toml)."""
     found: list[str] = []
     for table in _data().get("jurisdiction", []):
-        found += table.get("platform_serves", []) + table.get("letter_fallback", [])
+        found += table.get("platform_serves", [])
     return tuple(dict.fromkeys(found))
 
 

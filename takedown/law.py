@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from takedown import datafile, jurisdictions
-from takedown.datafile import Entry
+from takedown.datafile import Entry, Source
 
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 
@@ -29,18 +29,27 @@ TOPICS = (
     "take-it-down",       # the US removal request answered within 48 hours
     "ncmec-report",       # a US provider's duty to report to the NCMEC CyberTipline
     "dsa-art-16",         # the EU notice a hosting service must act on
+    "eu-child-offence",   # the EU rule behind Member States' child sexual abuse image offences
+    "eu-out-of-court",    # the EU out-of-court dispute settlement for online platforms' decisions
     "uk-48-hours",        # the UK 48-hour duty for intimate image reports
     "uk-nca-report",      # a UK provider's duty to report to the National Crime Agency
     "uk-take-down",       # the UK duty to take illegal content down swiftly
     "uk-reporting",       # the UK duties to let people report and complain
     "uk-priority",        # UK priority illegal content
-    "au-removal-notice",  # an eSafety removal notice
+    "au-removal-notice",  # an eSafety removal notice to the provider, for an intimate image
+    "au-class-1-notice",  # an eSafety removal notice to the provider, for class 1 material
+    "au-end-user-notice",  # an eSafety removal notice to the person who posted it: never
+                          # cited to a provider
     "au-objection",       # a complaint or objection notice to the eSafety Commissioner
     "plain",
 )
 # applies_to: whose image the law protects.
 APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
               "both": frozenset({"child", "adult"})}
+# Laws about a notice to someone other than the provider: never cited in a letter to one.
+NOT_FOR_PROVIDERS = ("au-end-user-notice",)
+# Laws about what follows a refusal: cited in the next-step letters, not in a first request.
+AFTER_A_REFUSAL = ("eu-out-of-court",)
 # Where in a platform letter an element of a notice can be found: the `where` of
 # each element in law.toml is one of these keys (letters.py names the sections).
 ELEMENT_PLACES = ("who", "location", "reasons", "good-faith", "sender", "signature")
@@ -73,6 +82,7 @@ class Law:
     elements: tuple[Element, ...] = ()
     in_force: date | None = None
     plan_note: str | None = None
+    read: Source | None = None  # where it was read: the copy, its date, and why if secondary
     # The sentence a letter prints for this law, where no topic's wording fits it (a place's
     # own offence, worded as its statute is).
     letter_says: str | None = None
@@ -98,6 +108,7 @@ def _law(reader: Entry, slug: str) -> Law:
                        for item in reader.tables("elements")),
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
+        read=source,
         letter_says=reader.text("letter_says", required=False),
     )
 
@@ -117,21 +128,24 @@ def all_laws() -> tuple[Law, ...]:
 
 
 def laws_for(jurisdiction: str, under_18: bool, provider_country: str | None = None,
-             on: date | None = None) -> list[Law]:
-    """Return the laws a letter may cite, in file order.
+             on: date | None = None, to_provider: bool = False) -> list[Law]:
+    """Return the laws a letter may cite: the family's own first, each group in file order.
 
-    Those of the case's jurisdiction for the person's age, plus, when the
-    platform is based in a jurisdiction that declares laws on providers
-    (``provider_law_topics``), those duties, wherever the family lives. A law
-    not yet in force on ``on`` is left out.
+    Those of the case's jurisdiction for the person's age, then, when the platform is
+    based in another jurisdiction that declares duties on providers (its
+    ``provider_law_topics``), those duties, as an addition. A law not yet in force on
+    ``on`` is left out; so, in a letter to a provider (``to_provider``), is a law about a
+    notice to someone else (NOT_FOR_PROVIDERS).
     """
-    extra = (jurisdictions.get(provider_country).provider_law_topics
-             if provider_country else ())
-    chosen = []
+    extra = jurisdictions.get(provider_country).provider_law_topics if (
+        provider_country and provider_country != jurisdiction) else ()
+    own, added = [], []
     for item in all_laws():
-        if on and item.in_force and item.in_force > on:
+        if (on and item.in_force and item.in_force > on) or (
+                to_provider and item.topic in NOT_FOR_PROVIDERS):
             continue
-        if item.applies(jurisdiction, under_18) or (
-                item.topic in extra and item.applies(provider_country, under_18)):
-            chosen.append(item)
-    return chosen
+        if item.applies(jurisdiction, under_18):
+            own.append(item)
+        elif item.topic in extra and item.applies(provider_country, under_18):
+            added.append(item)
+    return own + added

@@ -64,6 +64,16 @@ def _composed(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def in_sentence(label: str) -> str:
+    """A label ("The platform's TAKE IT DOWN Act request form") inside a sentence: its first
+    letter lower-cased, every other letter as it is, and a first word in capitals
+    ("NCMEC CyberTipline") kept whole."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(ROOT / "letters"),
     autoescape=True,
@@ -71,6 +81,7 @@ _env = jinja2.Environment(
     finalize=_composed,
     # Blocks keep their newlines: HTML folds them into the spaces between sentences.
 )
+_env.filters["in_sentence"] = in_sentence
 
 
 def _mailto(address: str) -> str:
@@ -251,6 +262,18 @@ class _Laws:
         that reaches the platform where it is based."""
         return any(self.jurisdiction in item.jurisdictions for item in self.topic(*topics))
 
+    def cites_after(self, topic: str, before: str) -> str:
+        """Cite ``topic`` where the laws of ``before`` were just cited: "section 109" when both
+        are sections of one Act, else the full citation."""
+        said = {_SECTION.match(_cite(item.citation))["act"] for item in self.topic(before)
+                if _SECTION.match(_cite(item.citation))}
+        phrases = []
+        for item in self.topic(topic):
+            match = _SECTION.match(_cite(item.citation))
+            phrases.append(f"section {match['number']}" if match and match["act"] in said
+                           else _cite(item.citation))
+        return _and(phrases)
+
     def with_elements(self) -> list[dict]:
         return [
             {"law": item,
@@ -294,12 +317,14 @@ def _and(items: list[str]) -> str:
 
 
 def _recipient(case: Case, platform: platforms.Platform) -> dict:
-    """Return who a platform letter is addressed to; the team when no company is known."""
+    """Who a platform letter is addressed to: the company its terms name for the family's region.
+
+    Never another region's company: where none is named for them, the trust and safety team,
+    with no company name (the letter's note says so).
+    """
     if platform.slug == "other":
         return {"name": "The owner or host of the website", "address": None, "known": True}
-    by_serves = {entity.serves: entity for entity in platform.entities}
-    entity = next((by_serves[s] for s in platforms.serves_order(case.jurisdiction)
-                   if s in by_serves), None)
+    entity = platform.entity_for(case.jurisdiction)
     if entity is None:
         return {"name": f"{platform.name} — trust and safety team", "address": None,
                 "known": False}
@@ -309,28 +334,46 @@ def _recipient(case: Case, platform: platforms.Platform) -> dict:
 def _base_context(case: Case, today: date) -> dict:
     where = jurisdictions.for_case(case)
     style = where.letters
+    role_label = ROLES[case.requester.role]
+    if case.requester.role == "parent":
+        role_label = style.parent.capitalize()
     return {
         "case": case,
         "reference": case.reference,
         "today": style.long_date(today),
         "paper": style.paper,
         "lang": style.lang,
+        "words": style,
+        "school_words": where.school,
         "under_18": case.person.under_18,
         "jurisdiction_name": where.name,
-        "words": where.school,
+        "the_place": where.the_name,
         "role": case.requester.role,
-        "role_label": ROLES[case.requester.role],
+        "role_label": role_label,
         "sender": case.requester,
         "long_date": lambda value: style.long_date(value) if value else None,
     }
 
 
+def _legal_order(case: Case) -> list[str]:
+    """The blocks of law a platform letter holds (letters/_legal/<group>.html, one for each
+    jurisdictions' group that has one): the family's own first, then the others, which cite
+    only laws on providers, as additions."""
+    own = jurisdictions.get(case.jurisdiction).group.slug
+    blocks = [group for group in jurisdictions.groups()
+              if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
+    first = [own] if own in blocks else []
+    return first + [group for group in blocks if group != own]
+
+
 def _platform_context(case: Case, slug: str, today: date) -> dict:
     platform = platforms.get(slug)
     home = platform.provider_home
-    laws = _Laws(tuple(law.laws_for(case.jurisdiction, case.person.under_18,
-                                    home.slug if home else None, today)),
-                 case.jurisdiction)
+    chosen = law.laws_for(case.jurisdiction, case.person.under_18, home.slug if home else None,
+                          today, to_provider=True)
+    chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
+    if platform.dsa_notice == "none":  # a private messaging service or a search engine
+        chosen = [item for item in chosen if item.topic != "dsa-art-16"]
     return {
         "kind": "platform",
         "title": _title("platform", case, slug),
@@ -338,8 +381,10 @@ def _platform_context(case: Case, slug: str, today: date) -> dict:
         "platform_name": "the website" if slug == "other" else platform.name,
         "recipient": _recipient(case, platform),
         "places": case.locations_on(slug),
-        "laws": laws,
+        "laws": _Laws(tuple(chosen), case.jurisdiction),
         "provider_home": home is not None,
+        "legal_order": _legal_order(case),
+        "dsa_notice": platform.dsa_notice,
     }
 
 

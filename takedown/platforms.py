@@ -9,6 +9,7 @@ never touches the network.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -29,8 +30,6 @@ FORM_LAWS = ("take-it-down-act",)  # laws a web form can be a platform's own pro
 HASH_LISTS = {"take-it-down": "NCMEC Take It Down", "stopncii": "StopNCII"}
 AUDIENCES = ("under-18", "adult")
 KINDS = ("social", "messaging", "video", "gaming", "search", "other")
-# Who a company or an address is for: the regions the jurisdictions declare (and "worldwide").
-SERVES = (*jurisdictions.serves_values(), "worldwide")
 EMAIL_PURPOSES = ("abuse", "legal", "dsa")
 # A published address as the directory writes it: a plain local part, a lower-case domain.
 _EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
@@ -41,11 +40,16 @@ _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
-def serves_order(jurisdiction: str) -> tuple[str, ...]:
-    """Every ``serves`` value in the order a letter's recipient is chosen, the nearest first:
-    those meant for the family (data/jurisdictions.toml), then the fallbacks."""
-    declared = jurisdictions.get(jurisdiction)
-    return declared.platform_serves + declared.letter_fallback
+def meant_for(jurisdiction: str) -> tuple[str, ...]:
+    """The ``serves`` values meant for a family in this jurisdiction, the nearest first
+    (data/jurisdictions.toml). A company or an address for another region is never used: there
+    is no fallback to another region's company."""
+    return jurisdictions.get(jurisdiction).platform_serves
+
+
+def region_of(jurisdiction: str) -> str:
+    """The group whose law a letter to this family cites first (one for the four UK nations)."""
+    return jurisdictions.get(jurisdiction).group.slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +79,33 @@ class Entity:
 
     name: str
     address: str | None
-    serves: str
+    serves: tuple[str, ...]
+    source: Source
+    based_in: str | None = None  # the country of the address the terms give (ISO code), if one
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the terms name this company for a family in this jurisdiction."""
+        return bool(set(self.serves) & set(meant_for(jurisdiction)))
+
+
+@dataclass(frozen=True, slots=True)
+class Dsa:
+    """What the EU Digital Services Act makes of the service, as a source says.
+
+    ``online_platform``: "yes", "no", or "in part" (only some of it, such as WhatsApp's
+    channels: a private chat on it is not an online platform).
+    """
+
+    online_platform: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfCourt:
+    """A body certified under DSA Article 21 that takes disputes about this platform's decisions."""
+
+    name: str
+    url: str
     source: Source
 
 
@@ -85,7 +115,7 @@ class Email:
 
     address: str
     purpose: str
-    serves: str
+    serves: tuple[str, ...]
     source: Source
 
 
@@ -128,12 +158,47 @@ class Platform:
     hash_lists: tuple[HashList, ...]
     notes: tuple[Note, ...]
     emails: tuple[Email, ...] = ()
+    dsa: Dsa | None = None
+    out_of_court: tuple[OutOfCourt, ...] = ()
+
+    def entity_for(self, jurisdiction: str) -> Entity | None:
+        """The company the terms name for a family in this jurisdiction, the nearest first.
+
+        Never another region's company: None when the terms read name none for them.
+        """
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.entities if serves in e.serves), None)
+            if found is not None:
+                return found
+        return None
 
     @property
     def provider_home(self):
-        """The jurisdiction whose laws on providers reach this platform, if any (its companies
-        serve that jurisdiction's nearest region: a US company, say)."""
-        return jurisdictions.provider_home(entity.serves for entity in self.entities)
+        """The jurisdiction whose laws on providers reach this platform, or None: one that
+        declares such laws (``provider_law_topics``) where the company the terms name for its
+        families serves it by name, or serves everyone from an address there (a US company)."""
+        for where in jurisdictions.all_jurisdictions().values():
+            region = where.platform_serves[0]
+            entity = self.entity_for(where.slug) if where.provider_law_topics else None
+            if entity is not None and (region in entity.serves or entity.based_in == region):
+                return where
+        return None
+
+    @property
+    def online_platform(self) -> bool:
+        """True only where a source says the service is an online platform under the DSA."""
+        return bool(self.dsa and self.dsa.online_platform == "yes")
+
+    @property
+    def dsa_notice(self) -> str:
+        """How an EU letter treats the DSA: a notice (an online platform), a notice if it is a
+        hosting service (unknown, or an online platform only in part), or none (a private
+        messaging service or a search engine)."""
+        if self.online_platform:
+            return "notice"
+        if self.dsa and self.dsa.online_platform == "in part":
+            return "if-hosting"
+        return "none" if self.kind in ("messaging", "search") else "if-hosting"
 
     @property
     def take_it_down_form(self) -> WebForm | None:
@@ -151,8 +216,8 @@ class Platform:
 
         Only an address meant for them: one for the US is not offered to a family in Wales.
         """
-        for serves in jurisdictions.get(jurisdiction).platform_serves:
-            found = next((e for e in self.emails if e.serves == serves), None)
+        for serves in meant_for(jurisdiction):
+            found = next((e for e in self.emails if serves in e.serves), None)
             if found is not None:
                 return found
         return None
@@ -166,7 +231,8 @@ class Platform:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
         parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
-                 *self.entities, *self.hash_lists, *self.notes, *self.emails]
+                 *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
+                 *self.out_of_court]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -197,20 +263,41 @@ def _email(value: str, reader: Entry) -> str:
     return value
 
 
-def _platform(reader: Entry, slug: str) -> Platform:
+def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """``serves``: one value or a list of them, each one the directory's ``serves`` allows."""
+    if isinstance(reader.table.get("serves"), list):
+        return reader.choices("serves", allowed)
+    return (reader.choice("serves", allowed),)
+
+
+def _entity(reader: Entry, allowed: tuple[str, ...], countries: tuple[str, ...]) -> Entity:
+    based_in = reader.choice("based_in", countries) if "based_in" in reader.table else None
+    return Entity(reader.text("name"), reader.text("address", required=False),
+                  _serves(reader, allowed), reader.source(), based_in)
+
+
+def _dsa(reader: Entry | None) -> Dsa | None:
+    if reader is None:
+        return None
+    value = reader.table.get("online_platform")
+    if value != "in part":
+        value = "yes" if reader.flag("online_platform") else "no"
+    return Dsa(value, reader.source())
+
+
+def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
+              countries: tuple[str, ...]) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(
-        Entity(r.text("name"), r.text("address", required=False),
-               r.choice("serves", SERVES), r.source())
-        for r in reader.tables("entity")
-    )
+    entities = tuple(_entity(r, allowed, countries) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
-              r.choice("serves", SERVES), r.source())
+              _serves(r, allowed), r.source())
         for r in reader.tables("email")
     )
+    out_of_court = tuple(OutOfCourt(r.text("name"), r.url("url"), r.source())
+                         for r in reader.tables("out_of_court"))
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
                 r.choices("audiences", AUDIENCES), r.source(),
@@ -237,7 +324,34 @@ def _platform(reader: Entry, slug: str) -> Platform:
         hash_lists=hash_lists,
         notes=notes,
         emails=emails,
+        dsa=_dsa(reader.optional_table("dsa")),
+        out_of_court=out_of_court,
     )
+
+
+def serves_values(text: str) -> tuple[str, ...]:
+    """The ``serves`` values the directory allows: its own top-level ``serves`` list, or else
+    every value a jurisdiction's platform_serves names, "rest-of-world" and "worldwide"."""
+    values = tomllib.loads(text).get("serves")
+    if values is None:
+        declared = [v for j in jurisdictions.all_jurisdictions().values()
+                    for v in j.platform_serves]
+        return tuple(dict.fromkeys([*declared, "rest-of-world", "worldwide"]))
+    if not isinstance(values, list) or not values or not all(
+            isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's serves must be a list of the values a company "
+                             "or an address can be meant for")
+    return tuple(values)
+
+
+def countries_values(text: str) -> tuple[str, ...]:
+    """The countries a company's address may be in, as ``based_in`` writes them: the
+    directory's own top-level ``countries`` list (ISO 3166 codes, lower case); none if absent."""
+    values = tomllib.loads(text).get("countries", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's countries must be a list of the ISO 3166 codes "
+                             "a company's address may be in")
+    return tuple(values)
 
 
 def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
@@ -245,7 +359,9 @@ def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]
     found = datafile.entries(text, "platform", "the directory", today)
     if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    platforms = datafile.by_slug(found, "platform", _platform)
+    allowed, countries = serves_values(text), countries_values(text)
+    platforms = datafile.by_slug(found, "platform",
+                                 lambda reader, slug: _platform(reader, slug, allowed, countries))
     owners: dict[str, str] = {}
     for platform in platforms.values():
         for host in platform.domains + platform.hosts:

@@ -108,10 +108,34 @@ def test_every_source_must_say_whether_it_is_primary_or_secondary(kind, problem)
 
 
 def test_a_source_keeps_its_kind_and_domain():
-    text = SERVICE.replace('source_kind = "primary"', 'source_kind = "secondary"')
+    text = SERVICE.replace('source_kind = "primary"',
+                           'source_kind = "secondary"\nwhy_secondary = "a charity\'s copy"')
     source = services.parse_services(text, TODAY)["helpline"].source
     assert source.secondary and source.domain == "help.example"
+    assert source.why_secondary == "a charity's copy"
     assert law.parse_laws(LAW, TODAY)[0].source_kind == "primary"
+
+
+def test_a_secondary_source_must_say_why_and_a_primary_one_must_not():
+    secondary = SERVICE.replace('source_kind = "primary"', 'source_kind = "secondary"')
+    with pytest.raises(DataFileError, match="^service 'helpline': field 'why_secondary' is "
+                                            "missing: say why no primary page was read"):
+        services.parse_services(secondary, TODAY)
+    why = 'why_secondary = "a copy"'
+    assert law_error(LAW.replace('source_kind = "primary"', f'source_kind = "primary"\n{why}')) \
+        == "law 'pca-1978-s1': field 'why_secondary' is only for a secondary source"
+
+
+def test_the_copy_read_and_its_date_are_kept_and_never_newer_than_the_day_read():
+    copied = LAW.replace("last_checked = 2026-11-25", "last_checked = 2026-11-25\n"
+                         'via = "https://copy.example/s1"\nsource_date = 2016-05-01')
+    read = law.parse_laws(copied, TODAY)[0].read
+    assert (read.via, read.source_date, read.read_at) == (
+        "https://copy.example/s1", date(2016, 5, 1), "https://copy.example/s1")
+    assert law_error(copied.replace("2016-05-01", "2026-11-26")).startswith(
+        "law 'pca-1978-s1': field 'source_date' is 2026-11-26, after last_checked (2026-11-25)")
+    assert law_error(copied.replace("https://copy.example/s1", "http://copy.example/s1")) \
+        .startswith("law 'pca-1978-s1': field 'via' must be an https:// address")
 
 
 @pytest.mark.parametrize("checked", ["", 'last_checked = "2026-11-25"',
@@ -184,12 +208,15 @@ def test_the_old_error_names_still_catch_the_reader_errors():
 
 # Each law's topic, as the slug and citation patterns in law.py gave it before the
 # topic was written into law.toml.
-TOPICS_BEFORE = {
+# Each law's topic, which decides what a letter says with it: a change here is a change of wording.
+TOPICS = {
     "pca-1978-s1": "child-offence",
     "cja-1988-s160": "child-possession",
     "soa-2003-s66b": "intimate-offence",
     "osa-2023-s10": "uk-take-down",
     "osa-2023-sch6": "uk-priority",
+    "osa-2023-s66": "uk-nca-report",
+    "osa-csea-reporting-regs-2026": "plain",
     "cgsa-1982-s52": "child-offence",
     "cgsa-1982-s52a": "child-possession",
     "cjeni-1988-art15": "child-possession",
@@ -197,19 +224,21 @@ TOPICS_BEFORE = {
     "pcnio-1978-art3": "child-offence",
     "jani-2016-s51": "intimate-offence",
     "dsa-art-16": "dsa-art-16",
+    "dir-2011-93": "eu-child-offence",
+    "dsa-art-21": "eu-out-of-court",
     "take-it-down-act-s3": "take-it-down",
     "usc-18-2258a": "ncmec-report",
     "usc-18-2256": "minor-defined",
     "au-osa-2021-s77": "au-removal-notice",
-    "au-osa-2021-s78": "au-removal-notice",
+    "au-osa-2021-s78": "au-end-user-notice",
     "au-osa-2021-s33": "au-objection",
-    "au-osa-2021-s109": "au-removal-notice",
+    "au-osa-2021-s109": "au-class-1-notice",
 }
 
 
 def test_every_law_in_the_real_file_keeps_its_topic():
     law.all_laws.cache_clear()
-    assert {item.slug: item.topic for item in law.all_laws()} == TOPICS_BEFORE
+    assert {item.slug: item.topic for item in law.all_laws()} == TOPICS
 
 
 def test_every_real_data_file_loads_through_the_reader():

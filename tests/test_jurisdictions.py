@@ -17,6 +17,7 @@ GOOD = """
 slug = "atlantis"
 name = "Atlantis"
 the_name = "Atlantis"
+adjective = "Atlantean"
 
 [[jurisdiction]]
 slug = "atlantis"
@@ -52,13 +53,19 @@ convention = true
 lang = "en-GB"
 paper = "a4"
 date_style = "day-month-year"
+authorised = "authorised"
+parent = "parent or carer"
+parents = "Parents or carers"
+sign_off = "Yours faithfully,"
+sign_off_named = "Yours sincerely,"
 """
 
 
 def test_a_declaration_is_read_with_its_services_resolved():
     found = jurisdictions.parse_jurisdictions(GOOD, TODAY)["atlantis"]
     assert found.emergency.phone == "999" and found.time_zone == "Europe/London"
-    assert found.school.guidance is None and found.letter_fallback == ()
+    assert found.school.guidance is None and found.escalation.title_not_an_online_platform is None
+    assert found.letters.sign_off == "Yours faithfully," and found.letters.parent == "parent or carer"
     assert found.police.service.phone == "101" and found.group.the_name == "Atlantis"
     assert found.letters.long_date(date(2026, 12, 2)) == "2 December 2026"
 

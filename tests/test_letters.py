@@ -127,8 +127,10 @@ def test_platform_letter_asks_for_removal_hashing_preservation_reporting_and_con
     assert "hash-matching" in text
     assert "Preserve the evidence" in text
     assert "logs" in text and "police" in text
-    assert "Report it as the law requires: to the NCMEC CyberTipline" in text
-    assert "to the National Crime Agency under Online Safety Act 2023, section 66" in text
+    assert ("Report it where the law requires: to the National Crime Agency under Online Safety "
+            "Act 2023, section 66, if that section applies to you" in text)
+    assert ("; and to the NCMEC CyberTipline, if the image is an apparent violation of the "
+            "federal child sexual exploitation laws that 18 U.S.C. § 2258A(a)(2) lists" in text)
     assert f"Confirm in writing what you have done, quoting our reference {REFERENCE}" in text
 
 
@@ -158,7 +160,8 @@ def test_platform_with_no_known_entity_goes_to_its_trust_and_safety_team():
     case = make_case(locations=[{"url": "https://chatapp.example/m/1", "platform": "chatapp"}])
     text = pdf_text(letters.render_pdf("platform", case, "chatapp", TODAY))
     assert "ChatApp — trust and safety team" in text
-    assert "could not confirm the name and address" in text
+    assert "The name and address of the company that runs ChatApp for people in England " \
+        "could not be confirmed" in text
 
 
 def test_adult_letter_is_about_an_intimate_image_shared_without_consent():
@@ -229,8 +232,10 @@ def test_letter_cites_no_law_of_another_jurisdiction():
 
 def test_us_based_platform_gets_take_it_down_elements_in_a_uk_letter():
     text = pdf_text(platform_pdf())
-    assert "the TAKE IT DOWN Act (Pub. L. 119-12), section 3" in text
-    assert "to the NCMEC CyberTipline under 18 U.S.C. § 2258A" in text
+    assert ("You may also treat this letter as a request under the TAKE IT DOWN Act (Pub. L. "
+            "119-12), section 3" in text)
+    assert "This is a removal request" not in text
+    assert "to the NCMEC CyberTipline, if the image is an apparent violation" in text
 
 
 def test_platform_not_based_in_the_us_gets_no_us_law():
@@ -251,7 +256,7 @@ def test_letter_reads_correctly_with_no_law_file(small_directory):
     assert "Act" not in text.replace("TAKE IT DOWN", "")
     assert "Sources for the law cited" not in text
     assert "Please act on this letter under your own rules" in text
-    assert "Report it as the law requires: to the authorities wherever the law requires" in text
+    assert "Report it where the law requires: to the authorities wherever the law requires" in text
 
 
 def test_real_law_file_parses_and_is_recognised(monkeypatch):
@@ -528,7 +533,8 @@ def test_dsa_notice_does_not_claim_actual_knowledge_and_is_the_electronic_notice
     text = pdf_text(platform_pdf(jurisdiction="eu"))
     assert "It gives you actual knowledge" not in text
     assert ("where it allows a diligent provider to identify the illegality without a detailed "
-            "legal examination. This notice is written so that it can") in text
+            "legal examination. This notice is written to allow that: it says exactly where the image is "
+            "and why we consider it illegal.") in text
     assert "we are also sending it through your electronic notice mechanism" in text
     assert "this letter is the same notice in writing" in text
 

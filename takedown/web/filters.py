@@ -41,11 +41,17 @@ def region_name(region: str) -> str:
     return found.the_name if found else "anywhere"
 
 
-def serves_label(serves: str) -> str:
-    """Who a company's terms are for: "UK and EU users", "all users"."""
-    names = [group.name for part in serves.split("-") for group in jurisdictions.all_groups()
-             if group.slug == part]
-    return f"{' and '.join(names)} users" if names else "all users"
+def serves_label(serves) -> str:
+    """Whom a company's terms are for, as people say it: "UK and EU users", "all other users"."""
+    adjectives = {group.slug: group.adjective for group in jurisdictions.all_groups()}
+    said = []
+    for value in serves:
+        parts = value.split("-")
+        if all(part in adjectives for part in parts):
+            said.append(" and ".join(adjectives[part] for part in parts))
+        else:
+            said.append({"rest-of-world": "other", "worldwide": "all other"}.get(value, value))
+    return f"{', '.join(said)} users"
 
 
 def init_app(app):

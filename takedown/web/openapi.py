@@ -48,7 +48,14 @@ def _sourced(properties: dict, description: str | None = None) -> dict:
                  "source_kind": {"type": "string", "enum": ["primary", "secondary"],
                                  "description": "primary: the platform's, regulator's or "
                                  "law's own page; secondary: someone else describing it."},
-                 "last_checked": {**_DATE, "description": "When it was last checked."}},
+                 "last_checked": {**_DATE, "description": "When it was last checked."},
+                 "read_in_copy": _nullable({**_URL, "description": "The copy actually read, "
+                                            "when the page at source itself was not."}),
+                 "source_date": _nullable({**_DATE, "description": "The date of the copy "
+                                           "read (an archived or dated copy)."}),
+                 "why_secondary": _nullable({"type": "string", "description": "For a "
+                                             "secondary source: why no primary page was "
+                                             "read."})},
                 description=description)
 
 
@@ -94,7 +101,12 @@ def schemas() -> dict:
             "entities": {"type": "array", "items": _sourced({
                 "name": {"type": "string"},
                 "address": _nullable({"type": "string"}),
-                "serves": {"type": "string", "enum": list(platforms.SERVES)},
+                "serves": {"type": "array", "minItems": 1,
+                           "items": {"type": "string", "enum": list(platforms.serves_values(
+                               platforms.DATA_FILE.read_text(encoding="utf-8")))},
+                           "description": "Whom the terms name it for: regions (uk, eu, us, "
+                                          "australia, canada), uk-eu, rest-of-world, or "
+                                          "worldwide (everyone not named elsewhere)."},
             }, description="A company that runs the service for some users.")},
             "hash_lists": {"type": "array", "items": _sourced({
                 "name": {"type": "string", "enum": list(platforms.HASH_LISTS)},

@@ -1,8 +1,10 @@
 """Turn the directory and plan dataclasses into JSON-ready data. No Flask here.
 
 Every sourced fact carries its evidence inline, as ``"source"`` (the address it
-was checked against), ``"source_kind"`` (``primary`` or ``secondary``) and
-``"last_checked"`` (``YYYY-MM-DD``). Optional values are
+was checked against), ``"source_kind"`` (``primary`` or ``secondary``),
+``"last_checked"`` (``YYYY-MM-DD``, the day it was read), and the copy read where it was
+one: ``"read_in_copy"`` (its address), ``"source_date"`` (its own date) and, for a secondary
+source, ``"why_secondary"``. Optional values are
 present as ``null`` rather than missing, so each object always has the same keys.
 """
 
@@ -17,7 +19,9 @@ from takedown.platforms import Entity, HashList, Note, Platform, Source, Steps, 
 
 def source_to_dict(source: Source) -> dict:
     return {"source": source.url, "source_kind": source.kind,
-            "last_checked": source.last_checked.isoformat()}
+            "last_checked": source.last_checked.isoformat(), "read_in_copy": source.via,
+            "source_date": source.source_date.isoformat() if source.source_date else None,
+            "why_secondary": source.why_secondary}
 
 
 def _steps(steps: Steps | None) -> dict | None:
@@ -32,7 +36,7 @@ def _web_form(form: WebForm) -> dict:
 
 
 def _entity(entity: Entity) -> dict:
-    return {"name": entity.name, "address": entity.address, "serves": entity.serves,
+    return {"name": entity.name, "address": entity.address, "serves": list(entity.serves),
             **source_to_dict(entity.source)}
 
 

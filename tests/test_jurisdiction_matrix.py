@@ -33,10 +33,11 @@ URGENT = {"immediate_danger": True, "threats": True, "adult_involved": True,
 ALL = list(jurisdictions.JURISDICTIONS)
 
 
-def case_for(slug: str, role: str, urgent: bool):
+def case_for(slug: str, role: str, urgent: bool, area: str | None = None):
     return parse_case({
         "schema": SCHEMA,
         "jurisdiction": slug,
+        "area": area,
         "requester": {**ROLES[role], "name": "Sam Taylor", "email": "sam@example.com"},
         "person": {"age": 15, "name": "Riley", "school": "Hill School"},
         "concerns": {**(URGENT if urgent else {}), "shared_at_school": True},
@@ -175,6 +176,11 @@ def test_each_place_and_role_gets_its_own_routes_words_and_numbers(client, slug,
             assert first < ids.index("platform-instagram")
             assert page.index(steps[first].title) < page.index("Report it on Instagram")
 
+    # Each letter to a platform signs off as letters are signed off there.
+    for name, text in texts.items():
+        if name.startswith("platform/"):
+            assert f"\n{where.letters.sign_off}\n" in text, name
+
     # The record for the UK's hotline only where that hotline is the family's.
     assert ("iwf/" in texts) == (where.remove.record == "iwf")
 
@@ -208,3 +214,28 @@ def test_before_the_family_says_where_they_are_the_banner_gives_every_number(cli
     banner = normalize_spaces(soup(client.get("/case/start")).select_one("#emergency").text)
     for slug in ALL:
         assert jurisdictions.get(slug).emergency.phone in banner
+
+
+MEMBERS = [(slug, member.code) for slug in ALL for member in jurisdictions.get(slug).members]
+
+
+@pytest.mark.parametrize("slug, code", MEMBERS)
+def test_each_member_s_own_route_or_hotline_is_named_or_none_is_said_plainly(slug, code):
+    """An EU member state's hotline, a province's own route: in the plan where declared, and
+    where none is confirmed the plan says so in the declaration's words."""
+    member = jurisdictions.get(slug).member_named(code)
+    plan = plan_text(case_for(slug, "parent", urgent=False, area=code))
+    for fact, none in ((member.hotline, member.hotline_none), (member.route, member.route_none)):
+        if fact is not None:
+            assert fact.name in plan and (fact.says is None or fact.says in plan)
+        elif none is not None:
+            assert none in plan
+    where = jurisdictions.for_case(case_for(slug, "parent", urgent=False, area=code))
+    assert where.time_zone == member.time_zone
+    # Never another member's own route or hotline.
+    own = {fact.name for fact in (member.route, member.hotline) if fact is not None}
+    for other in jurisdictions.get(slug).members:
+        for fact in (other.route, other.hotline):
+            if other.code != code and fact is not None and not any(
+                    fact.name in mine for mine in own):  # Austria's "Stopline" in Luxembourg's
+                assert fact.name not in plan, (other.code, fact.name)

@@ -115,6 +115,12 @@ def foreign_numbers(slug: str) -> set[str]:
     return {jurisdictions.get(other).emergency.phone for other in ALL} - {own}
 
 
+def foreign_parent_words(slug: str) -> set[str]:
+    """Another place's words for a parent ("parent or carer"), where this place's differ."""
+    own = jurisdictions.get(slug).letters.parent
+    return {jurisdictions.get(other).letters.parent for other in ALL} - {own}
+
+
 def has_term(text: str, term: str) -> bool:
     if term.isupper():  # a short form such as DSL: the word itself, in capitals
         return re.search(rf"\b{re.escape(term)}\b", text) is not None
@@ -145,6 +151,8 @@ def test_each_place_and_role_gets_its_own_routes_words_and_numbers(client, slug,
             assert not has_number(text, number), (name, number)
         for term in foreign_school_terms(slug):
             assert not has_term(text, term), (name, term)
+        for words in foreign_parent_words(slug):
+            assert words not in text.lower(), (name, words)
         for hotline in foreign_hotlines(slug):
             # A letter may name NCMEC's CyberTipline as the US-based platform's own duty to
             # report (23b's law wording): that is the platform's law, not the family's route.

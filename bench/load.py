@@ -155,9 +155,9 @@ def stack_cpu(stack) -> dict[str, int]:
     for pid, (parent, _) in table.items():
         children.setdefault(parent, []).append(pid)
     used: dict[str, int] = {}
-    for name, process in stack.processes.items():
+    for name, pid in stack.pids().items():
         part = name.split("-", 1)[0]
-        todo, ticks = [process.pid], 0
+        todo, ticks = [pid], 0
         while todo:
             pid = todo.pop()
             ticks += table.get(pid, (0, 0))[1]

@@ -100,6 +100,11 @@ def _states(client) -> dict[str, str]:
             ("send page: with a published address", "/letters/text", {
                 "case": json.dumps(a_case(locations=[{"url": "https://t.me/channel/1"}])),
                 "letter": "platform/telegram"}),
+            ("send page: web forms and the post", "/letters/text", {
+                "case": json.dumps(a_case(jurisdiction="eu")), "letter": "platform/instagram"}),
+            ("send page: no form or address", "/letters/text", {
+                "case": json.dumps(a_case(locations=[{"url": "https://www.youtube.com/x"}])),
+                "letter": "platform/youtube"}),
             ("report form: errors", "/case/progress/log", {
                 "case": json.dumps(logged), "place": "0", "channel": "fax", "at": "soon"})):
         response = client.post(path, data={**data, "csrf_token": token})

@@ -38,7 +38,10 @@ UNREADABLE = ("We could not read the answers sent from the last page. Nothing ha
 def _paste_block(case: Case, slug: str):
     """The block for this case's places on a platform that has a web form, else None."""
     platform = platforms.get(slug)
-    return paste.for_case(case, slug) if platform and platform.web_forms else None
+    if platform is None or not platforms.send_routes(
+            platform, case.jurisdiction, case.person.under_18).forms:
+        return None
+    return paste.for_case(case, slug)
 
 
 def template_helpers() -> dict:

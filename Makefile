@@ -47,11 +47,16 @@ serve: $(STAMP_RUN) ## Serve as in production on 127.0.0.1:8000: nginx, page, le
 lint: $(STAMP_DEV) ## Lint the whole tree with ruff (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .
 
+# The suite in TEST_WORKERS processes (pytest-xdist); a module's tests that share a server, a
+# serving stack or a browser stay in one (tests/conftest.py). TEST_WORKERS=0: one process.
+# The slowest ten tests are printed at the end, so a slow new one is seen.
+TEST_WORKERS ?= 3
+
 .PHONY: test
-test: $(STAMP_DEV) ## Set up, audit the pinned requirements (pip-audit), lint, then run the whole test suite
+test: $(STAMP_DEV) ## Set up, audit both locks (pip-audit), lint, then run the whole test suite
 	@bash scripts/audit.sh
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10
 
 .PHONY: golden
 golden: $(STAMP_DEV) ## Rewrite tests/golden.json after a change meant to alter letters or plans

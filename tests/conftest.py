@@ -18,6 +18,34 @@ DATA = Path(__file__).resolve().parent / "data"
 settings.register_profile("takedown", database=None, deadline=None)
 settings.load_profile("takedown")
 
+# Our fixtures wider than one test that cost nothing to make again in another worker.
+_CHEAP_SHARED_FIXTURES = {"make_app", "no_network"}
+
+
+def pytest_configure(config):
+    # Registered here too, so a run without pytest-xdist does not call the mark unknown.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests in one xdist worker")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `pytest -n N --dist loadgroup` (make test), keep a module's tests in one worker
+    when they share something costly (a live server, a serving stack, a browser): a test that
+    uses any of our module- or session-wide fixtures but the cheap ones (pytest's own, such as
+    tmp_path's factory, are cheap). Every other test goes to whichever worker is free."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None or item.get_closest_marker("xdist_group"):
+            continue
+        shared = {name for name, defs in fixtures.name2fixturedefs.items()
+                  if defs and defs[-1].scope != "function"
+                  and defs[-1].baseid} - _CHEAP_SHARED_FIXTURES
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    if config.getoption("dist", "no") != "no":
+        # The groups first, so the longest pieces of work start early, not last.
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 

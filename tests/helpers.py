@@ -13,7 +13,7 @@ import re
 import socket
 import threading
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jsonschema
 from bs4 import BeautifulSoup
@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import MultiDict
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from takedown import platforms
+from takedown import letters, platforms
 from takedown.case import _REFERENCE, CONCERNS, JURISDICTIONS, ROLES
 from takedown.web import create_app
 from takedown.web.security import CONTENT_SECURITY_POLICY
@@ -441,6 +441,46 @@ json_values = st.recursive(
                       | st.dictionaries(st.text(max_size=10), children, max_size=4)),
     max_leaves=20,
 )
+
+
+# The API's POST endpoints, known and made up: any letter kind, any platform query.
+api_posts = st.one_of(
+    st.just(f"{API}/identify"),
+    st.just(f"{API}/plan"),
+    st.builds(lambda kind, query: f"{API}/letters/{quote(kind, safe='')}{query}",
+              st.one_of(st.sampled_from(letters.KINDS), st.text(min_size=1, max_size=10)),
+              st.one_of(st.just(""), st.builds(
+                  lambda slug: f"?platform={quote(slug, safe='')}",
+                  st.one_of(st.sampled_from(SLUGS), st.text(max_size=10))))),
+)
+# Content types a form or a JSON client sends, mangled ones, and any printable ASCII at all.
+content_types = st.one_of(
+    st.sampled_from([
+        "application/x-www-form-urlencoded", "multipart/form-data",
+        "multipart/form-data; boundary=x", "multipart/form-data; boundary=",
+        'multipart/form-data; boundary="a b"', "application/x-www-form-urlencoded; charset=latin-1",
+        "application/json", "application/json; charset=utf-8", "application/ld+json",
+        "application/json; charset=latin-1", "application/json; charset", "application/json;;;",
+        'application/json; charset="utf-8"', "text/plain", "", "application/octet-stream",
+    ]),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e), max_size=40),
+)
+
+
+def assert_api_answer_sane(response) -> None:
+    """An API answer to anything at all: never a 500; an error says what, and names each field."""
+    assert response.status_code != 500
+    assert response.status_code in (200, 400, 404, 413, 415, 422), response.status_code
+    if response.status_code == 200:
+        return
+    data = response.get_json()
+    if response.status_code == 422:
+        assert data["errors"]
+        for error in data["errors"]:
+            assert isinstance(error["field"], str) and error["field"]
+            assert isinstance(error["message"], str) and error["message"].strip()
+    else:
+        assert set(data) == {"error", "message"}
 
 
 # --- Servers on loopback -----------------------------------------------------------------------

@@ -122,53 +122,13 @@ def test_form_data_round_trips_for_the_radio_and_check_fields(ctx):
     assert [p["platform"] for p in data["places"]] == ["", "snapchat", ""]
 
 
-# --- Property: random form data never breaks a page, and every error names a field -------------
-
-
-_NAMES = ["role", "jurisdiction", "person_age_group", "age", "person_name", "person_school", "threats",
-          "immediate_danger", "adult_involved", "shared_at_school", "requester_name",
-          "requester_email", "requester_phone", "requester_address", "school_email", "reference",
-          "case", "action", "csrf_token", "places-0-url", "places-0-platform", "places-1-url",
-          "places-7-first_seen", "places-99999999999999999999-account", "places--1-url",
-          "places-x-url", "case_file"]
-_VALUES = st.one_of(
-    st.text(max_size=60),
-    st.sampled_from(["add-place", "remove-place-0", "remove-place-5", "continue", "parent",
-                     "england", "known", "under-18", "adult", "14", "-1", "instagram", "other",
-                     "2026-02-30", "https://www.instagram.com/p/x", "javascript:alert(1)",
-                     '{"schema": "takedown-case/1"}', "[]", "{}", "null", "<script>x</script>"]),
-)
-_FORMS = st.lists(st.tuples(st.one_of(st.sampled_from(_NAMES), st.text(max_size=20)), _VALUES),
-                  max_size=25)
-_PATHS = st.sampled_from(["/case/start", "/case/change", "/case/plan", "/case/save",
-                          "/case/open"])
+# --- Property: random case JSON in the hidden field never breaks a page -------------------------
+# (Random form posts to every web endpoint, each error linked to its field: test_fuzz_forms.py.)
 
 
 @cache
-def _client(csrf: bool):
-    return new_app(WTF_CSRF_ENABLED=csrf).test_client()
-
-
-@given(path=_PATHS, fields=_FORMS, csrf=st.booleans(), multipart=st.booleans())
-def test_random_form_data_never_breaks_a_page(path, fields, csrf, multipart):
-    client = _client(csrf)
-    data = MultiDict(fields)
-    response = client.post(path, data=data,
-                           content_type="multipart/form-data" if multipart else None)
-    assert response.status_code in (200, 400), response.status_code
-    if response.mimetype == "application/json":
-        assert path == "/case/save"
-        parse_case(json.loads(response.data))
-        return
-    html = page_checks(response)
-    links = html.select(".error-summary a")
-    if links:
-        assert html.title.text.startswith("Error: ")
-    for link in links:
-        target = html.select_one(link["href"])
-        assert target is not None, link["href"]
-        assert target.name in ("input", "select", "textarea", "button", "p"), target.name
-        assert link.text.strip()
+def _client():
+    return new_app(WTF_CSRF_ENABLED=False).test_client()
 
 
 _JSON = st.recursive(
@@ -188,7 +148,7 @@ _JSON = st.recursive(
 
 @given(path=st.sampled_from(["/case/plan", "/case/save", "/case/change"]), case=_JSON)
 def test_random_case_json_in_the_hidden_field_never_breaks_a_page(path, case):
-    client = _client(False)
+    client = _client()
     response = client.post(path, data={"case": json.dumps(case)})
     assert response.status_code in (200, 400)
     if response.mimetype == "text/html":

@@ -1,4 +1,5 @@
-"""Every sourced fact says what kind of source it is and is checked again within a year."""
+"""Every sourced fact says what kind of source it is and when it was checked; make facts fails
+past a year (its age is not tested here: the suite must not turn red on a date alone)."""
 
 from datetime import date, timedelta
 
@@ -32,11 +33,10 @@ def test_every_secondary_fact_says_why(fact):
 
 
 @pytest.mark.parametrize("fact", ALL, ids=lambda f: f"{f.file}:{f.entry}>{f.field}")
-def test_every_fact_has_a_source_kind_and_was_checked_within_a_year(fact):
+def test_every_fact_has_a_source_kind_and_the_date_it_was_checked(fact):
     assert fact.kind in ("primary", "secondary"), "say source_kind = primary or secondary"
     assert fact.source.startswith("https://")
     assert fact.last_checked is not None
-    assert fact.age(TODAY) <= facts.MAX_DAYS, f"last checked {fact.last_checked}: check it again"
 
 
 SAMPLE = """

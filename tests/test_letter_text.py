@@ -1,12 +1,19 @@
-"""Text versions of letters: the same content as the PDF, exactly what was typed, served safely."""
+"""Text versions of letters: the same content as the PDF, exactly what was typed, served safely.
+
+The text is made from the same HTML as the PDF. Each kind of letter is printed once and its PDF
+compared with its text and its HTML (a different jurisdiction for each kind); every letter of
+every jurisdiction is compared with its HTML, which holds every word the PDF prints.
+"""
 
 import json
 import re
 import unicodedata
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pytest
+from bs4 import BeautifulSoup
 
 from takedown import letters
 from takedown.case import parse_case
@@ -23,22 +30,33 @@ from tests.helpers import (
 pytestmark = pytest.mark.usefixtures("small_directory")
 
 PAGE_FURNITURE = re.compile(r"Private and confidential · Case reference \S+|Page \d+ of \d+")
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 
 def tokens(text: str) -> list[str]:
     return unicodedata.normalize("NFC", text).split()
 
 
-def missing_from_text(pdf: bytes, text: str) -> list[str]:
-    """Return the PDF's words (less the running header and page numbers) the text lacks.
+def missing_from(shown: str, text: str) -> list[str]:
+    """Return the words shown (in a PDF or HTML) that the text lacks.
 
     A word may appear whole, or as a piece of a longer word the PDF wrapped (links).
     """
-    pdf_words = Counter(tokens(PAGE_FURNITURE.sub(" ", " ".join(pdf_pages(pdf)))))
+    shown_words = Counter(tokens(shown))
     text_words = Counter(tokens(text))
     joined = "".join(tokens(text))
-    return sorted(word for word, count in pdf_words.items()
+    return sorted(word for word, count in shown_words.items()
                   if text_words[word] < count and word not in joined)
+
+
+def pdf_shows(pdf: bytes) -> str:
+    """The words a PDF prints, less the running header and page numbers."""
+    return PAGE_FURNITURE.sub(" ", " ".join(pdf_pages(pdf)))
+
+
+def html_shows(html: str) -> str:
+    """The words an HTML letter shows: its body's text, each element's apart."""
+    return BeautifulSoup(html, "html.parser").body.get_text(" ")
 
 
 def cases_for(jurisdiction: str):
@@ -48,50 +66,82 @@ def cases_for(jurisdiction: str):
                                    person={"under_18": False, "age": None}))
 
 
-@pytest.mark.parametrize("jurisdiction", list(JURISDICTIONS))
-def test_every_letter_the_plan_offers_has_every_pdf_element_in_its_text(jurisdiction):
-    for case in cases_for(jurisdiction):
-        for option in letters.available_letters(case):
-            made = letters.make(option.kind, case, option.platform, LETTER_DATE)
-            text = letters.make_text(option.kind, case, option.platform, LETTER_DATE)
-            assert missing_from_text(made.pdf, text.text) == [], (option, jurisdiction)
-            assert text.subject.endswith(case.reference)
-            assert text.filename == made.filename.removesuffix(".pdf") + ".txt"
-
-
-def test_the_comparison_notices_a_missing_sentence():
-    case = parse_case(a_letter_case())
-    made = letters.make("platform", case, "instagram", LETTER_DATE)
-    text = letters.make_text("platform", case, "instagram", LETTER_DATE).text
-    assert "Statement" in missing_from_text(made.pdf, text.replace("Statement of good faith",
-                                                                   ""))
-
-
-NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-
-
-def logged(jurisdiction: str, **report):
-    """A case whose Instagram place has a report logged 50 hours before NOW."""
+def logged(jurisdiction: str, refused: bool = False):
+    """A case whose Instagram place has a report logged 50 hours before NOW, maybe refused."""
     entry = {"channel": "in-app", "at": (NOW - timedelta(hours=50)).isoformat(),
-             "reference": "IG-123", **report}
+             "reference": "IG-123"}
+    if refused:
+        entry |= {"outcome": "refused", "outcome_at": (NOW - timedelta(hours=1)).isoformat()}
     return parse_case(a_letter_case(jurisdiction=jurisdiction, locations=[
         {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",
          "reports": [entry]}]))
 
 
+# Each kind printed once, each in a jurisdiction of its own: (kind, jurisdiction, platform).
+PRINTED = [("platform", "england", "instagram"), ("school", "wales", None),
+           ("iwf", "scotland", None), ("pack", "northern-ireland", None),
+           ("follow-up", "us", "instagram"), ("escalation", "eu", "instagram"),
+           ("record", "australia", None)]
+
+
+def test_every_kind_and_every_jurisdiction_is_printed_once():
+    assert sorted(kind for kind, _, _ in PRINTED) == sorted(letters.KINDS)
+    assert sorted(where for _, where, _ in PRINTED) == sorted(JURISDICTIONS)
+
+
+@cache
+def printed(kind: str, jurisdiction: str, platform: str | None):
+    """(PDF, HTML, text) of one letter, from a report refused for an escalation."""
+    if kind in letters.LOG_KINDS:
+        case, today, now = logged(jurisdiction, refused=kind == "escalation"), NOW.date(), NOW
+    else:
+        case, today, now = parse_case(a_letter_case(jurisdiction=jurisdiction)), LETTER_DATE, None
+    made = letters.make(kind, case, platform, today, now)
+    html = letters.render_html(kind, case, platform, today, now)
+    return made.pdf, html, letters.make_text(kind, case, platform, today, now).text
+
+
+@pytest.mark.parametrize("kind, jurisdiction, platform", PRINTED)
+def test_each_kind_s_pdf_prints_every_word_of_its_html_and_its_text_has_them_all(
+        kind, jurisdiction, platform):
+    pdf, html, text = printed(kind, jurisdiction, platform)
+    assert missing_from(pdf_shows(pdf), text) == []
+    # The HTML stands in for the PDF below: the PDF prints every word of it (and, from the
+    # style sheet, the same for every jurisdiction, list markers and page furniture).
+    assert missing_from(html_shows(html), pdf_shows(pdf)) == []
+
+
+def test_the_comparison_notices_a_missing_sentence():
+    pdf, html, text = printed("platform", "england", "instagram")
+    without = text.replace("Statement of good faith", "")
+    assert "Statement" in missing_from(pdf_shows(pdf), without)
+    assert "Statement" in missing_from(html_shows(html), without)
+
+
 @pytest.mark.parametrize("jurisdiction", list(JURISDICTIONS))
-def test_letters_after_a_report_have_every_pdf_element_in_their_text(jurisdiction):
-    refused = {"outcome": "refused", "outcome_at": (NOW - timedelta(hours=1)).isoformat()}
+def test_every_letter_the_plan_offers_has_every_word_of_its_html_in_its_text(jurisdiction):
+    for case in cases_for(jurisdiction):
+        for option in letters.available_letters(case):
+            html = letters.render_html(option.kind, case, option.platform, LETTER_DATE)
+            text = letters.make_text(option.kind, case, option.platform, LETTER_DATE)
+            assert missing_from(html_shows(html), text.text) == [], (option, jurisdiction)
+            assert text.subject.endswith(case.reference)
+            assert text.filename == (letters.filename(option.kind, case, option.platform)
+                                     .removesuffix(".pdf") + ".txt")
+
+
+@pytest.mark.parametrize("jurisdiction", list(JURISDICTIONS))
+def test_letters_after_a_report_have_every_word_of_their_html_in_their_text(jurisdiction):
     made_any = []
     for kind in letters.LOG_KINDS + ("pack",):
-        for case in (logged(jurisdiction), logged(jurisdiction, **refused)):
+        for case in (logged(jurisdiction), logged(jurisdiction, refused=True)):
             slug = None if kind in ("record", "pack") else "instagram"
             try:
-                made = letters.make(kind, case, slug, NOW.date(), NOW)
+                html = letters.render_html(kind, case, slug, NOW.date(), NOW)
             except letters.LetterUnavailable:
                 continue
             text = letters.make_text(kind, case, slug, NOW.date(), NOW)
-            assert missing_from_text(made.pdf, text.text) == [], (kind, jurisdiction)
+            assert missing_from(html_shows(html), text.text) == [], (kind, jurisdiction)
             made_any.append(kind)
     assert {"follow-up", "escalation", "record"} <= set(made_any)
 

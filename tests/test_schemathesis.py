@@ -93,7 +93,9 @@ def test_every_letter_kind_conforms(live_server, kind, platform):
     case = _operation("/api/v1/letters/{kind}", "POST").Case(
         path_parameters={"kind": kind}, query={"platform": platform} if platform else {},
         body=FULL_CASE, media_type="application/json")
-    response = case.call_and_validate(base_url=live_server, checks=CHECKS)
+    # A pack on a busy machine can take longer than Schemathesis's default 10 s: this checks
+    # the answer's shape, not its speed.
+    response = case.call_and_validate(base_url=live_server, checks=CHECKS, timeout=60)
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
 

@@ -286,7 +286,7 @@ def test_every_rule_is_sourced_and_every_route_is_a_service():
 # --- the calendar file ---------------------------------------------------------------------
 
 
-def test_the_calendar_has_one_neutral_event_and_alarm_per_chase_by_time():
+def test_the_calendar_reminds_the_next_morning_and_at_each_chase_by_time_never_at_night():
     data = a_letter_case(locations=[
         {"url": "https://www.instagram.com/p/ABC123/", "account": "@sharer",
          "reports": [report(10, reference="IG-1")]},
@@ -296,15 +296,96 @@ def test_the_calendar_has_one_neutral_event_and_alarm_per_chase_by_time():
     case = parse_case(data)
     calendar = Calendar.from_ical(reminders.calendar_file(case, NOW))
     events = calendar.walk("VEVENT")
-    assert len(events) == 1
-    [event] = events
-    assert event.decoded("dtstart") == NOW + timedelta(hours=38)
+    london = ZoneInfo("Europe/London")
+    # The overdue TikTok report and the place not reported yet: one event, the next morning at
+    # 09:00. Instagram's chase-by time (NOW + 38 hours) is midnight in London: it moves to 09:00.
+    starts = [event.decoded("dtstart").astimezone(london) for event in events]
+    assert starts == [datetime(2026, 12, 3, 9, 0, tzinfo=london),
+                      datetime(2026, 12, 4, 9, 0, tzinfo=london)]
+    assert (NOW + timedelta(hours=38)).astimezone(london).hour == 0
+    assert "check on report 2, 3." in str(events[0]["description"])
     text = calendar.to_ical().decode()
     assert "TD-7KQ2-M9XP" in text and "Check on report" in text
-    for word in ("Instagram", "instagram", "http", "@sharer", "image", "Sam", "IG-1"):
+    for word in ("Instagram", "instagram", "http", "@sharer", "image", "Sam", "IG-1", "TikTok"):
         assert word not in text
-    [alarm] = event.walk("VALARM")
-    assert alarm["action"] == "DISPLAY"
+    for event in events:
+        [alarm] = event.walk("VALARM")
+        assert alarm["action"] == "DISPLAY"
+
+
+def test_a_refused_place_is_reminded_the_next_morning_and_an_eu_complaint_s_last_day_too():
+    refused = report(30, reference="IG-1", outcome="refused",
+                     outcome_at=(NOW - timedelta(hours=20)).isoformat())
+    [one] = reminders.reminders(parse_case(with_reports(refused)), NOW)
+    assert one.at == datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    eu = reminders.reminders(parse_case(with_reports(refused, jurisdiction="eu")), NOW)
+    assert len(eu) == 2 and eu[1].why == ("the last day for its next step",)
+
+
+def test_the_next_morning_is_today_s_before_8_and_tomorrow_s_after():
+    london = ZoneInfo("Europe/London")
+    early = datetime(2026, 12, 2, 6, 30, tzinfo=london)
+    late = datetime(2026, 12, 2, 8, 0, tzinfo=london)
+    assert deadlines.next_morning(early, london) == datetime(2026, 12, 2, 9, tzinfo=london)
+    assert deadlines.next_morning(late, london) == datetime(2026, 12, 3, 9, tzinfo=london)
+
+
+@pytest.mark.parametrize("hour, moved_to", [(20, None), (21, (3, 9)), (23, (3, 9)), (0, (2, 9)),
+                                            (7, (2, 9)), (8, None)])
+def test_a_reminder_at_night_moves_to_9(hour, moved_to):
+    london = ZoneInfo("Europe/London")
+    moment = datetime(2026, 12, 2, hour, 30, tzinfo=london)
+    expected = moment if moved_to is None else datetime(2026, 12, *moved_to, tzinfo=london)
+    assert deadlines.out_of_night(moment, london) == expected
+
+
+def test_a_report_logged_at_2am_is_not_reminded_at_2am():
+    zone = ZoneInfo("Europe/London")
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=zone)
+    case = parse_case(with_reports({"channel": "in-app", "at": at.isoformat()}))
+    [one] = reminders.reminders(case, at + timedelta(minutes=5))
+    assert one.at.astimezone(zone) == datetime(2026, 12, 3, 9, 0, tzinfo=zone)
+
+
+_states = st.fixed_dictionaries({
+    "hours_ago": st.floats(min_value=0, max_value=24 * 400, allow_nan=False),
+    "outcome": st.sampled_from(["waiting", "removed", "refused", "no-reply", "partly-removed"]),
+    "channel": st.sampled_from(["in-app", "web-form", "take-it-down-form", "email", "iwf"]),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(places=st.lists(st.one_of(st.none(), _states), min_size=1, max_size=4),
+       jurisdiction=st.sampled_from(["england", "us", "eu", "australia"]),
+       now=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
+                        timezones=st.just(UTC)))
+def test_reminders_never_fall_at_night_never_precede_the_report_and_never_leave_a_gap(
+        places, jurisdiction, now):
+    locations = []
+    for index, place in enumerate(places):
+        reports = []
+        if place is not None:
+            at = now - timedelta(hours=place["hours_ago"])
+            reports.append({"channel": place["channel"], "at": at.isoformat(),
+                            "outcome": place["outcome"]})
+        locations.append({"url": f"https://forum.example.org/t/{index}", "reports": reports})
+    case = parse_case(a_case(jurisdiction=jurisdiction, locations=locations))
+    zone = deadlines.zone_of(case)
+    found = reminders.reminders(case, now)
+    for item in found:
+        local = item.at.astimezone(zone).time()
+        assert deadlines.NIGHT_ENDS <= local < deadlines.NIGHT_STARTS, item
+        assert item.at > now
+        for number in item.places:
+            for logged in case.locations[number - 1].reports:
+                assert item.at > logged.at
+    to_do = [s for s in deadlines.next_steps(case, now)
+             if s.state in ("overdue", "refused", "not-reported")
+             or (s.due_at is not None and s.due_at > now)]
+    if to_do:
+        assert found, "something is due or overdue: the calendar is not empty"
+        events = Calendar.from_ical(reminders.calendar_file(case, now)).walk("VEVENT")
+        assert len(events) == len(found)
 
 
 # --- letters after a report -------------------------------------------------------------

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from helpers import API, Browser, a_letter_case, answer, pdf_text
 from icalendar import Calendar
 
+from takedown import deadlines
+
 V1 = a_letter_case(jurisdiction="england", requester={"role": "caseworker"}, locations=[
     {"url": "https://www.instagram.com/p/ABC123/"},
     {"url": "https://www.tiktok.com/@someone/video/1"},
@@ -67,12 +69,22 @@ def test_a_caseworker_logs_reports_and_gets_the_letters_and_the_calendar(client)
     assert browser.response.mimetype == "application/pdf"
     assert "Updated record for the Internet Watch Foundation" in pdf_text(browser.response.data)
     browser = _open(client, case)
+    # The page says what the file will hold before it is downloaded.
+    summary = browser.page.select_one("#reminders-summary").text
+    assert "The calendar file will hold 2 reminders, none at night (London time)" in summary
+    listed = browser.page.select_one("#reminder-list").text
+    assert "place 1 (Instagram), refused: ask it to look again" in listed
+    assert "place 2 (TikTok), the time to chase it" in listed
     browser.press("#calendar")
     assert browser.response.mimetype == "text/calendar"
     assert browser.response.headers["Cache-Control"] == "no-store"
-    [event] = Calendar.from_ical(browser.response.data).walk("VEVENT")
+    events = Calendar.from_ical(browser.response.data).walk("VEVENT")
+    starts = sorted(event.decoded("dtstart") for event in events)
     logged = datetime.fromisoformat(case["locations"][1]["reports"][0]["at"])
-    assert event.decoded("dtstart") == (logged + timedelta(hours=48)).astimezone(UTC)
+    chase = deadlines.out_of_night(logged + timedelta(hours=48), _london())
+    morning = deadlines.next_morning(datetime.now(UTC), _london())
+    # The refusal: the next morning at 09:00; the TikTok report: its chase-by time, by day.
+    assert starts == sorted({morning, chase}) and morning.astimezone(_london()).hour == 9
     assert b"tiktok" not in browser.response.data.lower()
     # Save, re-open: everything is there.
     browser = _open(client, case)
@@ -146,3 +158,15 @@ def test_api_progress_and_calendar(client):
     assert fields == {"locations[0].reports[0].channel", "locations[0].reports[0].at"}
     letter = client.post(f"{API}/letters/follow-up?platform=instagram", json=data)
     assert letter.status_code == 200 and "IG-555-123" in pdf_text(letter.data)
+
+
+def test_the_page_says_when_there_is_nothing_to_remind(client):
+    data = json.loads(json.dumps(V1))
+    removed = (datetime.now(UTC) - timedelta(days=10)).replace(microsecond=0).isoformat()
+    for place in data["locations"]:
+        place["reports"] = [{"channel": "in-app", "at": removed, "outcome": "removed",
+                             "outcome_at": removed}]
+    browser = _open(client, data)
+    assert "There is nothing to remind you of now" in browser.page.select_one(
+        "#reminders-summary").text
+    assert browser.page.select_one("#calendar") is None

@@ -45,9 +45,11 @@ def _now() -> datetime:
 
 def progress_page(case: Case, notice: str | None = None, status: int = 200):
     """The progress page for a case: every place, its state and what is due."""
-    steps = deadlines.next_steps(case, _now())
+    now = _now()
+    steps = deadlines.next_steps(case, now)
     return page("progress/progress.html", status, case=case, case_json=case_json(case),
                  steps=steps, notice=notice, when=deadlines.moment_words(case),
+                 coming=reminders.reminders(case, now),
                  zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
                  outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc))
 
@@ -153,7 +155,7 @@ def log():
 @bp.post("/calendar")
 @with_carried_case
 def calendar(case: Case):
-    """A calendar file with a reminder for each chase-by time. Made on request, never kept."""
+    """A calendar file: the next morning for what is due now, and each chase-by time. Never kept."""
     body = reminders.calendar_file(case, _now())
     response = make_response(body)
     response.mimetype = "text/calendar"

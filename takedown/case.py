@@ -2,7 +2,8 @@
 
 A case is never stored by the service. It travels in the user's own requests
 and in the case file they download (JSON, schema ``takedown-case/2``; files in
-``takedown-case/1``, which had no report log, still open and are saved as /2). Each
+``takedown-case/1``, which had no report log, still open and are saved as /2; ``time_zone``
+is optional, so /2 files without it still open in their jurisdiction's first zone). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -17,7 +18,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from takedown import platforms
+from takedown import jurisdictions, platforms
 from takedown.declare import (
     Choice,
     Const,
@@ -403,6 +404,26 @@ class Case:
         Location, MAX_LOCATIONS, fewest=1, empty="Add at least one place where the image is",
         too_many=f"can list up to {MAX_LOCATIONS} places")))
     school: School | None = field(**rule(Nested(School, required=False), default=None))
+    time_zone: str | None = field(**rule(Text(64, description=(
+        "The time zone the family chose for the case's dates and reminders: an IANA name, one "
+        "of those its jurisdiction offers. Left out: the jurisdiction's first.")),
+        "Time zone", default=None))
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """A time zone must be one the case's jurisdiction offers."""
+        zone, place = values["time_zone"], values["jurisdiction"]
+        if zone is not None and place is not None:
+            offered = jurisdictions.get(place).time_zones
+            if zone not in offered:
+                reader.error(f"{where}.time_zone" if where else "time_zone",
+                             f"must be one of the time zones offered there: {', '.join(offered)}")
+        return values
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first."""
+        return self.time_zone or jurisdictions.get(self.jurisdiction).time_zone
 
     @property
     def in_uk(self) -> bool:

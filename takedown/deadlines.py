@@ -127,8 +127,8 @@ def all_deadlines() -> tuple[Deadline, ...]:
 
 
 def zone_of(case: Case) -> ZoneInfo:
-    """The time zone a case's times are shown in: its jurisdiction's first."""
-    return ZoneInfo(jurisdictions.get(case.jurisdiction).time_zone)
+    """The time zone a case's times are shown in: the one chosen, or its jurisdiction's first."""
+    return ZoneInfo(case.zone_name)
 
 
 def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from werkzeug.datastructures import MultiDict
 
-from takedown import deadlines, letters, reminders
+from takedown import deadlines, jurisdictions, letters, reminders
 from takedown.case import (
     CHANNELS,
     OUTCOMES,
@@ -271,6 +271,9 @@ def test_a_typed_time_takes_the_offset_of_its_own_day():
     assert moment_from_form("2026-07-01T10:00", "australia") == "2026-07-01T10:00:00+10:00"
     assert moment_from_form("2026-07-01T10:00", "us", "America/Los_Angeles").endswith("-07:00")
     assert moment_from_form("yesterday", "us") == "yesterday"
+    assert moment_from_form("31/12/2026 14:00", "england") == "2026-12-31T14:00:00+00:00"
+    assert moment_from_form("12/31/2026 2:00 PM", "us") == "2026-12-31T14:00:00-05:00"
+    assert moment_from_form("31/12/2026 14:00", "us") == "31/12/2026 14:00"
 
 
 def test_every_rule_is_sourced_and_every_route_is_a_service():
@@ -357,10 +360,11 @@ _states = st.fixed_dictionaries({
 @settings(max_examples=150, deadline=None)
 @given(places=st.lists(st.one_of(st.none(), _states), min_size=1, max_size=4),
        jurisdiction=st.sampled_from(["england", "us", "eu", "australia"]),
+       zone_pick=st.integers(min_value=0, max_value=20),
        now=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
                         timezones=st.just(UTC)))
 def test_reminders_never_fall_at_night_never_precede_the_report_and_never_leave_a_gap(
-        places, jurisdiction, now):
+        places, jurisdiction, zone_pick, now):
     locations = []
     for index, place in enumerate(places):
         reports = []
@@ -369,8 +373,11 @@ def test_reminders_never_fall_at_night_never_precede_the_report_and_never_leave_
             reports.append({"channel": place["channel"], "at": at.isoformat(),
                             "outcome": place["outcome"]})
         locations.append({"url": f"https://forum.example.org/t/{index}", "reports": reports})
-    case = parse_case(a_case(jurisdiction=jurisdiction, locations=locations))
+    offered = jurisdictions.get(jurisdiction).time_zones
+    chosen = offered[zone_pick % len(offered)]
+    case = parse_case(a_case(jurisdiction=jurisdiction, locations=locations, time_zone=chosen))
     zone = deadlines.zone_of(case)
+    assert zone.key == chosen
     found = reminders.reminders(case, now)
     for item in found:
         local = item.at.astimezone(zone).time()

@@ -170,3 +170,57 @@ def test_the_page_says_when_there_is_nothing_to_remind(client):
     assert "There is nothing to remind you of now" in browser.page.select_one(
         "#reminders-summary").text
     assert browser.page.select_one("#calendar") is None
+
+
+US_CASE = a_letter_case(jurisdiction="us", requester={"role": "parent"}, locations=[
+    {"url": "https://www.instagram.com/p/ABC123/"}])
+
+
+def test_a_us_family_types_a_date_and_chooses_los_angeles_time_and_the_case_keeps_it(client):
+    browser = _open(client, US_CASE)
+    assert "(New York time)" in browser.page.select_one("#reminders-summary").text
+    browser.press("#log-0")
+    assert "month/day/year, like 12/31/2026 2:00 PM" in browser.text
+    browser.press("#log-report", {"channel": "web-form", "at": "11/30/2026 2:00 PM",
+                                  "zone": "America/Los_Angeles", "reference": "R-1"})
+    assert browser.heading == "Your progress", browser.error_links()
+    # It says what it understood, in the zone chosen.
+    assert ("reported Monday November 30, 2026, 14:00 (Los Angeles time)"
+            in browser.page.select_one(".notice").text)
+    assert "New York time" not in browser.text and "Los Angeles time" in browser.text
+    case = browser.case
+    assert case["time_zone"] == "America/Los_Angeles"
+    assert case["locations"][0]["reports"][0]["at"] == "2026-11-30T14:00:00-08:00"
+    # The next report's form starts in the zone the family chose.
+    browser.press("#update-0")
+    assert browser.page.select_one("#zone option[selected]")["value"] == "America/Los_Angeles"
+    assert browser.value("at") == "2026-11-30T14:00"
+    # Saved and opened again, the case is still in Los Angeles time.
+    again = _open(client, json.loads(_saved(client, case)))
+    assert "Los Angeles time" in again.text and "New York time" not in again.text
+
+
+def test_a_uk_date_typed_day_first_is_read_and_a_wrong_one_is_named(client):
+    browser = _open(client)
+    browser.press("#log-0")
+    browser.press("#log-report", {"channel": "email", "at": "31/11/2026 14:00",
+                                  "reference": "REF-1", "outcome": "refused",
+                                  "outcome_at": "1/12/2026"})
+    assert browser.heading == "Log a report"
+    [(anchor, message)] = browser.error_links()
+    assert message == ("When did you report it? Enter the date and time as day/month/year, "
+                       "like 31/12/2026 14:00")
+    assert "offset from UTC" not in browser.text
+    assert browser.value("reference") == "REF-1" and browser.value("at") == "31/11/2026 14:00"
+    browser.press("#log-report", {"at": "30/11/2026 14:00"})
+    assert browser.heading == "Your progress", browser.error_links()
+    notice = browser.page.select_one(".notice").text
+    assert "reported Monday 30 November 2026, 14:00 (London time)" in notice
+    assert "the answer Tuesday 1 December 2026, 00:00 (London time)" in notice
+
+
+def test_a_time_zone_the_jurisdiction_does_not_offer_is_named(client):
+    response = client.post(f"{API}/progress", json={**V1, "time_zone": "America/New_York"})
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "time_zone" and "Europe/London" in error["message"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -49,6 +49,7 @@ from takedown.case import (
 )
 from takedown.declare import Choice, Flag, Text, declared_fields
 from takedown.jsontext import Unreadable, read_object
+from takedown.wall_time import asked_as, read_wall_time
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")
@@ -437,26 +438,34 @@ def case_json(case: Case) -> str:
 
 # --- a report about a place ----------------------------------------------------------
 
-_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$")
+def date_style(jurisdiction: str | None) -> str:
+    """How the jurisdiction writes dates (day first unless it declares month first)."""
+    declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
+    return declared.letters.date_style if declared else "day-month-year"
 
 
 def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = None):
-    """A typed date and time (2026-11-25T14:30, or a date alone: midnight) as an ISO 8601
+    """A typed date and time (the picker's 2026-11-25T14:30, or as the jurisdiction writes
+    dates: 25/11/2026 14:30, 11/25/2026 2:30 PM; a date alone is midnight) as an ISO 8601
     date-time with the offset of ``zone`` (the jurisdiction's own when not given) on that
     day; text that is not a date and time is returned as it is, for parse_case to refuse."""
-    match = _WALL_TIME.match(text.strip())
     declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
     zones = declared.time_zones if declared else ("UTC",)
     name = zone if zone in zones else zones[0]
-    if not match:
-        return text
-    try:
-        day = date.fromisoformat(match[1])
-        hour, minute = int(match[2] or 0), int(match[3] or 0)
-        wall = datetime.combine(day, time(hour, minute))
-    except ValueError:
+    wall = read_wall_time(text, date_style(jurisdiction))
+    if wall is None:
         return text
     return wall.replace(tzinfo=ZoneInfo(name)).isoformat()
+
+
+def unreadable_moment(field, jurisdiction: str | None) -> str | None:
+    """The message for a date field whose text is not a date and time we can read, naming
+    the field and how to write one there; None when it is empty or readable."""
+    text = field.data or ""
+    if not text.strip() or read_wall_time(text, date_style(jurisdiction)) is not None:
+        return None
+    return (f"{field.label.text.removesuffix(' (optional)')} Enter the date and time as "
+            f"{asked_as(date_style(jurisdiction))}")
 
 
 class ReportForm(FlaskForm):

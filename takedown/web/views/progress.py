@@ -12,14 +12,17 @@ from flask import Blueprint, make_response, request
 
 from takedown import deadlines, jurisdictions, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
+from takedown.wall_time import asked_as
 from takedown.web.forms import (
     TIMED_OUT,
     CaseForm,
     ReportForm,
     add_error,
     case_json,
+    date_style,
     error_list,
     report_data_from_form,
+    unreadable_moment,
 )
 from takedown.web.security import no_store
 from takedown.web.views.carried import (
@@ -34,7 +37,7 @@ from takedown.web.views.carried import (
 
 bp = Blueprint("progress", __name__, url_prefix="/case/progress")
 
-LOGGED = "Your report is logged. Save your case file to keep it: this site keeps nothing."
+SAVE = "Save your case file to keep it: this site keeps nothing."
 OPENED = "Your case file is open. This is where each place stands."
 NO_PLACE = "Choose a place from your progress page."
 
@@ -72,12 +75,12 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
     zones = jurisdictions.get(case.jurisdiction).time_zones
     form.zone.choices = [(name, deadlines.zone_label(name)) for name in zones]
     if not form.zone.data:
-        form.zone.data = zones[0]
+        form.zone.data = case.zone_name
     # A date-time picker only for a value it can show; anything else is plain text to correct.
     pickers = {name: not form[name].errors and (not form[name].data or bool(
         _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
     return page("progress/record.html", status, form=form, case=case, place=place,
-                 pickers=pickers,
+                 pickers=pickers, typed_as=asked_as(date_style(case.jurisdiction)),
                  location=case.locations[place], errors=error_list(form), notice=notice,
                  form_has_errors=bool(error_list(form)))
 
@@ -109,6 +112,14 @@ def record(case: Case):
 
 
 _REPORT_FIELDS = ("channel", "at", "reference", "outcome", "outcome_at", "note")
+_TYPED_TIMES = ("at", "outcome_at")
+
+
+def logged_notice(case: Case, report) -> str:
+    """That the report is logged, with the time we understood (in words), and to save."""
+    when = deadlines.moment_words(case)
+    heard = f"; the answer {when(report.outcome_at)}" if report.outcome_at else ""
+    return f"Your report is logged: reported {when(report.at)}{heard}. {SAVE}"
 
 
 @bp.post("/log")
@@ -129,7 +140,13 @@ def log():
     if not ok:
         return _form_page(form, case, place, notice=TIMED_OUT)
     report = report_data_from_form(form, case.jurisdiction)
+    unread = {name: unreadable_moment(form[name], case.jurisdiction) for name in _TYPED_TIMES}
+    for name, message in unread.items():
+        if message:
+            add_error(form[name], message)
     whole = case_to_dict(case)
+    if form.zone.data in jurisdictions.get(case.jurisdiction).time_zones:
+        whole["time_zone"] = form.zone.data  # the family's choice, for every date from now on
     reports = whole["locations"][place]["reports"]
     edit = _index(form.report.data, len(reports))
     if edit is None:
@@ -143,13 +160,18 @@ def log():
         prefix = f"locations[{place}].reports[{edit}]."
         for error in invalid.errors:
             name = error.field.removeprefix(prefix)
+            if unread.get(name):
+                continue  # already said, in words about what to type
             field = form[name] if name in _REPORT_FIELDS else form.at
             message = error.message
             if not message[:1].isupper():
                 message = f"{field.label.text.removesuffix(' (optional)')} {message}"
             add_error(field, message)
         return _form_page(form, case, place)
-    return progress_page(updated, notice=LOGGED)
+    if any(unread.values()):
+        return _form_page(form, case, place)
+    logged = updated.locations[place].reports[edit]
+    return progress_page(updated, notice=logged_notice(updated, logged))
 
 
 @bp.post("/calendar")

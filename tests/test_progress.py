@@ -489,3 +489,20 @@ def test_any_case_2_round_trips_through_the_api(data):
         response = client.post(path, json=sent)
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["case"] == sent
+
+
+@pytest.mark.parametrize("jurisdiction", ["england", "wales", "scotland", "northern-ireland"])
+@pytest.mark.parametrize("outcome", ["refused", "no-reply"])
+def test_a_child_s_next_step_never_points_to_an_adults_service_nor_an_adult_s_to_the_iwf(
+        jurisdiction, outcome):
+    refused = report(60, reference="IG-1", outcome=outcome,
+                     outcome_at=(NOW - timedelta(hours=20)).isoformat())
+    for age, absent in ((15, ("Revenge Porn", "for an adult")), (30, ("IWF", "Report Remove"))):
+        case = parse_case(with_reports(refused, jurisdiction=jurisdiction,
+                                       person={"age": age, "under_18": age < 18}))
+        [step] = deadlines.next_steps(case, NOW)
+        said = " ".join([step.next_step, *(s.name for s in step.routes)])
+        for words in absent:
+            assert words not in said, (age, said)
+        if age >= 18:
+            assert step.letter != "escalation"  # the IWF record is for images of children

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, Response, render_template, request
 from flask_wtf import FlaskForm
 
-from takedown import letters, paste, platforms
+from takedown import letterkinds, letters, paste, platforms
 from takedown.case import CaseInvalid, loads
 from takedown.web.security import no_store
 
@@ -92,10 +92,11 @@ def text():
         return text_response(letter.text, letter.filename)
     kind, platform = _choice()
     entry = platforms.get(platform) if platform else None
+    kind_entry = letterkinds.get(kind)
     routes = (platforms.send_routes(entry, case.jurisdiction, case.person.under_18)
-              if entry and entry.slug != "other" and kind in letters.EMAILED_KINDS else None)
+              if entry and entry.slug != "other" and kind_entry and kind_entry.emailed else None)
     page = render_template("letters/text.html", letter=letter, case_json=raw, case=case,
                            choice=f"{kind}/{platform or ''}", routes=routes,
                            paste_text=paste.for_case(case, entry.slug) if routes else None,
-                           platform_name=entry.name if entry else "")
+                           reported_to=entry.name if entry else "")
     return no_store(Response(page))

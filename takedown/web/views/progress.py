@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
 
-from takedown import deadlines, jurisdictions, reminders
+from takedown import deadlines, jurisdictions, letterkinds, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
 from takedown.wall_time import asked_as
 from takedown.web.forms import (
@@ -54,7 +54,9 @@ def progress_page(case: Case, notice: str | None = None, status: int = 200):
                  steps=steps, notice=notice, when=deadlines.moment_words(case),
                  coming=reminders.reminders(case, now),
                  zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
-                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc))
+                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
+                 place_letters=letterkinds.place_letters,
+                 case_letters=letterkinds.case_letters(steps))
 
 
 @bp.post("")

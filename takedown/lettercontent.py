@@ -180,6 +180,7 @@ def platform_letter(draft: Draft) -> dict:
         "region": platforms.region_of(case.jurisdiction),
         "legal_order": _legal_order(case),
         "dsa_notice": platform.dsa_notice,
+        "restating": False,  # the letter asking it to look again says the law without a notice
     }
 
 

@@ -104,6 +104,13 @@ def _reported_platforms(case: Case) -> list[str]:
             if slug != "other" and any(loc.reports for loc in case.locations_on(slug))]
 
 
+def _refused_platforms(case: Case) -> list[str]:
+    """Platforms in the case with a report logged whose latest answer may be a refusal."""
+    return [slug for slug in _reported_platforms(case)
+            if any(loc.reports and max(loc.reports, key=lambda r: r.at).outcome == "refused"
+                   for loc in case.locations_on(slug))]
+
+
 def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
     if slug is None:
         return [FieldError("platform", "Choose which platform the letter is for")]
@@ -227,10 +234,23 @@ KINDS: tuple[LetterKind, ...] = (
         in_pack=_due_follow_ups,
     ),
     LetterKind(
+        slug="review",
+        title=lambda case, slug: f"Letter asking {platforms.get(slug).name} to look again",
+        content=followups.review,
+        problems=followups.refused_problems,
+        platforms=_refused_platforms,
+        from_log=True,
+        file_part="review",
+        emailed=True,
+        on_progress=lambda place: (place.state == "refused"
+                                   and place.location.platform != "other"),
+        button="Download the letter asking {platform} to look again",
+    ),
+    LetterKind(
         slug="escalation",
         title=followups.escalation_title,
         content=followups.escalation,
-        problems=followups.report_problems,
+        problems=followups.escalation_problems,
         platforms=_reported_platforms,
         from_log=True,
         file_part="escalation",

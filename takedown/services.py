@@ -35,6 +35,9 @@ class Service:
     # For a published document (schools' guidance): its own title and who publishes it.
     title: str | None = None
     publisher: str | None = None
+    # Only for a place reported through one of these channels (the FTC: after a TAKE IT DOWN
+    # Act request made through the platform's own process); empty: after any report.
+    only_after: tuple[str, ...] = ()
 
 
 def _service(reader: Entry, slug: str) -> Service:
@@ -52,6 +55,7 @@ def _service(reader: Entry, slug: str) -> Service:
         phone_only=bool(reader.flag("phone_only", required=False)),
         title=reader.text("title", required=False),
         publisher=reader.text("publisher", required=False),
+        only_after=reader.texts("only_after", required=False),
     )
 
 

@@ -131,3 +131,12 @@ def test_the_api_and_the_progress_page_offer_it(client):
     browser.press("#review-instagram")
     assert browser.response.mimetype == "application/pdf"
     assert "IG-2026-4471" in pdf_text(browser.response.data)
+
+
+def test_a_service_offered_only_after_some_reports_names_real_channels():
+    from takedown import services
+    from takedown.case import CHANNELS
+    named = {slug: s.only_after for slug, s in services.all_services().items() if s.only_after}
+    assert named, "no service is limited to some reports"
+    for slug, channels in named.items():
+        assert set(channels) <= set(CHANNELS), slug

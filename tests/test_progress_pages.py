@@ -224,3 +224,35 @@ def test_a_time_zone_the_jurisdiction_does_not_offer_is_named(client):
     assert response.status_code == 422
     [error] = response.get_json()["errors"]
     assert error["field"] == "time_zone" and "Europe/London" in error["message"]
+
+
+def test_the_chosen_time_zone_survives_changing_the_answers(client):
+    browser = _open(client, {**US_CASE, "time_zone": "America/Los_Angeles"})
+    assert "Los Angeles time" in browser.text
+    browser.press("#change")
+    for _ in range(6):
+        if browser.heading != "Tell us what has happened":
+            break
+        browser.press("#continue")
+    assert browser.case["time_zone"] == "America/Los_Angeles", browser.heading
+    # A family that moves the case to another country starts in that country's first zone.
+    browser = _open(client, {**US_CASE, "time_zone": "America/Los_Angeles"})
+    browser.press("#change")
+    browser.press("#continue", {"jurisdiction": "australia"})
+    for _ in range(6):
+        if browser.heading != "Tell us what has happened":
+            break
+        browser.press("#continue")
+    assert browser.case["jurisdiction"] == "australia" and "time_zone" not in browser.case
+
+
+def test_the_question_page_reads_an_in_app_time_typed_day_first_and_names_a_wrong_one(client):
+    browser = Browser(client)
+    answer(browser, **{"places-0-in_app_at": "30/11/2026 9:15", "places-0-in_app_reference": "A"})
+    assert browser.heading == "Check your answers", browser.error_links()
+    assert browser.case["locations"][0]["reports"][0]["at"] == "2026-11-30T09:15:00+00:00"
+    answer(browser, **{"places-0-in_app_at": "31/11/2026 9:15"})
+    [(_, message)] = browser.error_links()
+    assert message == ("Place 1: when did you report it in the app? Enter the date and time as "
+                       "day/month/year, like 31/12/2026 14:00")
+    assert "offset from UTC" not in browser.text

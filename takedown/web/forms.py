@@ -141,7 +141,7 @@ class PlaceForm(part_form(Location, "_PlaceQuestions")):
     optional report already made in the app."""
 
     reports = HiddenField()
-    in_app_at = StringField("Reported in-app? When, like 2026-11-25 14:30 (optional)")
+    in_app_at = StringField("Reported in-app? When (optional)")
     in_app_reference = StringField("Its reference (optional)")
 
 
@@ -154,6 +154,7 @@ class CaseForm(FlaskForm):
 
     Meta = _CleanMeta
     reference = HiddenField()
+    time_zone = HiddenField()  # chosen on the report form; carried through changed answers
     requester = FormField(RequesterForm, separator="_")
     jurisdiction = _field_for(*next((kind, label) for name, kind, label
                                     in declared_fields(Case) if name == "jurisdiction"))
@@ -236,6 +237,7 @@ def form_data_from_case(data) -> dict:
               for item in (locations if isinstance(locations, list) else [])[:_MAX_FORM_PLACES]]
     return {
         "reference": _text(data.get("reference")),
+        "time_zone": _text(data.get("time_zone")),
         "jurisdiction": _text(data.get("jurisdiction")),
         "requester": {**_texts(data.get("requester"), RequesterForm),
                       "is_dsl": _dict(data.get("requester")).get("is_dsl") is True},
@@ -279,7 +281,8 @@ def _person(form: PersonForm) -> dict:
     return person
 
 
-def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
+def place_case_data(place: PlaceForm, jurisdiction: str | None,
+                    zone: str | None = None) -> dict:
     """A place's case data from its form: the questions, the carried reports, and a report
     made in the app when its time is given."""
     data = {key: value for key, value in place.data.items()
@@ -291,7 +294,7 @@ def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
     reports = carried if isinstance(carried, list) else []
     if place.in_app_at.data:
         reports = [*reports, {"channel": "in-app",
-                              "at": moment_from_form(place.in_app_at.data, jurisdiction),
+                              "at": moment_from_form(place.in_app_at.data, jurisdiction, zone),
                               "reference": place.in_app_reference.data or None}]
     if reports:
         data["reports"] = reports
@@ -307,12 +310,15 @@ def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
         "requester": form.requester.form.data,
         "person": _person(form.person.form),
         "concerns": form.concerns.form.data,
-        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data)
-                      for i in entries],
+        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data,
+                                      form.time_zone.data) for i in entries],
         "school": form.school.form.data,
     }
     if form.reference.data:
         data["reference"] = form.reference.data
+    declared = jurisdictions.all_jurisdictions().get(form.jurisdiction.data or "")
+    if declared and form.time_zone.data in declared.time_zones:
+        data["time_zone"] = form.time_zone.data  # a new country starts in its own first zone
     return data, entries
 
 
@@ -377,6 +383,9 @@ def case_from_form(form: CaseForm) -> Case | None:
         if field is None:  # a rule about something the form does not ask; never expected
             field, place = form.places.entries[0].form.url, None
         message = error.message
+        if field.short_name == "in_app_at":  # typed in a way we could not read: say how
+            message = unreadable_moment(field, form.jurisdiction.data,
+                                        "When did you report it in the app?") or message
         if field.type == "RadioField":  # an empty or unknown choice: ask for one of ours
             message = _SELECT[field.short_name]
         problems.append((field, _message(field, message, place)))
@@ -456,14 +465,15 @@ def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = Non
     return wall.replace(tzinfo=ZoneInfo(name)).isoformat()
 
 
-def unreadable_moment(field, jurisdiction: str | None) -> str | None:
+def unreadable_moment(field, jurisdiction: str | None, question: str | None = None) -> str | None:
     """The message for a date field whose text is not a date and time we can read, naming
-    the field and how to write one there; None when it is empty or readable."""
+    the field (its label, or ``question``) and how to write one there; None when it is empty
+    or readable."""
     text = field.data or ""
     if not text.strip() or read_wall_time(text, date_style(jurisdiction)) is not None:
         return None
-    return (f"{field.label.text.removesuffix(' (optional)')} Enter the date and time as "
-            f"{asked_as(date_style(jurisdiction))}")
+    return (f"{question or field.label.text.removesuffix(' (optional)')} Enter the date and "
+            f"time as {asked_as(date_style(jurisdiction))}")
 
 
 class ReportForm(FlaskForm):

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from takedown import letterkinds, paste, platforms
 from takedown.case import MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.wall_time import asked_as
 from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
@@ -25,6 +26,7 @@ from takedown.web.forms import (
     case_form_from_data,
     case_from_form,
     case_json,
+    date_style,
     error_list,
     steps_with_errors,
 )
@@ -58,6 +60,8 @@ def template_helpers() -> dict:
         "letter_kinds": letterkinds.BY_SLUG,
         "paste_block": _paste_block,
         "paste_for_guide": paste.for_guide,
+        # How to type a date and time without a picker, in a jurisdiction's style.
+        "date_hint": lambda jurisdiction: asked_as(date_style(jurisdiction)),
     }
 
 

@@ -12,14 +12,12 @@ from flask import Blueprint, make_response, request
 
 from takedown import deadlines, jurisdictions, letterkinds, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
-from takedown.wall_time import asked_as
 from takedown.web.forms import (
     TIMED_OUT,
     CaseForm,
     ReportForm,
     add_error,
     case_json,
-    date_style,
     error_list,
     report_data_from_form,
     unreadable_moment,
@@ -82,7 +80,7 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
     pickers = {name: not form[name].errors and (not form[name].data or bool(
         _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
     return page("progress/record.html", status, form=form, case=case, place=place,
-                 pickers=pickers, typed_as=asked_as(date_style(case.jurisdiction)),
+                 pickers=pickers,
                  location=case.locations[place], errors=error_list(form), notice=notice,
                  form_has_errors=bool(error_list(form)))
 

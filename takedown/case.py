@@ -419,6 +419,12 @@ class Case:
         return values
 
     @property
+    def at_school(self) -> bool:
+        """A school is part of the case: named, where it spread, or the sender works there."""
+        return bool(self.person.school or self.concerns.shared_at_school
+                    or (self.school and self.school.name) or self.requester.role == "school")
+
+    @property
     def zone_name(self) -> str:
         """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first."""
         return self.time_zone or jurisdictions.get(self.jurisdiction).time_zone

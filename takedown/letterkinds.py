@@ -168,6 +168,12 @@ def _school_title(case: Case, slug: str | None) -> str:
     return "Letter to the school"
 
 
+def _school_offered(case: Case) -> bool:
+    """A young person is offered the school letter only once a school is in the case, where
+    the plan also tells them what the school will do (usually tell their parents)."""
+    return case.requester.role != "young-person" or case.at_school
+
+
 def _always(case: Case) -> bool:
     return True
 
@@ -197,8 +203,8 @@ KINDS: tuple[LetterKind, ...] = (
         needs=_named,
         who=UNDER_18,
         file_part="school",
-        on_plan=_always,
-        in_pack=_once,
+        on_plan=_school_offered,
+        in_pack=lambda case, now: [None] if _school_offered(case) else [],
     ),
     LetterKind(
         slug="iwf",

@@ -288,7 +288,7 @@ def _not_to_do(case: Case) -> list[Step]:
         copy = ("Do not send it to anyone, and ask anyone who has it to delete it rather than "
                 "send it on: every copy is another one that could spread. You never need the "
                 "image to get it removed: the link and the account name are enough."
-                + (" The one exception is Report Remove, above." if child and case.in_uk
+                + (" The one exception is Report Remove, below." if child and case.in_uk
                    else ""))
     elif child:
         copy = ("Copying or sending on a sexual image of someone under 18 can itself be a crime, "
@@ -473,11 +473,6 @@ def _hash_steps(case: Case) -> list[Step]:
     return steps
 
 
-def _at_school(case: Case) -> bool:
-    return bool(case.person.school or case.concerns.shared_at_school or
-                (case.school and case.school.name) or case.requester.role == "school")
-
-
 def _school_guidance(case: Case) -> str | None:
     """The guidance schools follow where the family lives (its declaration), or None where none
     is confirmed: another nation's is never offered."""
@@ -485,7 +480,7 @@ def _school_guidance(case: Case) -> str | None:
 
 
 def _school_steps(case: Case) -> list[Step]:
-    if not case.person.under_18 or not _at_school(case):
+    if not case.person.under_18 or not case.at_school:
         return []
     what_school_does = (
         "Schools follow guidance on sharing nudes: staff must not view, copy or share the image; "

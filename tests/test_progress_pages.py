@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from helpers import API, Browser, a_letter_case, answer, pdf_text
+from helpers import API, Browser, a_letter_case, answer, pdf_pages, pdf_text
 from icalendar import Calendar
 
 from takedown import deadlines
@@ -256,3 +256,11 @@ def test_the_question_page_reads_an_in_app_time_typed_day_first_and_names_a_wron
     assert message == ("Place 1: when did you report it in the app? Enter the date and time as "
                        "day/month/year, like 31/12/2026 14:00")
     assert "offset from UTC" not in browser.text
+
+
+def test_the_record_of_reports_starts_its_log_on_the_first_page(client):
+    data = browser_case(client, datetime.now(UTC) - timedelta(hours=50))
+    response = client.post(f"{API}/letters/record", json=data)
+    assert response.status_code == 200
+    first = pdf_pages(response.data)[0]
+    assert "Incident log" in first and "IG-555-123" in first

@@ -61,6 +61,7 @@ class LetterKind:
     from_log: bool = False
     file_part: str | None = None
     emailed: bool = False  # a platform's published report address can take it
+    appeal_route: bool = False  # its send page shows the platform's own complaint route first
     on_plan: Callable[[Case], bool] | None = None
     on_progress: Callable[[deadlines.Progress], bool] | None = None
     button: str = ""
@@ -248,6 +249,7 @@ KINDS: tuple[LetterKind, ...] = (
         from_log=True,
         file_part="review",
         emailed=True,
+        appeal_route=True,
         on_progress=lambda place: (place.state == "refused"
                                    and place.location.platform != "other"),
         button="Download the letter asking {platform} to look again",

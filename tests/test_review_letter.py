@@ -140,3 +140,16 @@ def test_a_service_offered_only_after_some_reports_names_real_channels():
     assert named, "no service is limited to some reports"
     for slug, channels in named.items():
         assert set(channels) <= set(CHANNELS), slug
+
+
+def test_the_send_page_for_a_review_shows_the_platform_s_own_complaint_route_first(client):
+    data = refused_case("england", "x", now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-review-x")
+    heading_ids = [h.get("id") for h in browser.page.select("h3")]
+    assert heading_ids[0] == "route-appeal"
+    appeal = platforms.get("x").appeal_for("england")
+    assert browser.page.select_one("#appeal-link")["href"] == appeal.url
+    assert "does not say that someone whose report was turned down can use it" in browser.text
+    assert "IG-2026-4471" in browser.page.select_one("#letter-text").text

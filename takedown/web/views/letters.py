@@ -98,5 +98,7 @@ def text():
     page = render_template("letters/text.html", letter=letter, case_json=raw, case=case,
                            choice=f"{kind}/{platform or ''}", routes=routes,
                            paste_text=paste.for_case(case, entry.slug) if routes else None,
-                           reported_to=entry.name if entry else "")
+                           reported_to=entry.name if entry else "",
+                           appeal=(entry.appeal_for(case.jurisdiction)
+                                   if routes and kind_entry.appeal_route else None))
     return no_store(Response(page))

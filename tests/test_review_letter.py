@@ -128,6 +128,7 @@ def test_the_api_and_the_progress_page_offer_it(client):
     browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
     place = browser.page.select_one("#place-0")
     assert "Download the letter asking Instagram to look again" in place.text
+    assert "What to do next: Ask the platform to look again" in " ".join(place.text.split())
     browser.press("#review-instagram")
     assert browser.response.mimetype == "application/pdf"
     assert "IG-2026-4471" in pdf_text(browser.response.data)

@@ -62,6 +62,7 @@ class LetterKind:
     file_part: str | None = None
     emailed: bool = False  # a platform's published report address can take it
     appeal_route: bool = False  # its send page shows the platform's own complaint route first
+    to_next_step: bool = False  # its send page lists the services of the next step after a refusal
     on_plan: Callable[[Case], bool] | None = None
     on_progress: Callable[[deadlines.Progress], bool] | None = None
     button: str = ""
@@ -259,6 +260,7 @@ KINDS: tuple[LetterKind, ...] = (
         title=followups.escalation_title,
         content=followups.escalation,
         problems=followups.escalation_problems,
+        to_next_step=True,
         platforms=_reported_platforms,
         from_log=True,
         file_part="escalation",

@@ -154,3 +154,17 @@ def test_the_send_page_for_a_review_shows_the_platform_s_own_complaint_route_fir
     assert browser.page.select_one("#appeal-link")["href"] == appeal.url
     assert "does not say that someone whose report was turned down can use it" in browser.text
     assert "IG-2026-4471" in browser.page.select_one("#letter-text").text
+
+
+def test_the_next_step_letter_s_send_page_lists_the_next_services_and_the_links(client):
+    from takedown import deadlines, services
+    data = refused_case(requester={"role": "caseworker"}, now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-escalation-instagram")
+    shown = [a["href"] for a in browser.page.select("#next-services .route-link")]
+    rule = deadlines.rule_for(parse_case(data), None, "refusal", platform="instagram")
+    assert shown == [services.get(slug).url for slug in rule.routes]
+    assert "iwf.org.uk" in shown[0]
+    assert URLS["instagram"] in browser.page.select_one("#links-text").text
+    assert "Revenge Porn" not in browser.text

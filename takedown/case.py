@@ -1,9 +1,11 @@
 """The case: what the user told us, declared once, in the one shape every layer shares.
 
 A case is never stored by the service. It travels in the user's own requests
-and in the case file they download (JSON, schema ``takedown-case/2``; files in
-``takedown-case/1``, which had no report log, still open and are saved as /2; ``time_zone``
-is optional, so /2 files without it still open in their jurisdiction's first zone). Each
+and in the case file they download (JSON, schema ``takedown-case/3``, which added ``area``:
+the EU member state or Canadian province, from the jurisdiction's declared members, and
+``time_zone``, one of the zones the jurisdiction declares (left out: its first); files in
+``takedown-case/2`` (no area) and ``takedown-case/1`` (no report log either) still open and
+are saved as /3). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -37,17 +39,19 @@ from takedown.declare import (
     to_data,
 )
 from takedown.jsontext import Unreadable, read_object
-from takedown.jurisdictions import JURISDICTIONS, UK
+from takedown.jurisdictions import JURISDICTIONS
 
-SCHEMA = "takedown-case/2"
+SCHEMA = "takedown-case/3"
+SCHEMA_V2 = "takedown-case/2"
 SCHEMA_V1 = "takedown-case/1"
-SCHEMAS = (SCHEMA, SCHEMA_V1)  # the case files we open; we always write the first
+SCHEMAS = (SCHEMA, SCHEMA_V2, SCHEMA_V1)  # the case files we open; we always write the first
 MAX_REPORTS = 30  # reports logged about one place
 MAX_REFERENCE = 200
 MAX_LOCATIONS = 20
 MAX_TEXT = 500
 MAX_URL = 2000
 MAX_EMAIL = 254
+MAX_AREA = 10
 # The most case JSON we read: a request's own limit (MAX_CONTENT_LENGTH).
 MAX_CASE_BYTES = 256 * 1024
 ROLES = {
@@ -187,8 +191,11 @@ class Concerns:
     immediate_danger: bool = field(**rule(Flag(), "Someone is in immediate danger", default=False))
     threats: bool = field(**rule(Flag(), "Someone is threatening or blackmailing them, or "
                                  "demanding money or more images", default=False))
-    adult_involved: bool = field(**rule(Flag(), "An adult is involved, or someone they met "
-                                        "online asked for the image", default=False))
+    adult_involved: bool = field(**rule(Flag(), "An adult is involved", default=False))
+    # Asked apart from an adult's involvement, so a letter says only what the sender said
+    # (before takedown-case/3 the two were one box: such files keep adult_involved).
+    asked_online: bool = field(**rule(Flag(), "Someone they met online asked for the image",
+                                      default=False))
     shared_at_school: bool = field(**rule(Flag(), "It has spread around a school", default=False))
     threat_account: str | None = field(**_text(
         "The account making threats or demands (optional)",
@@ -196,7 +203,8 @@ class Concerns:
 
     @property
     def any_urgent(self) -> bool:
-        return self.immediate_danger or self.threats or self.adult_involved
+        return (self.immediate_danger or self.threats or self.adult_involved
+                or self.asked_online)
 
 
 
@@ -321,8 +329,8 @@ class Version(Const):
 
     def schema(self) -> dict:
         return {"enum": list(SCHEMAS), "description": (
-            f'"{SCHEMA}"; an older "{SCHEMA_V1}" case (no reports) is read and answered '
-            f'as "{SCHEMA}".')}
+            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no area) or "{SCHEMA_V1}" case (no '
+            f'reports either) is read and answered as "{SCHEMA}".')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +393,7 @@ class School:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Case:
-    """A case in schema takedown-case/2: the same shape as the case file the site downloads.
+    """A case in schema takedown-case/3: the same shape as the case file the site downloads.
     Text is trimmed; empty optional text counts as left out. Responses carry the normalised
     case, which posted back gives the same case again."""
 
@@ -394,6 +402,10 @@ class Case:
         MAX_TEXT, _REFERENCE, "a case reference like TD-7KQ2-M9XP", publish_pattern=True,
         description="Made up at random when left out."), default_factory=lambda: new_reference()))
     jurisdiction: str = field(**rule(Choice(JURISDICTIONS, "where you are"), "Where are you?"))
+    area: str | None = field(**rule(Text(MAX_AREA, description=(
+        "The EU member state or Canadian province or territory, by its code (IE, BC), where "
+        "the jurisdiction declares members; left out where it does not, or to say none.")),
+        "Which country, province or territory? (optional)", default=None))
     requester: Requester = field(**rule(Nested(Requester)))
     person: Person = field(**rule(Nested(Person)))
     concerns: Concerns = field(**rule(Nested(Concerns, required=False),
@@ -407,17 +419,6 @@ class Case:
         "of those its jurisdiction offers. Left out: the jurisdiction's first.")),
         "Time zone", default=None))
 
-    @classmethod
-    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
-        """A time zone must be one the case's jurisdiction offers."""
-        zone, place = values["time_zone"], values["jurisdiction"]
-        if zone is not None and place is not None:
-            offered = jurisdictions.get(place).time_zones
-            if zone not in offered:
-                reader.error(f"{where}.time_zone" if where else "time_zone",
-                             f"must be one of the time zones offered there: {', '.join(offered)}")
-        return values
-
     @property
     def at_school(self) -> bool:
         """A school is part of the case: named, where it spread, or the sender works there."""
@@ -426,12 +427,29 @@ class Case:
 
     @property
     def zone_name(self) -> str:
-        """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first."""
-        return self.time_zone or jurisdictions.get(self.jurisdiction).time_zone
+        """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first
+        (its area's own, where it names one)."""
+        return self.time_zone or jurisdictions.for_case(self).time_zone
 
-    @property
-    def in_uk(self) -> bool:
-        return self.jurisdiction in UK
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """An area must be one of the members the case's jurisdiction declares, and a time zone
+        one of the zones it offers."""
+        area, slug, zone = values.get("area"), values.get("jurisdiction"), values.get("time_zone")
+        if area is not None and slug in JURISDICTIONS:
+            declared = jurisdictions.get(slug)
+            if declared.member_named(area) is None:
+                codes = ", ".join(member.code for member in declared.members)
+                reader.error(f"{where}.area" if where else "area", (
+                    f"must be one of {codes}" if codes else
+                    f"is only asked where a jurisdiction has members; {declared.name} has none: "
+                    "leave it out"))
+        if zone is not None and slug in JURISDICTIONS:
+            offered = jurisdictions.get(slug).time_zones
+            if zone not in offered:
+                reader.error(f"{where}.time_zone" if where else "time_zone",
+                             f"must be one of the time zones offered there: {', '.join(offered)}")
+        return values
 
     @property
     def platform_slugs(self) -> list[str]:
@@ -489,7 +507,7 @@ def read_json(text: bytes | str, from_file: bool = False) -> dict:
 
 
 def case_to_dict(case: Case) -> dict:
-    """Return the case as JSON-ready data in schema takedown-case/2."""
+    """Return the case as JSON-ready data in schema takedown-case/3."""
     return to_data(case)
 
 

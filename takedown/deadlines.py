@@ -313,15 +313,16 @@ def due_follow_ups(case: Case, now: datetime) -> list[str]:
 
 def hash_help(case: Case, location: Location) -> dict:
     """After removal: the hash services that can help this person, and who in the case joins."""
+    remove = jurisdictions.for_case(case).remove
     if case.person.under_18:
-        slugs = ["take-it-down"] + (["report-remove"] if case.in_uk else [])
+        found = [remove.hash_child, remove.young_person_tool]
         list_name = "take-it-down"
     else:
-        slugs, list_name = ["stopncii"], "stopncii"
+        found, list_name = [remove.hash_adult], "stopncii"
     taking_part = [platforms.get(slug).name for slug in case.platform_slugs
                    if slug != "other" and any(h.name == list_name and h.participates
                                               for h in platforms.get(slug).hash_lists)]
-    return {"services": [services.get(s) for s in slugs if services.get(s)],
+    return {"services": [service for service in found if service is not None],
             "taking_part": taking_part, "list": platforms.HASH_LISTS[list_name]}
 
 

@@ -46,9 +46,6 @@ TOPICS = (
 # applies_to: whose image the law protects.
 APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
               "both": frozenset({"child", "adult"})}
-# Laws on what providers must do: cited to a platform based in that country
-# even when the family lives elsewhere.
-PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
 # Laws about a notice to someone other than the provider: never cited in a letter to one.
 NOT_FOR_PROVIDERS = ("au-end-user-notice",)
 # Laws about what follows a refusal: cited in the next-step letters, not in a first request.
@@ -86,6 +83,9 @@ class Law:
     in_force: date | None = None
     plan_note: str | None = None
     read: Source | None = None  # where it was read: the copy, its date, and why if secondary
+    # The sentence a letter prints for this law, where no topic's wording fits it (a place's
+    # own offence, worded as its statute is).
+    letter_says: str | None = None
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
@@ -109,6 +109,7 @@ def _law(reader: Entry, slug: str) -> Law:
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
         read=source,
+        letter_says=reader.text("letter_says", required=False),
     )
 
 
@@ -131,12 +132,13 @@ def laws_for(jurisdiction: str, under_18: bool, provider_country: str | None = N
     """Return the laws a letter may cite: the family's own first, each group in file order.
 
     Those of the case's jurisdiction for the person's age, then, when the platform is
-    based in another country with duties on providers (the US), those duties, as an
-    addition. A law not yet in force on ``on`` is left out; so, in a letter to a provider
-    (``to_provider``), is a law about a notice to someone else (NOT_FOR_PROVIDERS).
+    based in another jurisdiction that declares duties on providers (its
+    ``provider_law_topics``), those duties, as an addition. A law not yet in force on
+    ``on`` is left out; so, in a letter to a provider (``to_provider``), is a law about a
+    notice to someone else (NOT_FOR_PROVIDERS).
     """
-    extra = PROVIDER_TOPICS.get(provider_country or "", ()) if (
-        provider_country != jurisdiction) else ()
+    extra = jurisdictions.get(provider_country).provider_law_topics if (
+        provider_country and provider_country != jurisdiction) else ()
     own, added = [], []
     for item in all_laws():
         if (on and item.in_force and item.in_force > on) or (

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from takedown import deadlines, followups, lettercontent, platforms
+from takedown import deadlines, followups, jurisdictions, lettercontent, platforms
 from takedown.case import Case, FieldError, missing_for_letters
 from takedown.lettercontent import Draft
 
@@ -96,8 +96,15 @@ def platform_letter_slugs(case: Case) -> list[str]:
 
 
 def iwf_can_assess(case: Case) -> bool:
-    """The IWF assesses links to public pages: not places with no link, nor private chats."""
-    return any(place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+    """The IWF record is for a family whose hotline it is (the declaration's record letter),
+    and the IWF assesses links to public pages: not places with no link, nor private chats."""
+    return hotline_record(case) and any(
+        place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+
+
+def hotline_record(case: Case) -> bool:
+    """True where the family's declaration gives its hotline the IWF's record letter."""
+    return jurisdictions.for_case(case).remove.record == "iwf"
 
 
 def _reported_platforms(case: Case) -> list[str]:
@@ -123,11 +130,28 @@ def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[Fiel
     if slug not in case.platform_slugs:
         message = "is not one of the places in this case"
     elif slug == "other" and case.person.under_18:
-        message = "Places on other websites go in the record for the Internet Watch Foundation"
+        hotline = jurisdictions.for_case(case).remove.hotline
+        message = ("Places on other websites go in the record for the Internet Watch "
+                   "Foundation" if hotline_record(case) else
+                   f"Report places on other websites to {hotline.called}: your plan says how"
+                   if hotline else
+                   "Report places on other websites to the website: your plan says how")
     else:
         message = ("needs a link, an account name or a description of the place first, "
                    "so the platform can find it")
     return [FieldError("platform", message)]
+
+
+def _iwf_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """The IWF record takes no platform, and is offered only where the IWF is the family's
+    hotline (its declaration's record letter)."""
+    errors = []
+    if slug is not None:
+        errors.append(FieldError("platform", "is only for platform letters, not a iwf letter"))
+    if case.person.under_18 and not hotline_record(case):
+        errors.append(FieldError("kind", "The record for the Internet Watch Foundation is not "
+                                 "offered where you are: your plan names the hotline there"))
+    return errors
 
 
 def _due_follow_ups(case: Case, now: datetime) -> list[str]:
@@ -213,10 +237,11 @@ KINDS: tuple[LetterKind, ...] = (
         title=lambda case, slug: "Record for the Internet Watch Foundation",
         content=lettercontent.iwf_record,
         signed=False,
+        problems=_iwf_problems,
         who=UNDER_18,
         file_part="iwf",
         on_plan=iwf_can_assess,
-        in_pack=_once,
+        in_pack=lambda case, now: [None] if hotline_record(case) else [],
     ),
     LetterKind(
         slug="pack",

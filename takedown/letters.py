@@ -26,7 +26,7 @@ from urllib.parse import quote
 import jinja2
 import markupsafe
 
-from takedown import deadlines, followups, letterkinds, platforms
+from takedown import deadlines, followups, jurisdictions, letterkinds, platforms
 from takedown.case import Case, FieldError, FieldProblems, parse_case
 from takedown.lettercontent import Draft, base_context
 from takedown.letterkinds import LetterKind
@@ -291,7 +291,8 @@ def make_text(kind: str, case: Case, platform: str | None = None,
 # A made-up case that uses every part of the letters (five places on three
 # platforms, accented, Greek and Cyrillic names), for warming a worker up.
 _WARM_UP_CASE = {
-    "schema": "takedown-case/1", "reference": "TD-2222-2222", "jurisdiction": "england",
+    "schema": "takedown-case/1", "reference": "TD-2222-2222",
+    "jurisdiction": next(iter(jurisdictions.JURISDICTIONS)),
     "requester": {"role": "parent", "name": "Zoë Ελένη Жанна Example", "email": "a@example.com"},
     "person": {"age": 15, "school": "Example School"},
     "concerns": {"shared_at_school": True},

@@ -48,8 +48,8 @@ def meant_for(jurisdiction: str) -> tuple[str, ...]:
 
 
 def region_of(jurisdiction: str) -> str:
-    """The group whose law a letter to this family cites first ("uk" for the four nations)."""
-    return jurisdictions.get(jurisdiction).group
+    """The group whose law a letter to this family cites first (one for the four UK nations)."""
+    return jurisdictions.get(jurisdiction).group.slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ class Entity:
     address: str | None
     serves: tuple[str, ...]
     source: Source
-    based_in: str | None = None  # the country of the address the terms give ("us"), if one
+    based_in: str | None = None  # the country of the address the terms give (ISO code), if one
 
     def meant_for(self, jurisdiction: str) -> bool:
         """True when the terms name this company for a family in this jurisdiction."""
@@ -220,13 +220,16 @@ class Platform:
         return None
 
     @property
-    def us_based(self) -> bool:
-        """True when a US company runs the service for US users (so US law on providers applies).
-
-        A company the terms name for the US itself, or one for everyone whose address is there.
-        """
-        entity = self.entity_for("us")
-        return entity is not None and ("us" in entity.serves or entity.based_in == "us")
+    def provider_home(self):
+        """The jurisdiction whose laws on providers reach this platform, or None: one that
+        declares such laws (``provider_law_topics``) where the company the terms name for its
+        families serves it by name, or serves everyone from an address there (a US company)."""
+        for where in jurisdictions.all_jurisdictions().values():
+            region = where.platform_serves[0]
+            entity = self.entity_for(where.slug) if where.provider_law_topics else None
+            if entity is not None and (region in entity.serves or entity.based_in == region):
+                return where
+        return None
 
     @property
     def online_platform(self) -> bool:
@@ -383,10 +386,6 @@ def _email(value: str, reader: Entry, field: str = "address") -> str:
     return value
 
 
-# The countries an entity's address may be in, as ``based_in`` writes them.
-COUNTRIES = ("us", "gb", "ie", "nl", "fr", "sg", "nz", "ca", "au", "cy", "cz", "vg")
-
-
 def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """``serves``: one value or a list of them, each one the directory's ``serves`` allows."""
     if isinstance(reader.table.get("serves"), list):
@@ -394,8 +393,8 @@ def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return (reader.choice("serves", allowed),)
 
 
-def _entity(reader: Entry, allowed: tuple[str, ...]) -> Entity:
-    based_in = reader.choice("based_in", COUNTRIES) if "based_in" in reader.table else None
+def _entity(reader: Entry, allowed: tuple[str, ...], countries: tuple[str, ...]) -> Entity:
+    based_in = reader.choice("based_in", countries) if "based_in" in reader.table else None
     return Entity(reader.text("name"), reader.text("address", required=False),
                   _serves(reader, allowed), reader.source(), based_in)
 
@@ -409,11 +408,12 @@ def _dsa(reader: Entry | None) -> Dsa | None:
     return Dsa(value, reader.source())
 
 
-def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
+def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
+              countries: tuple[str, ...]) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(_entity(r, allowed) for r in reader.tables("entity"))
+    entities = tuple(_entity(r, allowed, countries) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
               _serves(r, allowed), r.source())
@@ -475,14 +475,24 @@ def serves_values(text: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def countries_values(text: str) -> tuple[str, ...]:
+    """The countries a company's address may be in, as ``based_in`` writes them: the
+    directory's own top-level ``countries`` list (ISO 3166 codes, lower case); none if absent."""
+    values = tomllib.loads(text).get("countries", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's countries must be a list of the ISO 3166 codes "
+                             "a company's address may be in")
+    return tuple(values)
+
+
 def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
     """Parse and validate directory TOML; raise DirectoryError naming what is wrong."""
     found = datafile.entries(text, "platform", "the directory", today)
     if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    allowed = serves_values(text)
+    allowed, countries = serves_values(text), countries_values(text)
     platforms = datafile.by_slug(found, "platform",
-                                 lambda reader, slug: _platform(reader, slug, allowed))
+                                 lambda reader, slug: _platform(reader, slug, allowed, countries))
     owners: dict[str, str] = {}
     for platform in platforms.values():
         for host in platform.domains + platform.hosts:

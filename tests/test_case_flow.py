@@ -121,7 +121,8 @@ def test_immediate_danger_outside_the_uk_uses_the_local_number(browser):
 def test_spread_at_school_tells_the_school_and_offers_its_letter(browser):
     to_plan(browser, concerns_shared_at_school="y")
     assert "section-school" in section_ids(browser)
-    assert "Tell the school's designated safeguarding lead" in step_titles(browser)
+    assert "Tell the school" in step_titles(browser)
+    assert "Ask to speak to the designated safeguarding lead (DSL)" in browser.text
     titles = [normalize_spaces(t.text) for t in browser.page.select(".letter-title")]
     assert "Letter to the school" in titles
 
@@ -488,7 +489,8 @@ def test_a_letter_download_button_sends_what_the_letters_area_needs(browser):
 
 @pytest.mark.parametrize("jurisdiction, guidance", [
     ("england", "ukcis-guidance"), ("wales", "ukcis-guidance-wales"),
-    ("scotland", None), ("northern-ireland", None),
+    ("scotland", "child-protection-guidance-scotland"),
+    ("northern-ireland", "child-protection-guide-ni-schools"), ("us", None),
 ])
 def test_school_step_links_the_guidance_for_that_nation_only(jurisdiction, guidance):
     from takedown import services

@@ -279,15 +279,16 @@ def test_the_progress_rule_for_a_refusal_follows_what_the_service_is():
 # --- smaller fixes ----------------------------------------------------------------------------
 
 
-def test_the_sender_is_never_made_to_say_an_adult_is_involved_on_its_own():
-    concerns = {"concerns": {"adult_involved": True}}
-    letter = text("platform", "instagram", **on("instagram", **concerns))
-    assert "We believe an adult is involved." not in letter
-    assert "We believe an adult is involved, or someone they met online asked for the image." \
-        in letter
-    school = text("school", **concerns)
-    assert "We believe an adult is involved." not in school
-    assert "An adult is involved:" not in school
+def test_the_letters_say_only_what_the_sender_ticked_about_who_asked():
+    asked = {"concerns": {"asked_online": True}}
+    letter = text("platform", "instagram", **on("instagram", **asked))
+    assert "Someone they met online asked them for the image." in letter
+    assert "adult is involved" not in letter
+    school = text("school", **asked)
+    assert "Someone they met online asked them for the image." in school
+    assert "adult is involved" not in school and "An adult is involved:" not in school
+    adult = text("platform", "instagram", **on("instagram", concerns={"adult_involved": True}))
+    assert "We believe an adult is involved." in adult and "met online" not in adult
 
 
 def test_follow_up_letters_name_the_acts_as_they_are_written():
@@ -367,5 +368,4 @@ def test_each_kind_says_the_same_in_its_pdf():
     school = pdf_text(letters.render_pdf("school", parse_case(a_letter_case(
         jurisdiction="us", concerns={"adult_involved": True})), None, TODAY, NOW))
     assert "I am the parent or guardian of" in school
-    assert "We believe an adult is involved, or someone they met online asked for the image." \
-        in school
+    assert "We believe an adult is involved." in school

@@ -16,7 +16,7 @@ def test_a_young_person_s_plan_points_to_report_remove_where_it_is():
     said = next(" ".join(step.body) for section in plan.sections for step in section.steps
                 if step.id == "dont-copy")
     assert "Report Remove, below" in said
-    assert order.index("report-remove") > order.index("dont-copy")
+    assert order.index("use-report-remove") > order.index("dont-copy")
 
 
 def _plan_page(client, data):

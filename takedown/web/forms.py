@@ -158,10 +158,22 @@ class CaseForm(FlaskForm):
     requester = FormField(RequesterForm, separator="_")
     jurisdiction = _field_for(*next((kind, label) for name, kind, label
                                     in declared_fields(Case) if name == "jurisdiction"))
+    area = SelectField(next(label for name, _, label in declared_fields(Case) if name == "area"),
+                       choices=lambda: area_choices(), validate_choice=False)
     person = FormField(PersonForm, separator="_")
     concerns = FormField(ConcernsForm, separator="_")
     places = FieldList(FormField(PlaceForm), min_entries=1, max_entries=_MAX_FORM_PLACES)
     school = FormField(SchoolForm, separator="_")
+
+
+def area_choices() -> dict:
+    """The members the jurisdictions declare, grouped under each one's name for the question."""
+    choices = {"": [("", "Not asked where you are, or rather not say")]}
+    for item in jurisdictions.all_jurisdictions().values():
+        if item.members:
+            choices[f"{item.name}: {item.members_label}"] = [
+                (member.code, member.name) for member in item.members]
+    return choices
 
 
 class CarryForm(FlaskForm):
@@ -239,6 +251,7 @@ def form_data_from_case(data) -> dict:
         "reference": _text(data.get("reference")),
         "time_zone": _text(data.get("time_zone")),
         "jurisdiction": _text(data.get("jurisdiction")),
+        "area": _text(data.get("area")),
         "requester": {**_texts(data.get("requester"), RequesterForm),
                       "is_dsl": _dict(data.get("requester")).get("is_dsl") is True},
         "person": _person_data(_dict(data.get("person"))),
@@ -307,6 +320,7 @@ def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
     data = {
         "schema": SCHEMA,
         "jurisdiction": form.jurisdiction.data or None,
+        "area": form.area.data or None,
         "requester": form.requester.form.data,
         "person": _person(form.person.form),
         "concerns": form.concerns.form.data,

@@ -72,7 +72,7 @@ _PICKER_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
 
 def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, notice=None):
-    zones = jurisdictions.get(case.jurisdiction).time_zones
+    zones = jurisdictions.for_case(case).time_zones
     form.zone.choices = [(name, deadlines.zone_label(name)) for name in zones]
     if not form.zone.data:
         form.zone.data = case.zone_name

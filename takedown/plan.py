@@ -181,8 +181,8 @@ def _first_steps(case: Case, where: Jurisdiction) -> list[Step]:
             "Whatever happened before it was shared, you do not deserve this, and you are not "
             "in trouble for asking for help. It can be sorted out, and you do not have to do "
             "it alone.",
-            "Tell an adult you trust if you can: a parent or carer, a teacher, or another "
-            "adult you feel safe with. They can help you with every step here."))]
+            f"Tell an adult you trust if you can: a {where.letters.parent}, a teacher, or "
+            "another adult you feel safe with. They can help you with every step here."))]
         young = where.support.young_person
         if case.person.under_18 and young is not None:
             steps.append(_service_step(

@@ -21,7 +21,8 @@ from takedown.plan import make_plan
 DIGESTS = Path(__file__).parent / "golden.json"
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland", "us", "eu", "australia")
+JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland", "us", "eu", "australia",
+                 "canada")
 
 
 def _report(hours_ago: int, **fields) -> dict:

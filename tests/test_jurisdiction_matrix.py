@@ -33,10 +33,11 @@ URGENT = {"immediate_danger": True, "threats": True, "adult_involved": True,
 ALL = list(jurisdictions.JURISDICTIONS)
 
 
-def case_for(slug: str, role: str, urgent: bool):
+def case_for(slug: str, role: str, urgent: bool, area: str | None = None):
     return parse_case({
         "schema": SCHEMA,
         "jurisdiction": slug,
+        "area": area,
         "requester": {**ROLES[role], "name": "Sam Taylor", "email": "sam@example.com"},
         "person": {"age": 15, "name": "Riley", "school": "Hill School"},
         "concerns": {**(URGENT if urgent else {}), "shared_at_school": True},
@@ -114,6 +115,12 @@ def foreign_numbers(slug: str) -> set[str]:
     return {jurisdictions.get(other).emergency.phone for other in ALL} - {own}
 
 
+def foreign_parent_words(slug: str) -> set[str]:
+    """Another place's words for a parent ("parent or carer"), where this place's differ."""
+    own = jurisdictions.get(slug).letters.parent
+    return {jurisdictions.get(other).letters.parent for other in ALL} - {own}
+
+
 def has_term(text: str, term: str) -> bool:
     if term.isupper():  # a short form such as DSL: the word itself, in capitals
         return re.search(rf"\b{re.escape(term)}\b", text) is not None
@@ -144,6 +151,8 @@ def test_each_place_and_role_gets_its_own_routes_words_and_numbers(client, slug,
             assert not has_number(text, number), (name, number)
         for term in foreign_school_terms(slug):
             assert not has_term(text, term), (name, term)
+        for words in foreign_parent_words(slug):
+            assert words not in text.lower(), (name, words)
         for hotline in foreign_hotlines(slug):
             # A letter may name NCMEC's CyberTipline as the US-based platform's own duty to
             # report (23b's law wording): that is the platform's law, not the family's route.
@@ -174,6 +183,11 @@ def test_each_place_and_role_gets_its_own_routes_words_and_numbers(client, slug,
             first = ids.index(f"report-{route.service.slug}")
             assert first < ids.index("platform-instagram")
             assert page.index(steps[first].title) < page.index("Report it on Instagram")
+
+    # Each letter to a platform signs off as letters are signed off there.
+    for name, text in texts.items():
+        if name.startswith("platform/"):
+            assert f"\n{where.letters.sign_off}\n" in text, name
 
     # The record for the UK's hotline only where that hotline is the family's.
     assert ("iwf/" in texts) == (where.remove.record == "iwf")
@@ -208,3 +222,28 @@ def test_before_the_family_says_where_they_are_the_banner_gives_every_number(cli
     banner = normalize_spaces(soup(client.get("/case/start")).select_one("#emergency").text)
     for slug in ALL:
         assert jurisdictions.get(slug).emergency.phone in banner
+
+
+MEMBERS = [(slug, member.code) for slug in ALL for member in jurisdictions.get(slug).members]
+
+
+@pytest.mark.parametrize("slug, code", MEMBERS)
+def test_each_member_s_own_route_or_hotline_is_named_or_none_is_said_plainly(slug, code):
+    """An EU member state's hotline, a province's own route: in the plan where declared, and
+    where none is confirmed the plan says so in the declaration's words."""
+    member = jurisdictions.get(slug).member_named(code)
+    plan = plan_text(case_for(slug, "parent", urgent=False, area=code))
+    for fact, none in ((member.hotline, member.hotline_none), (member.route, member.route_none)):
+        if fact is not None:
+            assert fact.name in plan and (fact.says is None or fact.says in plan)
+        elif none is not None:
+            assert none in plan
+    where = jurisdictions.for_case(case_for(slug, "parent", urgent=False, area=code))
+    assert where.time_zone == member.time_zone
+    # Never another member's own route or hotline.
+    own = {fact.name for fact in (member.route, member.hotline) if fact is not None}
+    for other in jurisdictions.get(slug).members:
+        for fact in (other.route, other.hotline):
+            if other.code != code and fact is not None and not any(
+                    fact.name in mine for mine in own):  # Austria's "Stopline" in Luxembourg's
+                assert fact.name not in plan, (other.code, fact.name)

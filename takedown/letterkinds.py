@@ -46,8 +46,10 @@ class LetterKind:
     ``file_part``: its file is ``takedown-<reference>-[<platform>-]<file_part>.pdf`` (None:
     the platform's slug alone). ``on_plan(case)``: the plan offers it. ``on_progress(place)``:
     the progress page offers it beside that place (a letter without a platform: once, when
-    any place does), under ``button``. ``in_pack(case, now)``: the platforms (``[None]`` for
-    a letter without one) of the copies the pack holds.
+    any place does), under ``button``. ``by_platform(locations)``: for a letter about the
+    whole case, the platforms it is offered for one at a time too, each button naming one.
+    ``in_pack(case, now)``: the platforms (``[None]`` for a letter without one) of the
+    copies the pack holds.
     """
 
     slug: str
@@ -66,6 +68,7 @@ class LetterKind:
     on_plan: Callable[[Case], bool] | None = None
     on_progress: Callable[[deadlines.Progress], bool] | None = None
     button: str = ""
+    by_platform: Callable[[list], list[str]] | None = None
     in_pack: Callable[[Case, datetime], list[str | None]] | None = None
     log_rows: int | None = None  # blank rows for the incident log it prints, if it prints one
     pack: bool = False  # the pack: the plan, every letter it holds, then the log
@@ -295,7 +298,7 @@ KINDS: tuple[LetterKind, ...] = (
     ),
     LetterKind(
         slug="record",
-        title=lambda case, slug: "Record of reports, for the police or school",
+        title=followups.record_title,
         content=followups.record,
         signed=False,
         problems=followups.record_problems,
@@ -303,6 +306,8 @@ KINDS: tuple[LetterKind, ...] = (
         file_part="record",
         on_progress=lambda place: place.report is not None,
         button="Download the record of reports",
+        # Of one platform's reports too, when the whole record would leave some out.
+        by_platform=followups.records_by_platform,
         log_rows=8,
     ),
 )
@@ -317,7 +322,7 @@ def get(slug: str) -> LetterKind | None:
 
 def file_name(kind: LetterKind, reference: str, slug: str | None) -> str:
     """takedown-<reference>-[<platform>-]<part>.pdf: the one name a letter has everywhere."""
-    platform = slug if kind.takes_platform else None
+    platform = slug if kind.takes_platform or kind.by_platform else None
     part = "-".join(word for word in (platform, kind.file_part) if word) or kind.slug
     return f"takedown-{reference}-{part}.pdf"
 
@@ -343,10 +348,18 @@ def place_letters(place: deadlines.Progress) -> list[Offer]:
 
 
 def case_letters(places: tuple[deadlines.Progress, ...]) -> list[Offer]:
-    """The letters about the whole case the progress page offers (once any place allows)."""
-    return [Offer(kind.slug, None, kind.button) for kind in KINDS
-            if not kind.takes_platform and kind.on_progress
-            and any(kind.on_progress(place) for place in places)]
+    """The letters about the whole case the progress page offers (once any place allows),
+    each followed by its copies for one platform at a time, if it has them."""
+    offers = []
+    for kind in KINDS:
+        if kind.takes_platform or not kind.on_progress or not any(
+                kind.on_progress(place) for place in places):
+            continue
+        offers.append(Offer(kind.slug, None, kind.button))
+        if kind.by_platform:
+            offers += [Offer(kind.slug, slug, f"{kind.button} to {platforms.get(slug).name}")
+                       for slug in kind.by_platform([place.location for place in places])]
+    return offers
 
 
 def deadline_letters() -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 Day first (31/12/2026 14:00) or month first (12/31/2026 2:00 PM), from the jurisdiction's
 declared ``date_style``; the picker's own 2026-12-31T14:00 always; a date alone is midnight.
-Read to a wall-clock time (no zone): the caller puts it in the case's time zone. No Flask.
+Digits are ASCII only (０１ and ² are not numbers here). Read to a wall-clock time (no zone):
+the caller puts it in the case's time zone. No Flask.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+|,\s*)(.+))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+|,\s*)(.+))?$", re.ASCII)
 _TYPED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:(?:\s+|,\s*)(?:at\s+)?(.+))?$",
-                    re.IGNORECASE)
+                    re.IGNORECASE | re.ASCII)
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?\s*([ap])?\.?\s*(?:m\.?)?$",
-                    re.IGNORECASE)
+                    re.IGNORECASE | re.ASCII)
 _EXAMPLES = {"day-month-year": "31/12/2026 14:00", "month-day-year": "12/31/2026 2:00 PM"}
 _ORDER_WORDS = {"day-month-year": "day/month/year", "month-day-year": "month/day/year"}
 

@@ -264,3 +264,31 @@ def test_the_record_of_reports_starts_its_log_on_the_first_page(client):
     assert response.status_code == 200
     first = pdf_pages(response.data)[0]
     assert "Incident log" in first and "IG-555-123" in first
+
+
+def _busy_case(places: int = 20, reports: int = 5) -> dict:
+    report = {"channel": "in-app", "at": "2026-11-01T10:00:00+00:00", "reference": "R-1"}
+    return a_letter_case(locations=[
+        {"url": f"https://www.instagram.com/p/P{i}/", "reports": [report] * reports}
+        for i in range(places)])
+
+
+def test_the_progress_page_carries_the_case_once_however_many_places(client):
+    """Every place's buttons belong to the one form holding the case (the HTML form
+    attribute): a page for 20 places is not 20 copies of the case."""
+    browser = _open(client, _busy_case())
+    assert browser.heading == "Your progress"
+    assert len(browser.page.select("[name=case]")) == 1
+    body = browser.response.get_data(as_text=True)
+    case_field = browser.page.select_one("input[name=case]")["value"]
+    assert len(body) < len(case_field) * 2 + 200_000
+    for button in browser.page.select("button[form]"):
+        assert button["form"] == browser.page.select_one("input[name=case]").parent["id"]
+    # The buttons still do what they did.
+    browser.press("#log-3")
+    assert browser.heading == "Log a report" and "Place 4:" in browser.text
+    assert len(browser.page.select("[name=case]")) == 1
+    browser.press("#cancel")
+    assert browser.heading == "Your progress"
+    browser.press("#update-2")
+    assert browser.heading == "Log a report" and browser.value("reference") == "R-1"

@@ -62,3 +62,8 @@ def test_a_moment_written_in_either_style_reads_back(moment):
     assert read_wall_time(uk, UK) == moment
     assert read_wall_time(us, US) == moment
     assert read_wall_time(moment.strftime("%Y-%m-%dT%H:%M"), US) == moment
+
+
+@pytest.mark.parametrize("text", ["３１/１２/２０２６ 14:00", "31/12/2026 １４:00", "31/12/2026 2² pm"])
+def test_only_ascii_digits_are_read(text):
+    assert read_wall_time(text, UK) is None

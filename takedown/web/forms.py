@@ -49,7 +49,7 @@ from takedown.case import (
     parse_case,
 )
 from takedown.declare import Choice, Flag, Text, declared_fields
-from takedown.jsontext import Unreadable, read_object
+from takedown.jsontext import Unreadable, read_object, read_value
 from takedown.wall_time import asked_as, read_wall_time
 from takedown.web.steps import PAGE_ORDER, STEPS, step_of
 
@@ -66,7 +66,7 @@ CONCERN_LABELS = {name: label for name, kind, label in declared_fields(Concerns)
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
-_AGE = re.compile(r"^\d{1,3}$")
+_AGE = re.compile(r"^[0-9]{1,3}$")
 _SELECT = {
     "role": "Select who you are",
     "jurisdiction": "Select where you are",
@@ -225,8 +225,7 @@ def _person_data(person: dict) -> dict:
 def _place_data(item) -> dict:
     place = _texts(item, PlaceForm)
     reports = _dict(item).get("reports")
-    place["reports"] = (json.dumps(reports, ensure_ascii=False, separators=(",", ":"))
-                        if isinstance(reports, list) and reports else "")
+    place["reports"] = compact_json(reports) if isinstance(reports, list) and reports else ""
     if place["url"] and place["platform"] == _platform_of(place["url"]):
         # Worked out from the link, not chosen: leave the list free to follow a changed link.
         place["platform"] = ""
@@ -301,8 +300,8 @@ def place_case_data(place: PlaceForm, jurisdiction: str | None,
     data = {key: value for key, value in place.data.items()
             if key not in ("reports", "in_app_at", "in_app_reference")}
     try:
-        carried = json.loads(place.reports.data) if place.reports.data else []
-    except ValueError:
+        carried = read_value(place.reports.data) if place.reports.data else []
+    except Unreadable:
         carried = []
     reports = carried if isinstance(carried, list) else []
     if place.in_app_at.data:
@@ -368,6 +367,13 @@ def _field_at(form: CaseForm, error: FieldError, entries: list[int]):
             continue
         return field, place
     return (node.url if place is not None else None), place
+
+
+def index_in(text, count: int) -> int | None:
+    """A number sent in a form (ASCII digits only) when it is below ``count``, else None."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and int(text) < count:
+        return int(text)
+    return None
 
 
 def add_error(field, message: str) -> None:
@@ -452,9 +458,20 @@ def anchor(field) -> str:
     return f"{field.id}-0" if field.type == "RadioField" else field.id
 
 
+# What json.dumps leaves raw in a string but a page must not carry: DEL, C1, U+2028/2029.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def compact_json(data) -> str:
+    """Data as compact JSON for a hidden field: text in any script as it is, every control
+    character escaped (json.dumps escapes C0; DEL, C1 and U+2028/2029 here, as \\u0085)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def case_json(case: Case) -> str:
     """The case as compact JSON, for the hidden field that carries it between pages."""
-    return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
+    return compact_json(case_to_dict(case))
 
 
 # --- a report about a place ----------------------------------------------------------
@@ -554,7 +571,7 @@ def carried_answers(form: CaseForm, step: int) -> str:
             carried[field.name] = field.data if isinstance(field.data, str) else ""
         elif field.data:
             carried[field.name] = "y"
-    return json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(carried)
 
 
 def read_carried(text, step: int) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ The case and progress views both build on this module; it imports neither.
 import functools
 from datetime import date
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from takedown import letterkinds, paste, platforms
@@ -91,6 +91,19 @@ def csrf_ok(form) -> bool:
     return ok
 
 
+def own_earlier_answers() -> bool:
+    """Whether a form whose token was refused can hold this person's own earlier answers (a
+    page from before a restart, or left open for hours): only if the browser sent our session
+    cookie, which (SameSite=Lax) it never sends with a form posted from another site."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def refused_from_elsewhere():
+    """The questions, empty, saying the page timed out: for a refused form that cannot be this
+    person's own, so nothing another site posted is shown back with a fresh token."""
+    return questions(CaseForm(formdata=None), notice=TIMED_OUT, status=400)
+
+
 def questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200,
               step: int | None = 1, changing: str = ""):
     """The questions: one step (``step``, from 1), or every question on one page (None)."""
@@ -132,6 +145,8 @@ def carried_case():
     """Read the hidden case. Return (case, csrf ok, response to send instead)."""
     form = CarryForm(formdata())
     ok = csrf_ok(form)
+    if not ok and not own_earlier_answers():
+        return None, ok, refused_from_elsewhere()
     data = read_case_field(form.case.data)
     if data is None:
         return None, ok, questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)

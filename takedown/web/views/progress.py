@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
 
-from takedown import deadlines, jurisdictions, letterkinds, reminders
+from takedown import deadlines, jurisdictions, letterkinds, letterwork, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
 from takedown.web.forms import (
     TIMED_OUT,
@@ -19,6 +19,7 @@ from takedown.web.forms import (
     add_error,
     case_json,
     error_list,
+    index_in,
     report_data_from_form,
     unreadable_moment,
 )
@@ -27,9 +28,11 @@ from takedown.web.views.carried import (
     UNREADABLE,
     csrf_ok,
     formdata,
+    own_earlier_answers,
     page,
     questions,
     read_case_field,
+    refused_from_elsewhere,
     with_carried_case,
 )
 
@@ -49,12 +52,12 @@ def progress_page(case: Case, notice: str | None = None, status: int = 200):
     now = _now()
     steps = deadlines.next_steps(case, now)
     return page("progress/progress.html", status, case=case, case_json=case_json(case),
-                 steps=steps, notice=notice, when=deadlines.moment_words(case),
-                 coming=reminders.reminders(case, now),
-                 zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
-                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
-                 place_letters=letterkinds.place_letters,
-                 case_letters=letterkinds.case_letters(steps))
+                steps=steps, notice=notice, when=deadlines.moment_words(case),
+                coming=reminders.reminders(case, now),
+                zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
+                outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
+                place_letters=letterkinds.place_letters,
+                case_letters=letterkinds.case_letters(steps), max_rows=letterwork.MAX_ROWS)
 
 
 @bp.post("")
@@ -62,10 +65,6 @@ def progress_page(case: Case, notice: str | None = None, status: int = 200):
 def show(case: Case):
     """Where each place stands, from the case in the hidden field."""
     return progress_page(case)
-
-
-def _index(text, count: int) -> int | None:
-    return int(text) if isinstance(text, str) and text.isdigit() and int(text) < count else None
 
 
 _PICKER_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
@@ -89,11 +88,15 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
 @with_carried_case
 def record(case: Case):
     """The form to log a report about one place, or change a report logged already."""
-    place = _index(request.form.get("log"), len(case.locations))
+    # "Update this report" says "place/report"; "Log a report" the place alone.
+    log, _, edit = request.form.get("update", "").partition("/")
+    if "update" not in request.form:
+        log, edit = request.form.get("log"), request.form.get("edit")
+    place = index_in(log, len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
     reports = case.locations[place].reports
-    edit = _index(request.form.get("edit"), len(reports))
+    edit = index_in(edit, len(reports))
     form = ReportForm(formdata=None, case=case_json(case), place=str(place),
                       report="" if edit is None else str(edit))
     zone = deadlines.zone_of(case)
@@ -127,6 +130,8 @@ def log():
     """Add the report (or the change) to the case, then show the progress page."""
     form = ReportForm(formdata())
     ok = csrf_ok(form)
+    if not ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     data = read_case_field(form.case.data)
     try:
         case = parse_case(data, today=date.today()) if data is not None else None
@@ -134,7 +139,7 @@ def log():
         case = None
     if case is None:
         return questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
-    place = _index(form.place.data, len(case.locations))
+    place = index_in(form.place.data, len(case.locations))
     if place is None:
         return progress_page(case, notice=NO_PLACE, status=400)
     if not ok:
@@ -148,7 +153,7 @@ def log():
     if form.zone.data in jurisdictions.get(case.jurisdiction).time_zones:
         whole["time_zone"] = form.zone.data  # the family's choice, for every date from now on
     reports = whole["locations"][place]["reports"]
-    edit = _index(form.report.data, len(reports))
+    edit = index_in(form.report.data, len(reports))
     if edit is None:
         reports.append(report)
         edit = len(reports) - 1

@@ -168,3 +168,12 @@ def test_the_next_step_letter_s_send_page_lists_the_next_services_and_the_links(
     assert "iwf.org.uk" in shown[0]
     assert URLS["instagram"] in browser.page.select_one("#links-text").text
     assert "Revenge Porn" not in browser.text
+
+
+def test_the_send_page_goes_back_to_the_progress_page_once_something_is_logged(client):
+    data = refused_case(now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-review-instagram")
+    browser.press("#back-to-progress")
+    assert browser.heading == "Your progress" and "IG-2026-4471" in browser.text

@@ -2,7 +2,8 @@
 
 A case is never stored by the service. It travels in the user's own requests
 and in the case file they download (JSON, schema ``takedown-case/3``, which added ``area``:
-the EU member state or Canadian province, from the jurisdiction's declared members; files in
+the EU member state or Canadian province, from the jurisdiction's declared members, and
+``time_zone``, one of the zones the jurisdiction declares (left out: its first); files in
 ``takedown-case/2`` (no area) and ``takedown-case/1`` (no report log either) still open and
 are saved as /3). Each
 field below carries its rule (``takedown.declare``): from those rules come
@@ -413,11 +414,28 @@ class Case:
         Location, MAX_LOCATIONS, fewest=1, empty="Add at least one place where the image is",
         too_many=f"can list up to {MAX_LOCATIONS} places")))
     school: School | None = field(**rule(Nested(School, required=False), default=None))
+    time_zone: str | None = field(**rule(Text(64, description=(
+        "The time zone the family chose for the case's dates and reminders: an IANA name, one "
+        "of those its jurisdiction offers. Left out: the jurisdiction's first.")),
+        "Time zone", default=None))
+
+    @property
+    def at_school(self) -> bool:
+        """A school is part of the case: named, where it spread, or the sender works there."""
+        return bool(self.person.school or self.concerns.shared_at_school
+                    or (self.school and self.school.name) or self.requester.role == "school")
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first
+        (its area's own, where it names one)."""
+        return self.time_zone or jurisdictions.for_case(self).time_zone
 
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
-        """An area must be one of the members the case's jurisdiction declares."""
-        area, slug = values.get("area"), values.get("jurisdiction")
+        """An area must be one of the members the case's jurisdiction declares, and a time zone
+        one of the zones it offers."""
+        area, slug, zone = values.get("area"), values.get("jurisdiction"), values.get("time_zone")
         if area is not None and slug in JURISDICTIONS:
             declared = jurisdictions.get(slug)
             if declared.member_named(area) is None:
@@ -426,6 +444,11 @@ class Case:
                     f"must be one of {codes}" if codes else
                     f"is only asked where a jurisdiction has members; {declared.name} has none: "
                     "leave it out"))
+        if zone is not None and slug in JURISDICTIONS:
+            offered = jurisdictions.get(slug).time_zones
+            if zone not in offered:
+                reader.error(f"{where}.time_zone" if where else "time_zone",
+                             f"must be one of the time zones offered there: {', '.join(offered)}")
         return values
 
     @property

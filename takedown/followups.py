@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, jurisdictions, platforms
+from takedown import deadlines, jurisdictions, lettercontent, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
 from takedown.lettercontent import Draft, recipient
 from takedown.letterwork import MAX_ROWS, capped
@@ -61,6 +61,31 @@ def report_problems(case: Case, slug: str | None, now: datetime) -> list[FieldEr
     if not any(step.first for step in steps):
         return [FieldError("locations", "Log the report you made to the platform first: "
                            "the letter quotes it")]
+    return []
+
+
+def escalation_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why the next-step letter cannot be made: as for any letter quoting a report, and where
+    the case's rule after a refusal names none (the IWF's record is for under-18s' images)."""
+    problems = report_problems(case, slug, now)
+    if problems:
+        return problems
+    rule = deadlines.rule_for(case, None, "refusal", platform=slug)
+    if rule is None or rule.letter != "escalation":
+        return [FieldError("platform", "has no next-step letter in this case: ask it to look "
+                           "again, and see the next step on your progress page")]
+    return []
+
+
+def refused_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why the letter asking a platform to look again cannot be made: it answers a refusal."""
+    problems = report_problems(case, slug, now)
+    if problems:
+        return problems
+    if not any(step.state == "refused" for step in deadlines.next_steps(case, now)
+               if step.location.platform == slug):
+        return [FieldError("locations", "Log the platform's refusal first: this letter asks it "
+                           "to look again at a report it turned down")]
     return []
 
 
@@ -153,4 +178,33 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         # A follow-up lists its own platform's reports; the next-step letter, to a hotline or
         # regulator, every report. At most MAX_ROWS of them, saying how many more.
         **_table(_report_rows(case, now, when, None if escalating else slug)),
+    }
+
+
+def review(draft: Draft) -> dict:
+    """The letter asking the platform to look again at a report it refused: that report (how,
+    when, its reference, the answer), the law again, the time a law sets for it if one does,
+    the platform's own complaint route for the family's region, and where the family goes next."""
+    case, slug, now = draft.case, draft.platform, draft.now
+    when = deadlines.moment_words(case)
+    platform = platforms.get(slug)
+    step = next(s for s in deadlines.next_steps(case, now)
+                if s.location.platform == slug and s.state == "refused")
+    refused = step.report
+    timed = deadlines.rule_for(case, refused, "report", to_platform=True, platform=slug)
+    complaint = step.rule if step.rule and step.rule.online_platforms_only else None
+    return {
+        **lettercontent.platform_letter(draft),
+        "restating": True,
+        "refused": refused,
+        "refused_channel": CHANNELS[refused.channel],
+        "refused_at": when(refused.at),
+        "refused_when": when(refused.outcome_at) if refused.outcome_at else None,
+        "law_time": timed if timed and timed.basis == "law" else None,
+        "appeal": platform.appeal_for(case.jurisdiction),
+        "complaint": complaint,  # the DSA's Article 20, only where the platform is an online one
+        "out_of_court": list(platform.out_of_court) if complaint else [],
+        "next_routes": [service.name for service in step.routes
+                        if not service.only_after or refused.channel in service.only_after],
+        **_table(_report_rows(case, now, when, slug)),  # its own platform's reports
     }

@@ -185,6 +185,7 @@ def platform_letter(draft: Draft) -> dict:
         "provider_home": home is not None,
         "legal_order": _legal_order(case),
         "dsa_notice": platform.dsa_notice,
+        "restating": False,  # the letter asking it to look again says the law without a notice
     }
 
 

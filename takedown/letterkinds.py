@@ -63,6 +63,8 @@ class LetterKind:
     from_log: bool = False
     file_part: str | None = None
     emailed: bool = False  # a platform's published report address can take it
+    appeal_route: bool = False  # its send page shows the platform's own complaint route first
+    to_next_step: bool = False  # its send page lists the services of the next step after a refusal
     on_plan: Callable[[Case], bool] | None = None
     on_progress: Callable[[deadlines.Progress], bool] | None = None
     button: str = ""
@@ -112,6 +114,13 @@ def _reported_platforms(case: Case) -> list[str]:
     """Platforms in the case with a report logged (a letter quoting it may be due)."""
     return [slug for slug in case.platform_slugs
             if slug != "other" and any(loc.reports for loc in case.locations_on(slug))]
+
+
+def _refused_platforms(case: Case) -> list[str]:
+    """Platforms in the case with a report logged whose latest answer may be a refusal."""
+    return [slug for slug in _reported_platforms(case)
+            if any(loc.reports and max(loc.reports, key=lambda r: r.at).outcome == "refused"
+                   for loc in case.locations_on(slug))]
 
 
 def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -188,6 +197,12 @@ def _school_title(case: Case, slug: str | None) -> str:
     return "Letter to the school"
 
 
+def _school_offered(case: Case) -> bool:
+    """A young person is offered the school letter only once a school is in the case, where
+    the plan also tells them what the school will do (usually tell their parents)."""
+    return case.requester.role != "young-person" or case.at_school
+
+
 def _always(case: Case) -> bool:
     return True
 
@@ -217,8 +232,8 @@ KINDS: tuple[LetterKind, ...] = (
         needs=_named,
         who=UNDER_18,
         file_part="school",
-        on_plan=_always,
-        in_pack=_once,
+        on_plan=_school_offered,
+        in_pack=lambda case, now: [None] if _school_offered(case) else [],
     ),
     LetterKind(
         slug="iwf",
@@ -255,10 +270,25 @@ KINDS: tuple[LetterKind, ...] = (
         in_pack=_due_follow_ups,
     ),
     LetterKind(
+        slug="review",
+        title=lambda case, slug: f"Letter asking {platforms.get(slug).name} to look again",
+        content=followups.review,
+        problems=followups.refused_problems,
+        platforms=_refused_platforms,
+        from_log=True,
+        file_part="review",
+        emailed=True,
+        appeal_route=True,
+        on_progress=lambda place: (place.state == "refused"
+                                   and place.location.platform != "other"),
+        button="Download the letter asking {platform} to look again",
+    ),
+    LetterKind(
         slug="escalation",
         title=followups.escalation_title,
         content=followups.escalation,
-        problems=followups.report_problems,
+        problems=followups.escalation_problems,
+        to_next_step=True,
         platforms=_reported_platforms,
         from_log=True,
         file_part="escalation",

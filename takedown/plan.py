@@ -337,20 +337,41 @@ def _platform_steps(case: Case, where: Jurisdiction) -> list[Step]:
         if slug == "other":
             steps.append(_unknown_site_step(case, where, places))
             continue
-        forms = [f for f in platform.web_forms
-                 if ("under-18" if case.person.under_18 else "adult") in f.audiences]
-        links = tuple(Link(f.title, f.url) for f in forms)
-        in_app = platform.in_app
+        routes = platforms.send_routes(platform, case.jurisdiction, case.person.under_18)
+        links = tuple(Link(form.title, form.target) for form in routes.forms)
+        in_app = routes.in_app
         body = _find_first(case, places) + _vanishing(places) + _law_notes(case) + (
-            () if in_app or links else (
+            _route_notes(routes) if in_app or links else (
                 "Look for a 'Report' option next to the post, message or profile, and report "
                 "the link to the organisations below too.",))
         title = f"{'Report it' if platform.takes_reports else 'What you can do'} on {platform.name}"
         steps.append(Step(f"platform-{slug}", title, body, links,
                           items=in_app.steps if in_app else (),
-                          items_title=in_app.title if in_app else None,
+                          items_title=in_app.heading if in_app else None,
                           places=places, platform=slug))
     return steps
+
+
+def _route_notes(routes: platforms.SendRoutes) -> tuple[str, ...]:
+    """Where a report goes without opening anything, first; who can report in the app; or,
+    plainly, that there is no form or address."""
+    name = routes.platform.name
+    notes = []
+    if routes.forms:
+        forms = "Its web form below needs" if len(routes.forms) == 1 else (
+            "Its web forms below need")
+        notes.append(f"{forms} only the link or the account name: nothing has to be opened.")
+    if routes.email:
+        notes.append(f"{name} publishes an address for reports: {routes.email.target}. Send the "
+                     "links, never the image.")
+    if not routes.forms and not routes.email and routes.in_app:
+        notes.append(f"{name} has no web form or email address for this that we could confirm: "
+                     "report it in the app or on the site (the steps below), and keep the letter "
+                     "from this site as your record.")
+    if routes.in_app and routes.in_app.who:
+        notes.append(f"Who can report it from inside the app: {routes.in_app.who[:1].lower()}"
+                     f"{routes.in_app.who[1:]}")
+    return tuple(notes)
 
 
 def _find_first(case: Case, places: tuple[Location, ...]) -> tuple[str, ...]:
@@ -451,13 +472,8 @@ def _adult_image_line(helpline: services.Service) -> Step:
                          f"{_capital(helpline.offer)}.", service=helpline)
 
 
-def _at_school(case: Case) -> bool:
-    return bool(case.person.school or case.concerns.shared_at_school or
-                (case.school and case.school.name) or case.requester.role == "school")
-
-
 def _school_steps(case: Case, where: Jurisdiction) -> list[Step]:
-    if not case.person.under_18 or not _at_school(case):
+    if not case.person.under_18 or not case.at_school:
         return []
     school = where.school
     spread = case.concerns.shared_at_school

@@ -62,6 +62,26 @@ class Steps:
 
 
 @dataclass(frozen=True, slots=True)
+class InApp:
+    """Reporting from inside the app: its steps, who can do it there, and whether the steps put
+    the content on screen (then they are only for someone who already has it in front of them)."""
+
+    title: str
+    steps: tuple[str, ...]
+    source: Source
+    needs_content_open: bool
+    who: str | None = None  # who can report from inside the app, as the source says
+
+    @property
+    def heading(self) -> str:
+        """The steps' heading, saying so when they put the content on screen."""
+        if not self.needs_content_open:
+            return self.title
+        return (f"{self.title} (these steps put it on screen: only for someone who already has "
+                "it in front of them)")
+
+
+@dataclass(frozen=True, slots=True)
 class WebForm:
     """A web page where a report can be made."""
 
@@ -71,6 +91,11 @@ class WebForm:
     audiences: tuple[str, ...]
     source: Source
     law: str | None = None  # the law the form is the platform's own process for, if one
+    serves: tuple[str, ...] = ()  # the regions it is for; empty: everyone
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the form is for everyone, or for a region meant for this jurisdiction."""
+        return not self.serves or bool(set(self.serves) & set(meant_for(jurisdiction)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +145,27 @@ class Email:
 
 
 @dataclass(frozen=True, slots=True)
+class Appeal:
+    """The platform's own route to ask it to look again at a decision, for some regions.
+
+    ``for_reporters``: the source says someone whose report was refused may use it (not only
+    the person whose post or account was acted on).
+    """
+
+    title: str
+    how: str
+    serves: tuple[str, ...]
+    for_reporters: bool
+    source: Source
+    url: str | None = None
+    email: str | None = None
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the route is for a region meant for this jurisdiction."""
+        return bool(set(self.serves) & set(meant_for(jurisdiction)))
+
+
+@dataclass(frozen=True, slots=True)
 class HashList:
     """Whether the platform takes part in a hash-matching list."""
 
@@ -151,7 +197,7 @@ class Platform:
     domains: tuple[str, ...]
     hosts: tuple[str, ...]
     domains_source: Source | None
-    in_app: Steps | None
+    in_app: InApp | None
     web_forms: tuple[WebForm, ...]
     after_report: Steps | None
     entities: tuple[Entity, ...]
@@ -160,6 +206,7 @@ class Platform:
     emails: tuple[Email, ...] = ()
     dsa: Dsa | None = None
     out_of_court: tuple[OutOfCourt, ...] = ()
+    appeals: tuple[Appeal, ...] = ()
 
     def entity_for(self, jurisdiction: str) -> Entity | None:
         """The company the terms name for a family in this jurisdiction, the nearest first.
@@ -226,13 +273,19 @@ class Platform:
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
 
+    def appeal_for(self, jurisdiction: str) -> Appeal | None:
+        """The platform's own route to look again for this family's region, one open to people
+        whose report was refused first."""
+        found = [a for a in self.appeals if a.meant_for(jurisdiction)]
+        return next((a for a in found if a.for_reporters), found[0] if found else None)
+
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
         parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
                  *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
-                 *self.out_of_court]
+                 *self.out_of_court, *self.appeals]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -244,10 +297,80 @@ class Platform:
         return max((s.last_checked for s in self.sources), default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way a letter reaches the platform: a web form (its link), a published report address
+    (``mailto:`` with the subject only) or the company's postal address."""
+
+    kind: str  # "form", "email" or "post"
+    title: str
+    target: str  # the form's link, the email address or the postal address
+    source: Source
+    account_needed: bool | None = None
+    law: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendRoutes:
+    """Where a report or letter to a platform goes, for one family's region and the person's age:
+    the routes that need only a link or an account name first (web forms, the ones without an
+    account first; then a published address; then the post), and the in-app steps, which may put
+    the content on screen, last. The plan and the send page both read this."""
+
+    platform: Platform
+    routes: tuple[Route, ...]
+    in_app: InApp | None
+
+    @property
+    def forms(self) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if r.kind == "form")
+
+    @property
+    def email(self) -> Route | None:
+        return next((r for r in self.routes if r.kind == "email"), None)
+
+    @property
+    def post(self) -> Route | None:
+        return next((r for r in self.routes if r.kind == "post"), None)
+
+    @property
+    def none(self) -> bool:
+        """True when the directory has no form, address or postal address for them."""
+        return not self.routes
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source behind the routes shown, without repeats."""
+        found = [r.source for r in self.routes] + ([self.in_app.source] if self.in_app else [])
+        return tuple(dict.fromkeys(found))
+
+
+def send_routes(platform: Platform, jurisdiction: str, under_18: bool) -> SendRoutes:
+    """The routes to this platform for a family in this jurisdiction, in the order to try them."""
+    audience = "under-18" if under_18 else "adult"
+    forms = [f for f in platform.web_forms if audience in f.audiences and f.meant_for(jurisdiction)]
+    forms.sort(key=lambda f: f.account_needed is not False)  # no account needed first
+    routes = [Route("form", f.title, f.url, f.source, f.account_needed, f.law) for f in forms]
+    email = platform.email_for(jurisdiction)
+    if email is not None:
+        routes.append(Route("email", email.address, email.address, email.source))
+    entity = platform.entity_for(jurisdiction)
+    if entity is not None and entity.address:
+        routes.append(Route("post", entity.name, entity.address, entity.source))
+    return SendRoutes(platform, tuple(routes), platform.in_app)
+
+
 def _steps(reader: Entry | None) -> Steps | None:
     if reader is None:
         return None
     return Steps(reader.text("title"), reader.texts("steps"), reader.source())
+
+
+def _in_app(reader: Entry | None) -> InApp | None:
+    if reader is None:
+        return None
+    return InApp(reader.text("title"), reader.texts("steps"), reader.source(),
+                 reader.flag("needs_content_open"), reader.text("who", required=False))
 
 
 def _host(value: str, reader: Entry, field: str) -> str:
@@ -257,9 +380,9 @@ def _host(value: str, reader: Entry, field: str) -> str:
     return host
 
 
-def _email(value: str, reader: Entry) -> str:
+def _email(value: str, reader: Entry, field: str = "address") -> str:
     if not _EMAIL.fullmatch(value):
-        reader.fail("address", f"has {value!r}; write one address like 'abuse@example.com'")
+        reader.fail(field, f"has {value!r}; write one address like 'abuse@example.com'")
     return value
 
 
@@ -301,8 +424,15 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
                 r.choices("audiences", AUDIENCES), r.source(),
-                r.choice("law", FORM_LAWS) if "law" in r.table else None)
+                r.choice("law", FORM_LAWS) if "law" in r.table else None,
+                _serves(r, allowed) if "serves" in r.table else ())
         for r in reader.tables("web_form")
+    )
+    appeals = tuple(
+        Appeal(r.text("title"), r.text("how"), _serves(r, allowed), r.flag("for_reporters"),
+               r.source(), r.url("url") if "url" in r.table else None,
+               _email(r.text("email"), r, "email") if "email" in r.table else None)
+        for r in reader.tables("appeal")
     )
     hash_lists = tuple(
         HashList(r.choice("name", tuple(HASH_LISTS)), r.flag("participates"), r.source())
@@ -317,7 +447,7 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
         domains=domains,
         hosts=hosts,
         domains_source=domains_source,
-        in_app=_steps(reader.optional_table("in_app")),
+        in_app=_in_app(reader.optional_table("in_app")),
         web_forms=forms,
         after_report=_steps(reader.optional_table("after_report")),
         entities=entities,
@@ -326,6 +456,7 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
         emails=emails,
         dsa=_dsa(reader.optional_table("dsa")),
         out_of_court=out_of_court,
+        appeals=appeals,
     )
 
 

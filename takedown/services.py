@@ -40,6 +40,9 @@ class Service:
     short_name: str | None = None
     offer: str | None = None
     promise: str | None = None
+    # Only for a place reported through one of these channels (the FTC: after a TAKE IT DOWN
+    # Act request made through the platform's own process); empty: after any report.
+    only_after: tuple[str, ...] = ()
 
     @property
     def called(self) -> str:
@@ -65,6 +68,7 @@ def _service(reader: Entry, slug: str) -> Service:
         short_name=reader.text("short_name", required=False),
         offer=reader.text("offer", required=False),
         promise=reader.text("promise", required=False),
+        only_after=reader.texts("only_after", required=False),
     )
 
 

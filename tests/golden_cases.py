@@ -90,7 +90,7 @@ def outputs() -> dict[str, str]:
         wanted = [(o.kind, o.platform) for o in letters.available_letters(case)]
         for slug in case.platform_slugs:
             if slug != "other" and any(loc.reports for loc in case.locations_on(slug)):
-                wanted += [("follow-up", slug), ("escalation", slug)]
+                wanted += [("follow-up", slug), ("review", slug), ("escalation", slug)]
         if any(loc.reports for loc in case.locations):
             wanted.append(("record", None))
         for kind, slug in wanted:

@@ -83,7 +83,8 @@ def logged(jurisdiction: str, refused: bool = False):
 PRINTED = [("platform", "england", "instagram"), ("school", "wales", None),
            ("iwf", "scotland", None), ("pack", "northern-ireland", None),
            ("follow-up", "us", "instagram"), ("escalation", "eu", "instagram"),
-           ("record", "australia", None), ("escalation", "canada", "instagram")]
+           ("record", "australia", None), ("escalation", "canada", "instagram"),
+           ("review", "wales", "instagram")]
 
 
 def test_every_kind_and_every_jurisdiction_is_printed():
@@ -95,7 +96,7 @@ def test_every_kind_and_every_jurisdiction_is_printed():
 def printed(kind: str, jurisdiction: str, platform: str | None):
     """(PDF, HTML, text) of one letter, from a report refused for an escalation."""
     if kind in letters.LOG_KINDS:
-        case, today, now = logged(jurisdiction, refused=kind == "escalation"), NOW.date(), NOW
+        case, today, now = logged(jurisdiction, refused=kind in ("escalation", "review")), NOW.date(), NOW
     else:
         case, today, now = parse_case(a_letter_case(jurisdiction=jurisdiction)), LETTER_DATE, None
     made = letters.make(kind, case, platform, today, now)
@@ -145,7 +146,7 @@ def test_letters_after_a_report_have_every_word_of_their_html_in_their_text(juri
             text = letters.make_text(kind, case, slug, NOW.date(), NOW)
             assert missing_from(html_shows(html), text.text) == [], (kind, jurisdiction)
             made_any.append(kind)
-    assert {"follow-up", "escalation", "record"} <= set(made_any)
+    assert {"follow-up", "review", "escalation", "record"} <= set(made_any)
 
 
 HOSTILE = '<b>Sam</b> {{ 7*7 }} &amp; <script>alert(1)</script>'

@@ -183,3 +183,10 @@ def test_print_stylesheet_is_linked_for_print(client):
     assert html.select_one('link[media="print"][href$="print.css"]')
     with client.get("/static/css/print.css") as response:
         assert "size: A4" in response.get_data(as_text=True)
+
+
+def test_cover_your_tracks_speaks_to_phones_as_well_as_computers(client):
+    text = normalize_spaces(client.get("/cover-your-tracks").get_data(as_text=True))
+    for words in ("On a phone", "synced", "parental-control", "takedown-",
+                  "reply to the email address", "pressing Back afterwards can bring this site back"):
+        assert words in text, words

@@ -37,7 +37,7 @@ def test_letters_after_a_report_pass_the_structure_checks(kind, jurisdiction):
     now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
     report = {"channel": "in-app", "at": (now - timedelta(hours=50)).isoformat(),
               "reference": "IG-1"}
-    if kind == "escalation":
+    if kind in ("escalation", "review"):
         report |= {"outcome": "refused", "outcome_at": (now - timedelta(hours=1)).isoformat()}
     case = parse_case(a_letter_case(jurisdiction=jurisdiction, locations=[
         {"url": "https://www.instagram.com/p/ABC123/", "platform": "instagram",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -50,6 +50,7 @@ from takedown.case import (
 )
 from takedown.declare import Choice, Flag, Text, declared_fields
 from takedown.jsontext import Unreadable, read_object, read_value
+from takedown.wall_time import asked_as, read_wall_time
 from takedown.web.steps import PAGE_ORDER, STEPS, step_of
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
@@ -140,7 +141,7 @@ class PlaceForm(part_form(Location, "_PlaceQuestions")):
     optional report already made in the app."""
 
     reports = HiddenField()
-    in_app_at = StringField("Reported in-app? When, like 2026-11-25 14:30 (optional)")
+    in_app_at = StringField("Reported in-app? When (optional)")
     in_app_reference = StringField("Its reference (optional)")
 
 
@@ -153,6 +154,7 @@ class CaseForm(FlaskForm):
 
     Meta = _CleanMeta
     reference = HiddenField()
+    time_zone = HiddenField()  # chosen on the report form; carried through changed answers
     requester = FormField(RequesterForm, separator="_")
     jurisdiction = _field_for(*next((kind, label) for name, kind, label
                                     in declared_fields(Case) if name == "jurisdiction"))
@@ -246,6 +248,7 @@ def form_data_from_case(data) -> dict:
               for item in (locations if isinstance(locations, list) else [])[:_MAX_FORM_PLACES]]
     return {
         "reference": _text(data.get("reference")),
+        "time_zone": _text(data.get("time_zone")),
         "jurisdiction": _text(data.get("jurisdiction")),
         "area": _text(data.get("area")),
         "requester": {**_texts(data.get("requester"), RequesterForm),
@@ -290,7 +293,8 @@ def _person(form: PersonForm) -> dict:
     return person
 
 
-def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
+def place_case_data(place: PlaceForm, jurisdiction: str | None,
+                    zone: str | None = None) -> dict:
     """A place's case data from its form: the questions, the carried reports, and a report
     made in the app when its time is given."""
     data = {key: value for key, value in place.data.items()
@@ -302,7 +306,7 @@ def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
     reports = carried if isinstance(carried, list) else []
     if place.in_app_at.data:
         reports = [*reports, {"channel": "in-app",
-                              "at": moment_from_form(place.in_app_at.data, jurisdiction),
+                              "at": moment_from_form(place.in_app_at.data, jurisdiction, zone),
                               "reference": place.in_app_reference.data or None}]
     if reports:
         data["reports"] = reports
@@ -319,12 +323,15 @@ def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
         "requester": form.requester.form.data,
         "person": _person(form.person.form),
         "concerns": form.concerns.form.data,
-        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data)
-                      for i in entries],
+        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data,
+                                      form.time_zone.data) for i in entries],
         "school": form.school.form.data,
     }
     if form.reference.data:
         data["reference"] = form.reference.data
+    declared = jurisdictions.all_jurisdictions().get(form.jurisdiction.data or "")
+    if declared and form.time_zone.data in declared.time_zones:
+        data["time_zone"] = form.time_zone.data  # a new country starts in its own first zone
     return data, entries
 
 
@@ -396,6 +403,9 @@ def case_from_form(form: CaseForm) -> Case | None:
         if field is None:  # a rule about something the form does not ask; never expected
             field, place = form.places.entries[0].form.url, None
         message = error.message
+        if field.short_name == "in_app_at":  # typed in a way we could not read: say how
+            message = unreadable_moment(field, form.jurisdiction.data,
+                                        "When did you report it in the app?") or message
         if field.type == "RadioField":  # an empty or unknown choice: ask for one of ours
             message = _SELECT[field.short_name]
         problems.append((field, _message(field, message, place)))
@@ -466,26 +476,35 @@ def case_json(case: Case) -> str:
 
 # --- a report about a place ----------------------------------------------------------
 
-_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$", re.ASCII)
+def date_style(jurisdiction: str | None) -> str:
+    """How the jurisdiction writes dates (day first unless it declares month first)."""
+    declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
+    return declared.letters.date_style if declared else "day-month-year"
 
 
 def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = None):
-    """A typed date and time (2026-11-25T14:30, or a date alone: midnight) as an ISO 8601
+    """A typed date and time (the picker's 2026-11-25T14:30, or as the jurisdiction writes
+    dates: 25/11/2026 14:30, 11/25/2026 2:30 PM; a date alone is midnight) as an ISO 8601
     date-time with the offset of ``zone`` (the jurisdiction's own when not given) on that
     day; text that is not a date and time is returned as it is, for parse_case to refuse."""
-    match = _WALL_TIME.match(text.strip())
     declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
     zones = declared.time_zones if declared else ("UTC",)
     name = zone if zone in zones else zones[0]
-    if not match:
-        return text
-    try:
-        day = date.fromisoformat(match[1])
-        hour, minute = int(match[2] or 0), int(match[3] or 0)
-        wall = datetime.combine(day, time(hour, minute))
-    except ValueError:
+    wall = read_wall_time(text, date_style(jurisdiction))
+    if wall is None:
         return text
     return wall.replace(tzinfo=ZoneInfo(name)).isoformat()
+
+
+def unreadable_moment(field, jurisdiction: str | None, question: str | None = None) -> str | None:
+    """The message for a date field whose text is not a date and time we can read, naming
+    the field (its label, or ``question``) and how to write one there; None when it is empty
+    or readable."""
+    text = field.data or ""
+    if not text.strip() or read_wall_time(text, date_style(jurisdiction)) is not None:
+        return None
+    return (f"{question or field.label.text.removesuffix(' (optional)')} Enter the date and "
+            f"time as {asked_as(date_style(jurisdiction))}")
 
 
 class ReportForm(FlaskForm):

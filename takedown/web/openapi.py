@@ -148,7 +148,8 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
         }},
         "/api/v1/calendar": {"post": {
             "operationId": "getCalendar",
-            "summary": "A calendar file (RFC 5545) with a reminder per chase-by time",
+            "summary": ("A calendar file (RFC 5545): the next morning at 09:00 for what is "
+                        "due now, each chase-by time, none at night"),
             "description": "Neutral text only: the case reference and 'Check on report'.",
             "requestBody": _json_body("Case", "The case, with its report log. Nothing in it "
                                       "is kept."),

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from takedown import letterkinds, paste, platforms
 from takedown.case import MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.wall_time import asked_as
 from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
@@ -25,6 +26,7 @@ from takedown.web.forms import (
     case_form_from_data,
     case_from_form,
     case_json,
+    date_style,
     error_list,
     steps_with_errors,
 )
@@ -38,7 +40,10 @@ UNREADABLE = ("We could not read the answers sent from the last page. Nothing ha
 def _paste_block(case: Case, slug: str):
     """The block for this case's places on a platform that has a web form, else None."""
     platform = platforms.get(slug)
-    return paste.for_case(case, slug) if platform and platform.web_forms else None
+    if platform is None or not platforms.send_routes(
+            platform, case.jurisdiction, case.person.under_18).forms:
+        return None
+    return paste.for_case(case, slug)
 
 
 def template_helpers() -> dict:
@@ -55,6 +60,8 @@ def template_helpers() -> dict:
         "letter_kinds": letterkinds.BY_SLUG,
         "paste_block": _paste_block,
         "paste_for_guide": paste.for_guide,
+        # How to type a date and time without a picker, in a jurisdiction's style.
+        "date_hint": lambda jurisdiction: asked_as(date_style(jurisdiction)),
     }
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from takedown import letters, platforms
+from takedown import deadlines, letterkinds, letters, paste, platforms
 from takedown.case import CaseInvalid, loads
 from takedown.web.security import no_store
 from takedown.web.views.carried import own_earlier_answers
@@ -168,7 +168,18 @@ def _text():
         return text_response(letter.text, letter.filename)
     kind, platform = _choice()
     entry = platforms.get(platform) if platform else None
-    page = render_template("letters/text.html", letter=letter, case_json=raw,
-                           choice=f"{kind}/{platform or ''}",
-                           reported_to=entry.name if entry else "")
+    kind_entry = letterkinds.get(kind)
+    routes = (platforms.send_routes(entry, case.jurisdiction, case.person.under_18)
+              if entry and entry.slug != "other" and kind_entry and kind_entry.emailed else None)
+    next_services = (deadlines.routes_for(deadlines.rule_for(case, None, "refusal",
+                                                             platform=entry.slug), case)
+                     if entry and kind_entry and kind_entry.to_next_step else ())
+    page = render_template("letters/text.html", letter=letter, case_json=raw, case=case,
+                           choice=f"{kind}/{platform or ''}", routes=routes,
+                           paste_text=paste.for_case(case, entry.slug) if routes else None,
+                           reported_to=entry.name if entry else "",
+                           appeal=(entry.appeal_for(case.jurisdiction)
+                                   if routes and kind_entry.appeal_route else None),
+                           next_services=next_services,
+                           links_text=paste.for_case(case, entry.slug) if next_services else None)
     return no_store(Response(page))

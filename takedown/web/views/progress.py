@@ -21,6 +21,7 @@ from takedown.web.forms import (
     error_list,
     index_in,
     report_data_from_form,
+    unreadable_moment,
 )
 from takedown.web.security import no_store
 from takedown.web.views.carried import (
@@ -37,7 +38,7 @@ from takedown.web.views.carried import (
 
 bp = Blueprint("progress", __name__, url_prefix="/case/progress")
 
-LOGGED = "Your report is logged. Save your case file to keep it: this site keeps nothing."
+SAVE = "Save your case file to keep it: this site keeps nothing."
 OPENED = "Your case file is open. This is where each place stands."
 NO_PLACE = "Choose a place from your progress page."
 
@@ -48,9 +49,11 @@ def _now() -> datetime:
 
 def progress_page(case: Case, notice: str | None = None, status: int = 200):
     """The progress page for a case: every place, its state and what is due."""
-    steps = deadlines.next_steps(case, _now())
+    now = _now()
+    steps = deadlines.next_steps(case, now)
     return page("progress/progress.html", status, case=case, case_json=case_json(case),
                 steps=steps, notice=notice, when=deadlines.moment_words(case),
+                coming=reminders.reminders(case, now),
                 zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
                 place_letters=letterkinds.place_letters,
@@ -71,14 +74,14 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
     zones = jurisdictions.for_case(case).time_zones
     form.zone.choices = [(name, deadlines.zone_label(name)) for name in zones]
     if not form.zone.data:
-        form.zone.data = zones[0]
+        form.zone.data = case.zone_name
     # A date-time picker only for a value it can show; anything else is plain text to correct.
     pickers = {name: not form[name].errors and (not form[name].data or bool(
         _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
     return page("progress/record.html", status, form=form, case=case, place=place,
-                pickers=pickers,
-                location=case.locations[place], errors=error_list(form), notice=notice,
-                form_has_errors=bool(error_list(form)))
+                 pickers=pickers,
+                 location=case.locations[place], errors=error_list(form), notice=notice,
+                 form_has_errors=bool(error_list(form)))
 
 
 @bp.post("/record")
@@ -112,6 +115,14 @@ def record(case: Case):
 
 
 _REPORT_FIELDS = ("channel", "at", "reference", "outcome", "outcome_at", "note")
+_TYPED_TIMES = ("at", "outcome_at")
+
+
+def logged_notice(case: Case, report) -> str:
+    """That the report is logged, with the time we understood (in words), and to save."""
+    when = deadlines.moment_words(case)
+    heard = f"; the answer {when(report.outcome_at)}" if report.outcome_at else ""
+    return f"Your report is logged: reported {when(report.at)}{heard}. {SAVE}"
 
 
 @bp.post("/log")
@@ -134,7 +145,13 @@ def log():
     if not ok:
         return _form_page(form, case, place, notice=TIMED_OUT)
     report = report_data_from_form(form, case.jurisdiction)
+    unread = {name: unreadable_moment(form[name], case.jurisdiction) for name in _TYPED_TIMES}
+    for name, message in unread.items():
+        if message:
+            add_error(form[name], message)
     whole = case_to_dict(case)
+    if form.zone.data in jurisdictions.get(case.jurisdiction).time_zones:
+        whole["time_zone"] = form.zone.data  # the family's choice, for every date from now on
     reports = whole["locations"][place]["reports"]
     edit = index_in(form.report.data, len(reports))
     if edit is None:
@@ -148,19 +165,24 @@ def log():
         prefix = f"locations[{place}].reports[{edit}]."
         for error in invalid.errors:
             name = error.field.removeprefix(prefix)
+            if unread.get(name):
+                continue  # already said, in words about what to type
             field = form[name] if name in _REPORT_FIELDS else form.at
             message = error.message
             if not message[:1].isupper():
                 message = f"{field.label.text.removesuffix(' (optional)')} {message}"
             add_error(field, message)
         return _form_page(form, case, place)
-    return progress_page(updated, notice=LOGGED)
+    if any(unread.values()):
+        return _form_page(form, case, place)
+    logged = updated.locations[place].reports[edit]
+    return progress_page(updated, notice=logged_notice(updated, logged))
 
 
 @bp.post("/calendar")
 @with_carried_case
 def calendar(case: Case):
-    """A calendar file with a reminder for each chase-by time. Made on request, never kept."""
+    """A calendar file: the next morning for what is due now, and each chase-by time. Never kept."""
     body = reminders.calendar_file(case, _now())
     response = make_response(body)
     response.mimetype = "text/calendar"

@@ -233,6 +233,18 @@ TOPICS = {
     "au-osa-2021-s78": "au-end-user-notice",
     "au-osa-2021-s33": "au-objection",
     "au-osa-2021-s109": "au-class-1-notice",
+    # The law on images made or altered to look real: cited only for a fake image.
+    "pca-1978-s7-pseudo-photograph": "fake-image",
+    "soa-2003-s66b-appears-to-show": "fake-image",
+    "cgsa-1982-s52-pseudo-photograph": "fake-image",
+    "absh-2016-s2-appears-to-show": "fake-image",
+    "pcnio-1978-art2-pseudo-photograph": "fake-image",
+    "cja-2009-s62": "fake-image",
+    "dir-2011-93-art2c-realistic": "fake-image",
+    "usc-18-2256-8c": "fake-image",
+    "usc-47-223h-digital-forgery": "fake-image",
+    "au-cc-473-1-representation": "fake-image",
+    "au-cc-474-17a": "fake-image",
 }
 
 

@@ -1,8 +1,11 @@
 """The case: what the user told us, declared once, in the one shape every layer shares.
 
 A case is never stored by the service. It travels in the user's own requests
-and in the case file they download (JSON, schema ``takedown-case/2``; files in
-``takedown-case/1``, which had no report log, still open and are saved as /2). Each
+and in the case file they download (JSON, schema ``takedown-case/3``, which added what
+happened: ``concerns.image`` (real, fake or not-sure; not-sure when left out), the threat's
+platform, who made a fake and with what, and no places when someone is threatening to share
+it; files in ``takedown-case/2`` and ``takedown-case/1`` (no report log either) still open
+unchanged, read with the image not-sure, and are saved as /3). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -40,15 +43,18 @@ from takedown.declare import (
 from takedown.jsontext import Unreadable, read_object
 from takedown.jurisdictions import JURISDICTIONS, UK
 
-SCHEMA = "takedown-case/2"
+SCHEMA = "takedown-case/3"
+SCHEMA_V2 = "takedown-case/2"
 SCHEMA_V1 = "takedown-case/1"
-SCHEMAS = (SCHEMA, SCHEMA_V1)  # the case files we open; we always write the first
+SCHEMAS = (SCHEMA, SCHEMA_V2, SCHEMA_V1)  # the case files we open; we always write the first
 MAX_REPORTS = 30  # reports logged about one place
 MAX_REFERENCE = 200
 MAX_LOCATIONS = 20
 MAX_TEXT = 500
 MAX_URL = 2000
 MAX_EMAIL = 254
+NO_PLACES = ("Add at least one place where the image is, or say that someone is threatening to "
+             "share it")
 # The most case JSON we read: a request's own limit (MAX_CONTENT_LENGTH).
 MAX_CASE_BYTES = 256 * 1024
 ROLES = {
@@ -56,6 +62,12 @@ ROLES = {
     "school": "School staff",
     "caseworker": "Caseworker or social worker",
     "young-person": "The young person in the image",
+}
+# What the image is. The family does not need to know, and is never asked to prove it.
+IMAGES = {
+    "not-sure": "I don't know, or I'm not sure",
+    "real": "A real photo or video",
+    "fake": "Fake: edited, made with AI or \u201cnudified\u201d to look like them",
 }
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_PATTERN = rf"^TD-[{_REFERENCE_ALPHABET}]{{4}}-[{_REFERENCE_ALPHABET}]{{4}}$"
@@ -182,6 +194,31 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Picked:
+    """One of a fixed set of values; left out, the default (so it is never "Select ...")."""
+
+    options: dict
+    default: str
+    description: str | None = None
+    required = False
+    always = True
+
+    def read(self, reader: Reader, value, where: str):
+        if value in (None, ""):
+            return self.default
+        if not isinstance(value, str) or value not in self.options:
+            return reader.error(where, f"must be one of: {', '.join(self.options)}")
+        return value
+
+    def dump(self, value):
+        return value
+
+    def schema(self) -> dict:
+        schema = {"type": "string", "enum": list(self.options), "default": self.default}
+        return {**schema, "description": self.description} if self.description else schema
+
+
+@dataclass(frozen=True, slots=True)
 class Concerns:
     """What makes it urgent. Always present, with every flag, in responses."""
 
@@ -194,10 +231,28 @@ class Concerns:
     threat_account: str | None = field(**_text(
         "The account making threats or demands (optional)",
         description="The name of the account making threats or demands, for the letters."))
+    threat_platform: str | None = field(**rule(Slug(), "The app or website they are using "
+                                               "(optional)", default=None))
+    # What the image is: real, fake (edited, AI-made, "nudified") or not sure (the default).
+    image: str = field(**rule(Picked(IMAGES, "not-sure", description=(
+        "What the image is: real, fake (edited, made with AI or 'nudified' to look like the "
+        "person) or not-sure (the default). The family is never asked to prove it.")),
+        "Is the image real?", default="not-sure"))
+    made_by: str | None = field(**_text(
+        "Who made it, if you know (optional)",
+        description="For a fake image: the pupils or people who made it, if known."))
+    made_with: str | None = field(**_text(
+        "The app or website used to make it, if you know (optional)",
+        description="For a fake image: the app or website used to make it, if known."))
 
     @property
     def any_urgent(self) -> bool:
         return self.immediate_danger or self.threats or self.adult_involved
+
+    @property
+    def fake(self) -> bool:
+        """True when the family says the image was made or altered to look like the person."""
+        return self.image == "fake"
 
 
 
@@ -322,8 +377,8 @@ class Version(Const):
 
     def schema(self) -> dict:
         return {"enum": list(SCHEMAS), "description": (
-            f'"{SCHEMA}"; an older "{SCHEMA_V1}" case (no reports) is read and answered '
-            f'as "{SCHEMA}".')}
+            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no image) or "{SCHEMA_V1}" case (no '
+            f'reports either) is read and answered as "{SCHEMA}".')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +441,7 @@ class School:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Case:
-    """A case in schema takedown-case/2: the same shape as the case file the site downloads.
+    """A case in schema takedown-case/3: the same shape as the case file the site downloads.
     Text is trimmed; empty optional text counts as left out. Responses carry the normalised
     case, which posted back gives the same case again."""
 
@@ -399,10 +454,26 @@ class Case:
     person: Person = field(**rule(Nested(Person)))
     concerns: Concerns = field(**rule(Nested(Concerns, required=False),
                                       default_factory=Concerns))
+    # No places only when someone is threatening to share it and nothing is posted yet.
     locations: tuple[Location, ...] = field(**rule(Many(
-        Location, MAX_LOCATIONS, fewest=1, empty="Add at least one place where the image is",
-        too_many=f"can list up to {MAX_LOCATIONS} places")))
+        Location, MAX_LOCATIONS, required=False,
+        too_many=f"can list up to {MAX_LOCATIONS} places"), default=()))
     school: School | None = field(**rule(Nested(School, required=False), default=None))
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """A case needs a place unless someone is threatening to share the image."""
+        concerns = values.get("concerns")
+        threatened = concerns.threats if concerns is not None else bool(
+            isinstance(raw.get("concerns"), dict) and raw["concerns"].get("threats") is True)
+        if raw.get("locations") in (None, []) and not threatened:
+            reader.error("locations", NO_PLACES)
+        return values
+
+    @property
+    def nothing_posted(self) -> bool:
+        """True when someone is threatening to share the image and no place is known."""
+        return not self.locations and self.concerns.threats
 
     @property
     def in_uk(self) -> bool:
@@ -464,7 +535,7 @@ def read_json(text: bytes | str, from_file: bool = False) -> dict:
 
 
 def case_to_dict(case: Case) -> dict:
-    """Return the case as JSON-ready data in schema takedown-case/2."""
+    """Return the case as JSON-ready data in schema takedown-case/3."""
     return to_data(case)
 
 

@@ -84,7 +84,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
     (b"[" * 50000 + b"]" * 50000, "bigger than 64 KB"),
     (b"[" * 30000, "The file is not a case file from this site"),
     (b'{"a": ' + b"9" * 5000 + b"}", "The file is not a case file from this site"),
-    (b'{"schema": "takedown-case/3"}', "The file is not a Takedown case file"),
+    (b'{"schema": "takedown-case/4"}', "The file is not a Takedown case file"),
     (b"[1, 2, 3]", "The file is not a Takedown case file"),
     (b'"takedown-case/1"', "The file is not a Takedown case file"),
     (json.dumps({"schema": SCHEMA, "x": "y" * 70000}).encode(), "bigger than 64 KB"),
@@ -210,5 +210,5 @@ def test_saved_file_is_readable_json_with_the_schema_first(client):
     answer(browser)
     browser.press("#save")
     text = browser.response.get_data(as_text=True)
-    assert text.startswith('{\n  "schema": "takedown-case/2"')
+    assert text.startswith('{\n  "schema": "takedown-case/3"')
     assert normalize_spaces(text)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from takedown import platforms
-from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES
+from takedown.case import JURISDICTIONS, MAX_LOCATIONS, NO_PLACES, ROLES
 from takedown.web.forms import TIMED_OUT
 from tests.helpers import ANSWERS, Browser, answer, normalize_spaces, page_checks
 
@@ -225,7 +225,7 @@ def test_empty_answers_show_an_error_summary_linking_to_each_field(browser):
         ("#requester_role-0", "Select who you are"),
         ("#jurisdiction-0", "Select where you are"),
         ("#person_age_group-0", "Select how old the person in the image is"),
-        ("#places-0-url", "Add at least one place where the image is"),
+        ("#places-0-url", NO_PLACES),
     ]
     for href, message in links:
         target = browser.page.select_one(href)

@@ -1,4 +1,4 @@
-"""The report log (takedown-case/2), next_steps, the calendar file and the letters after a report."""
+"""The report log (takedown-case/2 on), next_steps, the calendar file and the letters after a report."""
 
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ def with_reports(*reports, **changes) -> dict:
 # --- the schema ---------------------------------------------------------------------------
 
 
-def test_a_v1_file_opens_and_is_saved_as_v2_with_an_empty_report_log():
+def test_a_v1_file_opens_and_is_saved_as_v3_with_an_empty_report_log():
     case = parse_case(a_case())
     data = case_to_dict(case)
-    assert data["schema"] == SCHEMA == "takedown-case/2"
+    assert data["schema"] == SCHEMA == "takedown-case/3"
     assert data["locations"][0]["reports"] == []
 
 

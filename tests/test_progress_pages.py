@@ -78,7 +78,7 @@ def test_a_caseworker_logs_reports_and_gets_the_letters_and_the_calendar(client)
     browser = _open(client, case)
     browser.press("#save")
     saved = json.loads(browser.response.data)
-    assert saved["schema"] == "takedown-case/2" and saved == case
+    assert saved["schema"] == "takedown-case/3" and saved == case
     again = _open(client, saved)
     assert "IG-555-123" in again.text and "Refused" in again.text
     again.press("#record")

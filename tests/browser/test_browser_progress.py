@@ -106,7 +106,7 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     assert b"TD-7KQ2-M9XP" in ics
 
     name, saved = download_json(driver, "#save")
-    assert saved["schema"] == "takedown-case/2"
+    assert saved["schema"] == "takedown-case/3"
     assert [r["reference"] for r in saved["locations"][0]["reports"]] == ["IG-2026-4471"]
     again = tmp_path / name
     again.write_text(json.dumps(saved), encoding="utf-8")

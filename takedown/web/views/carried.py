@@ -12,7 +12,7 @@ from flask import Flask, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from takedown import paste, platforms
-from takedown.case import MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
+from takedown.case import IMAGES, MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.web.forms import (
     AGE_GROUPS,
@@ -48,6 +48,7 @@ def template_helpers() -> dict:
         "jurisdictions": JURISDICTIONS,
         "age_groups": AGE_GROUPS,
         "concern_labels": CONCERN_LABELS,
+        "images": IMAGES,
         "platform_name": lambda slug: platforms.get(slug).name,
         "max_places": MAX_LOCATIONS,
         "step_of": lambda anchor_id: step_of(anchor_id.removesuffix("-0")) or 1,

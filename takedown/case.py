@@ -250,6 +250,11 @@ class Concerns:
         return self.immediate_danger or self.threats or self.adult_involved
 
     @property
+    def threat_platform_entry(self) -> platforms.Platform | None:
+        """The directory's entry for the platform the threats come from, if given."""
+        return platforms.get(self.threat_platform) if self.threat_platform else None
+
+    @property
     def fake(self) -> bool:
         """True when the family says the image was made or altered to look like the person."""
         return self.image == "fake"

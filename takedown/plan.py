@@ -84,11 +84,12 @@ def make_plan(case: Case) -> Plan:
                else f"Support for you and {the_person(case)}")
     sections = [
         Section("urgent", "Do this now", tuple(_urgent_steps(case))),
-        Section("first", _first_title(case), tuple(_first_steps(case))),
+        Section("first", _first_title(case), tuple(_first_steps(case) + _fake_steps(case))),
         Section("not-to-do", "What not to do", tuple(_not_to_do(case))),
         Section("report", "Report it where it appears",
                 tuple(_report_remove_first(case) + _platform_steps(case))),
-        Section("stop-sharing", "Stop it being shared again", tuple(_hash_steps(case))),
+        Section("stop-sharing", f"Stop it being shared{_again(case)}",
+                tuple(_hash_steps(case))),
         Section("school", "The school", tuple(_school_steps(case))),
         Section("support", support, tuple(_support_steps(case))),
     ]
@@ -123,11 +124,13 @@ def _urgent_steps(case: Case) -> list[Step]:
         advice = urgent.threat_advice(reader(case))
         # "Not your fault" first for the person in the image; then what to do.
         body = (advice[-1], *advice[:-1]) if reader(case) == "you" else advice
-        if concerns.threat_account:
+        account_steps = _threat_account_steps(case)
+        if concerns.threat_account and not account_steps:
             body += (f"The account making the threats: {concerns.threat_account}. Report this "
                      "account in the app too.",)
         steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
                           body))
+        steps.extend(account_steps)
     # Childline first for the young person; for an adult reader, the report first.
     crisis = _crisis_steps(case) if concerns.threats else []
     if reader(case) == "you":
@@ -136,6 +139,39 @@ def _urgent_steps(case: Case) -> list[Step]:
         steps.extend(step for step in _report_abuse_steps(case, region) if step)
     if reader(case) != "you":
         steps.extend(crisis)
+    return steps
+
+
+def _threat_account_steps(case: Case) -> list[Step]:
+    """Report the account making the threats, and its messages, on the platform it uses: the
+    directory's steps for accounts and conversations (never a post's)."""
+    slug = case.concerns.threat_platform
+    platform = platforms.get(slug) if slug and slug != "other" else None
+    account = case.concerns.threat_account
+    first = "Take your screenshots first, then report and block."
+    named = (f"The account: {account}.",) if account else ()
+    if platform is None:
+        if not case.nothing_posted:
+            return []
+        return [Step("report-threat-account", "Report the account in the app it messaged from", (
+            *named, "Open its profile or the chat, look for Report, and say it is threatening to "
+            "share a sexual image. Then block it.", first))]
+    steps = []
+    for part, what, reporting in (("account", "the account", platform.report_account),
+                                  ("messages", "the messages", platform.report_conversation)):
+        if reporting is None:
+            continue
+        body = (*(named if part == "account" else ()),
+                *((first,) if not steps else ()),
+                *((reporting.content_note,) if reporting.content_note else ()))
+        steps.append(Step(
+            f"report-threat-{part}", f"Report {what} on {platform.name}", body,
+            links=(Link(reporting.title, reporting.help_page),) if reporting.help_page else (),
+            items=reporting.steps, items_title=reporting.title if reporting.steps else None))
+    if not steps:
+        steps.append(Step("report-threat-account", f"Report the account on {platform.name}", (
+            *named, f"Look for a Report option on its profile or in the chat on {platform.name}, "
+            "and say it is threatening to share a sexual image. Then block it.", first)))
     return steps
 
 
@@ -209,6 +245,36 @@ def _first_steps(case: Case) -> list[Step]:
     return [_service_step("your-procedures", "Follow your safeguarding procedures today", *body,
                           service=_school_guidance(case) if case.concerns.adult_involved
                           else None)]
+
+
+def _fake_steps(case: Case) -> list[Step]:
+    """A fake image is dealt with as a real one: said plainly, with no more law than the
+    family's own place has (its fake-image law, from the law file)."""
+    if not case.concerns.fake:
+        return []
+    you = reader(case) == "you"
+    under_18 = case.person.under_18
+    covered = any(item.topic == "fake-image"
+                  for item in law.laws_for(case.jurisdiction, under_18, fake=True))
+    like = "you" if you else ("someone under 18" if under_18 else "someone")
+    if covered and under_18:
+        law_says = (f" Sharing a sexual image made to look like {like} is against the law where "
+                    "you are, as it is for a real one.")
+    elif covered:
+        law_says = (f" Sharing a sexual image made to look like {like} without their consent can "
+                    "be a crime where you are, as it can for a real one.")
+    else:
+        law_says = ""
+    body = [f"It does not matter that it is fake.{law_says} It can be reported and removed in "
+            "the same ways as a real one, and nobody needs to prove whether it is real."]
+    if you:
+        body.append("You have done nothing wrong.")
+    # Childline, Ask Sam, "What do I do if there's someone faking nudes of me?" (read
+    # 2026-12-07): Report Remove helps "whether real or faked".
+    if under_18 and case.in_uk:
+        body.append("Report Remove, from Childline and the IWF, helps with images whether they "
+                    "are real or faked.")
+    return [Step("fake-like-real", "A fake image is dealt with like a real one", tuple(body))]
 
 
 def _report_remove_first(case: Case) -> list[Step]:
@@ -310,11 +376,12 @@ def _not_to_do(case: Case) -> list[Step]:
     leave_to = ("the platform or the police, following your procedures if the person who shared "
                 "it is a pupil" if case.requester.role == "school"
                 else "the platform, the school or the police")
-    steps.append(Step(
-        "dont-confront-sharer", "Do not contact the person who shared it",
-        ("Confronting them can lead them to share it more widely or delete evidence. "
-         f"Leave that to {leave_to}.",),
-    ))
+    if not case.nothing_posted:  # nothing shared yet: "stop replying" says it, above
+        steps.append(Step(
+            "dont-confront-sharer", "Do not contact the person who shared it",
+            ("Confronting them can lead them to share it more widely or delete evidence. "
+             f"Leave that to {leave_to}.",),
+        ))
     steps.append(Step(
         "keep-notes", "Keep notes instead",
         ("Write down each link, the account names, the dates you saw it and every report you make, "
@@ -421,6 +488,7 @@ def _hash_steps(case: Case) -> list[Step]:
     if case.person.under_18:
         if case.in_uk:
             steps.append(_report_remove(case))
+        if case.in_uk and case.locations:
             steps.append(_service_step(
                 "iwf-report", "Report each link to the IWF",
                 "Anyone can report a link to the Internet Watch Foundation, anonymously. They "
@@ -428,16 +496,16 @@ def _hash_steps(case: Case) -> list[Step]:
                 service="iwf",
             ))
         steps.append(_service_step(
-            "take-it-down", "Use Take It Down to stop it being shared again",
+            "take-it-down", f"Use Take It Down to stop it being shared{_again(case)}",
             "NCMEC's Take It Down turns the image into a digital fingerprint (a hash) on the "
             "device where it already is. Only the fingerprint is sent, never the image, and "
             "taking-part platforms use it to find and remove copies. Do not copy the image to "
-            "another device to do this.",
+            "another device to do this.", *_take_it_down_if(case),
             service="take-it-down",
         ))
     else:
         steps.append(_service_step(
-            "stopncii", "Use StopNCII to stop it being shared again",
+            "stopncii", f"Use StopNCII to stop it being shared{_again(case)}",
             "StopNCII.org makes a digital fingerprint (a hash) of the image on your own device; "
             "only the fingerprint is shared with taking-part platforms, never the image.",
             service="stopncii",
@@ -450,6 +518,22 @@ def _hash_steps(case: Case) -> list[Step]:
                 service="revenge-porn-helpline",
             ))
     return steps
+
+
+def _again(case: Case) -> str:
+    """The word " again" after "shared", unless nothing has been posted yet."""
+    return "" if case.nothing_posted else " again"
+
+
+def _take_it_down_if(case: Case) -> tuple[str, ...]:
+    """Take It Down needs the file on your own device (NCMEC's FAQ): a fake made by others, or
+    an image only threatened, is often not there, and must never be fetched to use it."""
+    if case.concerns.fake or case.nothing_posted:
+        return ("Only use it if the image is already on your own device"
+                + ("" if reader(case) == "you" else f" or {the_person(case)}'s")
+                + ". Never download, save or ask for a copy to use it: if you do not have it, "
+                "leave this step out.",)
+    return ()
 
 
 def _at_school(case: Case) -> bool:

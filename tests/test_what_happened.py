@@ -1,11 +1,17 @@
 """What happened is part of the case: real, fake or not sure; a threat with nothing posted."""
 
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 
-from takedown.case import NO_PLACES, CaseInvalid, case_to_dict, loads, parse_case
+from takedown import law, letters, platforms
+from takedown.case import JURISDICTIONS, NO_PLACES, CaseInvalid, case_to_dict, loads, parse_case
+from takedown.plan import make_plan
 from tests.helpers import ABSENT, Browser, a_case, answer
+
+TODAY = date(2026, 12, 7)
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
 def _problems(data) -> list[tuple[str, str]]:
@@ -110,3 +116,116 @@ def test_a_made_up_answer_about_the_image_is_named_on_the_form(client):
     assert browser.heading == "Tell us what has happened"
     assert any(message == "Select whether the image is real, fake, or you are not sure"
                for _, message in browser.error_links())
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+def _plan(**changes):
+    return make_plan(parse_case(a_case(**changes)))
+
+
+def _steps(plan) -> dict:
+    return {step.id: step for section in plan.sections for step in section.steps}
+
+
+def _said(plan) -> str:
+    return " ".join(" ".join((step.title, *step.body, *step.items))
+                    for section in plan.sections for step in section.steps)
+
+
+THREAT = {"locations": [], "concerns": {"threats": True, "threat_account": "@blackmailer",
+                                        "threat_platform": "instagram"}}
+
+
+@pytest.mark.parametrize("place", list(JURISDICTIONS))
+def test_a_threat_says_do_not_pay_even_if_paid_and_that_it_may_be_fake(place):
+    said = _said(_plan(jurisdiction=place, **THREAT))
+    assert "If you have already paid, do not pay any more." in said
+    assert "The picture they have may not even be real" in said
+
+
+def test_a_threat_reports_the_account_with_the_directorys_account_steps_not_a_posts():
+    plan = _plan(**THREAT)
+    urgent = plan.section("urgent")
+    ids = [step.id for step in urgent.steps]
+    assert ids[:2] == ["sextortion-dont-pay", "report-threat-account"]
+    account = _steps(plan)["report-threat-account"]
+    assert account.title == "Report the account on Instagram"
+    assert account.items == platforms.get("instagram").report_account.steps
+    assert "The account: @blackmailer." in account.body
+    assert "above the post" not in _said(plan)
+    assert plan.section("report") is None  # nothing posted: no place to report
+
+
+def test_the_messages_are_reported_where_the_directory_says_how():
+    plan = _plan(locations=[], concerns={"threats": True, "threat_platform": "snapchat"})
+    messages = _steps(plan)["report-threat-messages"]
+    assert messages.items == platforms.get("snapchat").report_conversation.steps
+    assert platforms.get("snapchat").report_conversation.content_note in messages.body
+
+
+def test_a_threat_with_no_platform_still_says_to_report_the_account():
+    plan = _plan(locations=[], concerns={"threats": True, "threat_account": "@x"})
+    assert _steps(plan)["report-threat-account"].title == (
+        "Report the account in the app it messaged from")
+
+
+def test_nothing_posted_has_no_sharer_to_avoid_no_links_and_nothing_shared_again():
+    plan = _plan(**THREAT)
+    steps = _steps(plan)
+    assert "dont-confront-sharer" not in steps and "iwf-report" not in steps
+    assert plan.section("stop-sharing").title == "Stop it being shared"
+    assert "Only use it if the image is already on your own device or your child's" in " ".join(
+        steps["take-it-down"].body)
+
+
+@pytest.mark.parametrize("place", list(JURISDICTIONS))
+@pytest.mark.parametrize("under_18", [True, False])
+def test_a_fake_is_said_plainly_to_be_dealt_with_like_a_real_one(place, under_18):
+    person = {"age": 14} if under_18 else {"age": 30, "under_18": False}
+    plan = _plan(jurisdiction=place, person=person, concerns={"image": "fake"})
+    step = _steps(plan)["fake-like-real"]
+    said = " ".join(step.body)
+    assert said.startswith("It does not matter that it is fake.")
+    has_law = any(item.topic == "fake-image" for item in law.laws_for(place, under_18, fake=True))
+    assert ("against the law" in said or "can be a crime" in said) == has_law
+    for image in ("real", "not-sure"):
+        assert "fake-like-real" not in _steps(_plan(jurisdiction=place, person=person,
+                                                    concerns={"image": image}))
+
+
+def test_take_it_down_for_a_fake_only_with_the_file_already_on_the_device():
+    steps = _steps(_plan(concerns={"image": "fake"}))
+    assert "Never download, save or ask for a copy to use it" in " ".join(
+        steps["take-it-down"].body)
+    real = _steps(_plan(concerns={"image": "real"}))
+    assert not any("Never download" in line for line in real["take-it-down"].body)
+
+
+# --- the school letter -----------------------------------------------------------------------
+
+
+def _school(**changes) -> str:
+    case = parse_case(a_case(requester={"role": "parent", "name": "Sam Taylor",
+                                        "email": "sam@example.com"}, **changes))
+    return letters.make_text("school", case, None, TODAY, NOW).text
+
+
+def test_the_school_letter_says_what_is_true_when_someone_is_threatening():
+    text = " ".join(_school(**THREAT).split())
+    assert "someone is threatening to share a nude or sexual image of" in text
+    assert "As far as we know, it has not been posted anywhere." in text
+    assert "The threats come from the account @blackmailer on Instagram." in text
+    assert "has been seen" not in text and "has been shared" not in text
+    assert "onward sharing" not in text
+
+
+def test_the_school_letter_says_a_fake_is_made_to_look_like_them():
+    text = " ".join(_school(concerns={"image": "fake", "made_by": "Two pupils",
+                                      "made_with": "A nudify app"}).split())
+    assert "A sexual image made to look like" in text
+    assert "Who made it, as far as we know: Two pupils." in text
+    assert "A nude or sexual image of" not in text
+    for image in ("real", "not-sure"):
+        assert "made to look like" not in _school(concerns={"image": image})

@@ -128,8 +128,8 @@ def _urgent_steps(case: Case) -> list[Step]:
         if concerns.threat_account and not account_steps:
             body += (f"The account making the threats: {concerns.threat_account}. Report this "
                      "account in the app too.",)
-        steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
-                          body))
+        steps.append(Step("sextortion-dont-pay", "Do not pay, even if you have paid before, "
+                          "and do not send anything more", body))
         steps.extend(account_steps)
     # Childline first for the young person; for an adult reader, the report first.
     crisis = _crisis_steps(case) if concerns.threats else []

@@ -117,7 +117,8 @@ def test_an_urgent_case_goes_straight_to_the_plan_with_a_short_check(browser, co
     assert panel.h2.text == "Check your answers"
     for expected in ("Parent or carer", "England", "14", "Instagram"):
         assert expected in text, expected
-    assert browser.page.select("main section")[0]["id"] == "section-urgent"
+    assert [s["id"] for s in browser.page.select("main section")][:2] == [
+        "urgent-now", "section-urgent"]
     assert len(panel.select(".summary-list > div")) == 4  # short: not the whole check page
     case = browser.case
     browser.press("#quick-change")

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from takedown import paste, platforms
 from takedown.case import IMAGES, MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.plan import make_plan
 from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
@@ -103,8 +104,11 @@ def questions_at_errors(form: CaseForm, notice: str | None = None, changing: str
 
 
 def check(case: Case, notice: str | None = None):
-    """The answers shown back to check, each with its Change button."""
-    return page("case/check.html", case=case, case_json=case_json(case), notice=notice)
+    """The answers shown back to check, each with its Change button; for an urgent case, what
+    to do now comes first."""
+    urgent = make_plan(case).section("urgent") if case.concerns.any_urgent else None
+    return page("case/check.html", case=case, case_json=case_json(case), notice=notice,
+                urgent=urgent)
 
 
 def read_case_field(text):

@@ -351,7 +351,7 @@ def _platform_context(case: Case, slug: str, today: date) -> dict:
     platform = platforms.get(slug)
     provider_country = "us" if platform.us_based else None
     chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country, today,
-                          to_provider=True)
+                          to_provider=True, fake=case.concerns.fake)
     chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
     if platform.dsa_notice == "none":  # a private messaging service or a search engine
         chosen = [item for item in chosen if item.topic != "dsa-art-16"]

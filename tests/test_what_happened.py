@@ -229,3 +229,31 @@ def test_the_school_letter_says_a_fake_is_made_to_look_like_them():
     assert "A nude or sexual image of" not in text
     for image in ("real", "not-sure"):
         assert "made to look like" not in _school(concerns={"image": image})
+
+
+# --- the platform letter ---------------------------------------------------------------------
+
+
+def _fake_sentences(place: str, under_18: bool) -> list[str]:
+    return [item.letter_says for item in law.laws_for(place, under_18, fake=True)
+            if item.topic == "fake-image"]
+
+
+@pytest.mark.parametrize("place", list(JURISDICTIONS))
+@pytest.mark.parametrize("image", ["real", "fake", "not-sure"])
+def test_a_platform_letter_cites_the_law_on_fakes_only_and_always_for_a_fake(place, image):
+    case = parse_case(a_case(jurisdiction=place, concerns={"image": image}, requester={
+        "role": "parent", "name": "Sam Taylor", "email": "sam@example.com"}))
+    text = " ".join(letters.make_text("platform", case, "instagram", TODAY, NOW).text.split())
+    for sentence in _fake_sentences(place, True):
+        assert (" ".join(sentence.split()) in text) == (image == "fake"), sentence
+    assert ("made to look like a person under 18" in text) == (image == "fake")
+
+
+@pytest.mark.parametrize("place", ["england", "scotland", "northern-ireland"])
+def test_uk_letters_say_photograph_or_pseudo_photograph_as_the_statutes_do(place):
+    case = parse_case(a_case(jurisdiction=place, requester={
+        "role": "parent", "name": "Sam Taylor", "email": "sam@example.com"}))
+    text = " ".join(letters.make_text("platform", case, "instagram", TODAY, NOW).text.split())
+    assert "indecent photograph or pseudo-photograph of a child" in text
+    assert "indecent photograph of a child" not in text

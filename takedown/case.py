@@ -9,7 +9,7 @@ unchanged, read with the image not-sure, and are saved as /3). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
-inverse) and the API's JSON Schema (``case_schemas``). ``loads`` is the one
+inverse) and the API's JSON Schema (``declare.components``). ``loads`` is the one
 reader of case JSON text. No Flask here.
 """
 
@@ -33,9 +33,7 @@ from takedown.declare import (
     Reader,
     Text,
     Whole,
-    declared,
     declared_fields,
-    json_schema,
     nullable,
     rule,
     to_data,
@@ -542,11 +540,6 @@ def read_json(text: bytes | str, from_file: bool = False) -> dict:
 def case_to_dict(case: Case) -> dict:
     """Return the case as JSON-ready data in schema takedown-case/3."""
     return to_data(case)
-
-
-def case_schemas() -> dict:
-    """Return the JSON Schemas of the case and every object in it, by name."""
-    return {cls.__name__: json_schema(cls) for cls in declared(Case)}
 
 
 def missing_for_letters(case: Case) -> list[FieldError]:

@@ -25,7 +25,6 @@ from takedown.law import APPLIES_TO
 DATA_FILE = Path(__file__).parent / "data" / "law.toml"
 AFTER = ("report", "refusal")
 BASES = ("law", "practice", "ours")
-LETTERS = ("follow-up", "escalation")
 ROLES = ("parent", "school", "caseworker", "young-person")
 # Our own default, not a law's: when to look again at a place after it was removed.
 CHECK_AGAIN_DAYS = 7
@@ -56,7 +55,7 @@ class Deadline:
     letter_says: str | None
     routes: tuple[str, ...]
     roles: tuple[str, ...]
-    letter: str | None
+    letter: str | None  # the letter to offer next: one of letterkinds.deadline_letters()
     source: Source
     in_force: date | None
     online_platforms_only: bool = False  # only where the directory says the service is one (DSA)
@@ -96,7 +95,7 @@ def _deadline(reader: Entry, slug: str) -> Deadline:
         letter_says=reader.text("letter_says", required=False),
         routes=reader.texts("routes", required=False),
         roles=reader.choices("roles", ROLES) if "roles" in reader.table else (),
-        letter=reader.choice("letter", LETTERS) if letter is not None else None,
+        letter=reader.text("letter") if letter is not None else None,
         source=reader.source(),
         in_force=reader.date("in_force", required=False),
         online_platforms_only=bool(reader.flag("online_platforms_only", required=False)),

@@ -5,7 +5,8 @@ rules come three things that must never disagree: ``Reader.read`` (untrusted JSO
 data to the dataclass, every problem named by its field path in plain words),
 ``to_data`` (the dataclass back to JSON-ready data) and ``json_schema`` (JSON Schema
 2020-12, for the OpenAPI document). A dataclass may add rules across its fields with a
-``settle(reader, raw, values, where)`` classmethod. No Flask here.
+``settle(reader, raw, values, where)`` classmethod. Shapes that are only written (the API's
+responses) use ``Value`` and ``Written``, which need no reading rule. No Flask here.
 """
 
 from __future__ import annotations
@@ -282,6 +283,65 @@ class Many:
                 "items": {"$ref": f"#/components/schemas/{self.of.__name__}"}}
 
 
+# --- rules for shapes that are only written, such as the API's responses ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """Text, a number, true or false, or a list of these, written as it is and described by
+    ``described``: a JSON Schema, or a function giving one when the document is made (for a
+    list read from a data file). Always present; null allowed when ``nullable``."""
+
+    described: dict | Callable[[], dict]
+    nullable: bool = False
+    required = True
+    always = True
+
+    def dump(self, value):
+        return list(value) if isinstance(value, tuple) else value
+
+    def schema(self) -> dict:
+        schema = self.described() if callable(self.described) else self.described
+        return nullable(schema) if self.nullable else schema
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Another declared dataclass, or a list of them (``many``), written with every key (null
+    when not given). Described as the component ``name`` (by default the class's name), or
+    in place (``inline``)."""
+
+    of: type
+    many: bool = False
+    nullable: bool = False
+    fewest: int = 0
+    inline: bool = False
+    name: str | None = None
+    description: str | None = None
+    required = True
+    always = True
+
+    @property
+    def component(self) -> str:
+        return self.name or self.of.__name__
+
+    def dump(self, value):
+        if self.many:
+            return [to_data(item, every_key=True) for item in value]
+        return to_data(value, every_key=True)
+
+    def schema(self) -> dict:
+        schema = (json_schema(self.of, every_key=True) if self.inline
+                  else {"$ref": f"#/components/schemas/{self.component}"})
+        if self.many:
+            schema = {"type": "array", "items": schema}
+            if self.fewest:
+                schema["minItems"] = self.fewest
+        elif self.nullable:
+            schema = nullable(schema)
+        return _described(schema, self.description)
+
+
 # --- reading, writing and describing -----------------------------------------------
 
 
@@ -355,13 +415,17 @@ def to_data(obj, every_key: bool = False) -> dict:
     return data
 
 
-def json_schema(cls) -> dict:
-    """Return the JSON Schema (2020-12) of a declared dataclass: a closed object."""
+def json_schema(cls, every_key: bool = False) -> dict:
+    """Return the JSON Schema (2020-12) of a declared dataclass: a closed object.
+
+    ``every_key``: as ``to_data(..., every_key=True)`` writes it, every key required.
+    """
     rules = _rules(cls)
     schema = {
         "type": "object",
         "properties": {name: kind.schema() for name, kind in rules},
-        "required": [name for name, kind in rules if getattr(kind, "required", False)],
+        "required": [name for name, kind in rules
+                     if every_key or getattr(kind, "required", False)],
         "additionalProperties": False,
     }
     doc = (cls.__doc__ or "").strip()
@@ -370,15 +434,22 @@ def json_schema(cls) -> dict:
     return schema
 
 
-def declared(cls) -> list[type]:
-    """Return ``cls`` and every declared dataclass it holds, each once, outermost first."""
-    found: list[type] = []
-    pending = [cls]
+def components(*roots: type) -> dict[str, dict]:
+    """The JSON Schema of each declared dataclass ``roots`` hold (and of the roots), by the
+    name other schemas refer to it by; a shape described in place has none of its own."""
+    found: dict[str, dict] = {}
+    seen: set[tuple[type, str, bool]] = set()
+    pending = [(root, root.__name__, False, False) for root in roots]
     while pending:
-        current = pending.pop(0)
-        if current in found:
+        cls, name, every_key, inline = pending.pop(0)
+        if (cls, name, inline) in seen:
             continue
-        found.append(current)
-        pending.extend(kind.of for _, kind in _rules(current)
-                       if is_dataclass(getattr(kind, "of", None)))
+        seen.add((cls, name, inline))
+        if not inline:
+            found.setdefault(name, json_schema(cls, every_key))
+        for _, kind in _rules(cls):
+            if isinstance(kind, Written):
+                pending.append((kind.of, kind.component, True, kind.inline))
+            elif is_dataclass(getattr(kind, "of", None)):
+                pending.append((kind.of, kind.of.__name__, False, False))
     return found

@@ -1,8 +1,9 @@
 """What the letters after a report say: the follow-up, the next-step letter, the report log.
 
 Built from the case's report log and ``now`` by ``takedown.deadlines``; the law they quote is
-the ``says`` of the rule that applies, from ``data/law.toml``. ``takedown.letters`` renders
-them through the one letter pipeline. No Flask here.
+the ``says`` of the rule that applies, from ``data/law.toml``. Each is a letter kind in
+``takedown.letterkinds``, which names the functions here; ``takedown.letters`` renders them
+through the one letter pipeline. No Flask here.
 """
 
 from __future__ import annotations
@@ -11,26 +12,27 @@ from datetime import datetime
 
 from takedown import deadlines, jurisdictions, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
+from takedown.lettercontent import Draft, recipient
 
 
-def title(kind: str, case: Case, slug: str | None) -> str:
-    """The title of a follow-up, next-step letter or record."""
-    if kind == "follow-up":
-        return f"Follow-up letter to {platforms.get(slug).name}"
-    if kind == "escalation":
-        escalation = jurisdictions.get(case.jurisdiction).escalation
-        if escalation.title_not_an_online_platform and not (
-                slug and platforms.get(slug).online_platform):
-            return escalation.title_not_an_online_platform
-        return escalation.title
-    return "Record of reports, for the police or school"
+def escalation_title(case: Case, slug: str | None = None) -> str:
+    """The next-step letter's title, which says where it goes in the case's jurisdiction
+    (and, where that differs, whether the provider is an online platform)."""
+    escalation = jurisdictions.get(case.jurisdiction).escalation
+    if escalation.title_not_an_online_platform and not (
+            slug and platforms.get(slug).online_platform):
+        return escalation.title_not_an_online_platform
+    return escalation.title
 
 
-def problems(kind: str, case: Case, slug: str | None, now: datetime) -> list[FieldError]:
-    """Why this letter cannot be made for this case and platform (empty when it can)."""
-    if kind == "record":
-        return ([FieldError("platform", "is only for platform letters, not a record")]
-                if slug is not None else [])
+def record_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """The record of reports is about the whole case, never one platform."""
+    return ([FieldError("platform", "is only for platform letters, not a record")]
+            if slug is not None else [])
+
+
+def report_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why a letter quoting the report to this platform cannot be made (empty when it can)."""
     if slug is None:
         return [FieldError("platform", "Choose which platform the letter is for")]
     if platforms.get(slug) is None:
@@ -73,25 +75,38 @@ def log_entries(case: Case, now: datetime, when) -> list[dict]:
     return sorted(entries, key=lambda entry: entry["at"])
 
 
-def context(kind: str, case: Case, slug: str | None, now: datetime, when) -> dict:
-    """The template context of one follow-up, next-step letter or record."""
-    if kind == "record":
-        return {"kind": "record", "title": title(kind, case, slug),
-                "rows": _report_rows(case, now, when)}
+def record(draft: Draft) -> dict:
+    """The record of every report logged, for the police or the school."""
+    when = deadlines.moment_words(draft.case)
+    return {"rows": _report_rows(draft.case, draft.now, when)}
+
+
+def follow_up(draft: Draft) -> dict:
+    """The letter chasing a platform's answer, quoting the first report and the time passed."""
+    return _after_report(draft, escalating=False)
+
+
+def escalation(draft: Draft) -> dict:
+    """The next-step letter, past the platform, when it refused or did not answer in time."""
+    return _after_report(draft, escalating=True)
+
+
+def _after_report(draft: Draft, escalating: bool) -> dict:
+    case, slug, now = draft.case, draft.platform, draft.now
+    when = deadlines.moment_words(case)
     steps = [step for step in deadlines.next_steps(case, now) if step.location.platform == slug]
     step = next((s for s in steps if s.first), steps[0])
     first = step.first
     refused = [s for s in steps if s.state == "refused"]
-    if kind == "escalation":
+    if escalating:
         rule = refused[0].rule if refused else deadlines.rule_for(case, step.report, "refusal",
                                                                      platform=slug)
     else:
         rule = deadlines.rule_for(case, first, "report", to_platform=True,
                                    platform=slug)
     return {
-        "kind": kind,
-        "title": title(kind, case, slug),
         "platform": platforms.get(slug),
+        "recipient": recipient(case, platforms.get(slug)),
         "platform_name": platforms.get(slug).name,
         "places": [s.location for s in steps],
         "first": first,

@@ -1,28 +1,22 @@
-"""Letters: which ones a case needs, and rendering them to HTML and PDF.
+"""Letters: which ones a case can have, and rendering them to HTML, PDF and text.
 
-A letter is built from the case alone through this module's own strict,
-autoescaping Jinja environment on ``letters/``; no Flask request is involved.
-Everything the user typed reaches a template as plain data and is escaped.
-Legal citations come only from ``data/law.toml`` (see ``takedown.law``).
+What each kind of letter is, who may have it and where it is offered is declared once, in
+``takedown.letterkinds``; what goes in it, in ``takedown.lettercontent`` and
+``takedown.followups``. A letter is built from the case alone through this module's own
+strict, autoescaping Jinja environment on ``letters/``; no Flask request is involved.
+Everything the user typed reaches a template as plain data and is escaped. Legal citations
+come only from ``data/law.toml`` (see ``takedown.law``).
 
-Which letters a case gets (``available_letters``):
-
-* one platform letter per platform in the case. Places on unknown websites
-  ("other") go in the IWF record when the person is under 18, because an
-  unknown site may be run by the people sharing the image; for an adult there
-  is no IWF route, so they get a letter to the website's owner or host;
-* a letter to the school when the person is under 18. When the sender is
-  school staff it becomes a record for the designated safeguarding lead and
-  the safeguarding file: the UKCIS advice asks any member of staff to refer
-  an incident to the DSL, whether or not the image spread at school, so this
-  matches the action plan's letter options;
-* the IWF record when the person is under 18;
-* the pack.
+Which letters a case gets (``available_letters``): the kinds the plan offers, in their
+order, each when the case allows it (``letterkinds.LetterKind.on_plan`` and ``who``): one
+platform letter per platform with a place a letter can point to; the school letter (for
+school staff, a record for the designated safeguarding lead and the safeguarding file: the
+UKCIS advice asks any member of staff to refer an incident to the DSL) and the IWF record,
+when the person is under 18; and the pack.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -32,25 +26,17 @@ from urllib.parse import quote
 import jinja2
 import markupsafe
 
-from takedown import deadlines, followups, jurisdictions, law, platforms, services
-from takedown.case import (
-    ROLES,
-    Case,
-    FieldError,
-    FieldProblems,
-    missing_for_letters,
-    parse_case,
-)
+from takedown import deadlines, followups, letterkinds, platforms
+from takedown.case import Case, FieldError, FieldProblems, parse_case
+from takedown.lettercontent import Draft, base_context
+from takedown.letterkinds import LetterKind
 from takedown.plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("platform", "school", "iwf", "pack")
-# Letters made from the report log (takedown/followups.py): kinds that take a platform,
-# and the record of every report.
-LOG_KINDS = ("follow-up", "escalation", "record")
-# Letters to a platform, which its published report address can take.
-EMAILED_KINDS = ("platform", "follow-up")
-KINDS = KINDS + LOG_KINDS
+KINDS = letterkinds.SLUGS
+# Letters made from the report log (takedown/followups.py).
+LOG_KINDS = tuple(kind.slug for kind in letterkinds.KINDS if kind.from_log)
+
 
 def _composed(value):
     """Return text in Unicode's composed form (NFC), anything else as it is.
@@ -118,315 +104,89 @@ class LetterUnavailable(FieldProblems):
 # --- which letters ---------------------------------------------------------------
 
 
-def _platform_letter_slugs(case: Case) -> list[str]:
-    """Platforms a letter can work for: a place there has a link, an account or other detail."""
-    return [slug for slug in case.platform_slugs
-            if (slug != "other" or not case.person.under_18)
-            and any(place.url or place.account or place.description
-                    for place in case.locations_on(slug))]
-
-
-def iwf_can_assess(case: Case) -> bool:
-    """The IWF assesses links to public pages: not places with no link, nor private chats."""
-    return any(place.url and place.platform_entry.kind != "messaging" for place in case.locations)
-
-
-def _title(kind: str, case: Case, slug: str | None = None) -> str:
-    if kind in LOG_KINDS:
-        return followups.title(kind, case, slug)
-    if kind == "platform":
-        if slug == "other":
-            return "Letter to the owner of another website"
-        return f"Letter to {platforms.get(slug).name}"
-    if kind == "school":
-        if case.requester.role == "school":
-            return "Record for the school's safeguarding file"
-        return "Letter to the school"
-    if kind == "iwf":
-        return "Record for the Internet Watch Foundation"
-    return "Takedown pack"
+def _kind(slug: str) -> LetterKind:
+    kind = letterkinds.get(slug)
+    if kind is None:
+        raise ValueError(f"unknown letter kind {slug!r}; expected one of {', '.join(KINDS)}")
+    return kind
 
 
 def filename(kind: str, case: Case, slug: str | None = None) -> str:
     """The one file name a letter has, on the web, in the API and from the command line."""
-    if kind in LOG_KINDS:
-        return f"takedown-{case.reference}-{slug + '-' if slug else ''}{kind}.pdf"
-    return f"takedown-{case.reference}-{slug or kind}.pdf"
+    return letterkinds.file_name(_kind(kind), case.reference, slug)
 
 
-def _option(kind: str, case: Case, slug: str | None = None) -> LetterOption:
-    return LetterOption(kind, slug, _title(kind, case, slug), filename(kind, case, slug))
+def _option(kind: LetterKind, case: Case, slug: str | None = None) -> LetterOption:
+    return LetterOption(kind.slug, slug, kind.title(case, slug),
+                        letterkinds.file_name(kind, case.reference, slug))
 
 
 def available_letters(case: Case) -> list[LetterOption]:
     """Return the letters this case can have, in the order to send them."""
-    options = [_option("platform", case, slug) for slug in _platform_letter_slugs(case)]
-    if case.person.under_18:
-        options.append(_option("school", case))
-        if iwf_can_assess(case):
-            options.append(_option("iwf", case))
-    options.append(_option("pack", case))
+    options = []
+    for kind in letterkinds.KINDS:
+        if kind.on_plan and kind.who.allows(case) and kind.on_plan(case):
+            slugs = kind.platforms(case) if kind.takes_platform else [None]
+            options += [_option(kind, case, slug) for slug in slugs]
     return options
 
 
 def missing_fields(case: Case, kind: str) -> list[FieldError]:
-    """Return what the case lacks for this kind of letter (empty when it can be made).
-
-    Platform letters and the pack are signed and need a way to reply. The school
-    letter is often handed over in person, so it needs only the sender's name.
-    The IWF takes anonymous reports, so its record needs nothing.
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown letter kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind in ("platform", "pack", "follow-up", "escalation"):
-        return missing_for_letters(case)
-    if kind == "school" and not case.requester.name:
-        return [FieldError("requester.name", "Enter your name: the school needs to know who wrote")]
-    return []
+    """Return what the case lacks for this kind of letter (empty when it can be made)."""
+    return letterkinds.needs(_kind(kind), case)
 
 
-def _check(kind: str, case: Case, platform: str | None, now: datetime | None = None) -> None:
-    errors = missing_fields(case, kind)
-    if kind in LOG_KINDS:
-        errors += followups.problems(kind, case, platform, now)
-    elif kind == "platform":
-        if platform is None:
-            errors.append(FieldError("platform", "Choose which platform the letter is for"))
-        elif platforms.get(platform) is None:
-            errors.append(FieldError("platform", "is not a platform we list"))
-        elif platform not in _platform_letter_slugs(case):
-            if platform not in case.platform_slugs:
-                message = "is not one of the places in this case"
-            elif platform == "other" and case.person.under_18:
-                message = ("Places on other websites go in the record for the Internet Watch "
-                           "Foundation")
-            else:
-                message = ("needs a link, an account name or a description of the place first, "
-                           "so the platform can find it")
-            errors.append(FieldError("platform", message))
+def _check(kind: LetterKind, case: Case, platform: str | None, now: datetime) -> None:
+    errors = letterkinds.needs(kind, case)
+    if kind.problems is not None:
+        errors += kind.problems(case, platform, now)
     elif platform is not None:
-        errors.append(FieldError("platform", f"is only for platform letters, not a {kind} letter"))
-    if kind in ("school", "iwf") and not case.person.under_18:
-        errors.append(FieldError("person.under_18",
-                                 f"the {kind} letter is only for a person under 18"))
+        errors.append(FieldError(
+            "platform", f"is only for platform letters, not a {kind.slug} letter"))
+    if not kind.who.allows(case):
+        errors.append(FieldError(kind.who.field, f"the {kind.slug} letter is {kind.who.words}"))
     if errors:
         raise LetterUnavailable(errors)
 
 
-# --- what goes in a letter -----------------------------------------------------------
-
-# The section of a platform letter that meets each element a law asks for, by the
-# `where` key law.toml gives the element (see law.ELEMENT_PLACES).
-ELEMENT_SECTIONS = {
-    "who": "Section 1, who is writing",
-    "location": "Section 2, where the image is",
-    "reasons": "Sections 1 and 3: what the image is and the law",
-    "good-faith": "Section 6, the statement of good faith",
-    "sender": "Section 6, the sender's details",
-    "signature": "The signature at the end of this letter",
-}
+# --- rendering -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Laws:
-    """The laws one letter cites, grouped by the wording they trigger."""
-
-    all: tuple[law.Law, ...]
-
-    def topic(self, *topics: str) -> list[law.Law]:
-        return [item for item in self.all if item.topic in topics]
-
-    def cites(self, *topics: str) -> str:
-        """Return the citations of these topics as one phrase ("A, B and C")."""
-        return _and(_merge_sections([_cite(item.citation) for item in self.topic(*topics)]))
-
-    def has(self, *topics: str) -> bool:
-        return bool(self.topic(*topics))
-
-    def cites_after(self, topic: str, before: str) -> str:
-        """Cite ``topic`` where the laws of ``before`` were just cited: "section 109" when both
-        are sections of one Act, else the full citation."""
-        said = {_SECTION.match(_cite(item.citation))["act"] for item in self.topic(before)
-                if _SECTION.match(_cite(item.citation))}
-        phrases = []
-        for item in self.topic(topic):
-            match = _SECTION.match(_cite(item.citation))
-            phrases.append(f"section {match['number']}" if match and match["act"] in said
-                           else _cite(item.citation))
-        return _and(phrases)
-
-    def with_elements(self) -> list[dict]:
-        return [
-            {"law": item,
-             "rows": [(element.text, ELEMENT_SECTIONS[element.where]) for element in item.elements]}
-            for item in self.all if item.elements
-        ]
+def _letter(kind: LetterKind, draft: Draft) -> dict:
+    """One letter's own context: its kind, its title and what its content function gives."""
+    return {"kind": kind.slug, "title": kind.title(draft.case, draft.platform),
+            **kind.content(draft)}
 
 
-def _cite(citation: str) -> str:
-    """Return a citation ready for "under ...": "the TAKE IT DOWN Act", "18 U.S.C. § 2258A"."""
-    first = citation.split()[0]
-    return f"the {citation}" if len(first) > 1 and first.isupper() and first.isalpha() else citation
-
-
-_SECTION = re.compile(r"^(?P<act>.+), section (?P<number>[^,()]+)$")
-
-
-def _merge_sections(citations: list[str]) -> list[str]:
-    """Cite each Act once: "OSA 2023, section 20" and "section 21" -> "sections 20 and 21".
-
-    A citation without a section number is kept as it is.
-    """
-    groups: dict[str, list[str]] = {}  # citation or Act -> its section numbers, in first-seen order
-    for citation in citations:
-        match = _SECTION.match(citation)
-        if match:
-            groups.setdefault(match["act"], []).append(match["number"])
-        else:
-            groups.setdefault(citation, [])
-    return [
-        head if not numbers else f"{head}, section {numbers[0]}" if len(numbers) == 1
-        else f"{head}, sections {_and(numbers)}"
-        for head, numbers in groups.items()
-    ]
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _recipient(case: Case, platform: platforms.Platform) -> dict:
-    """Who a platform letter is addressed to: the company its terms name for the family's region.
-
-    Never another region's company: where none is named for them, the trust and safety team,
-    with no company name (the letter's note says so).
-    """
-    if platform.slug == "other":
-        return {"name": "The owner or host of the website", "address": None, "known": True}
-    entity = platform.entity_for(case.jurisdiction)
-    if entity is None:
-        return {"name": f"{platform.name} — trust and safety team", "address": None,
-                "known": False}
-    return {"name": entity.name, "address": entity.address, "known": True}
-
-
-def _base_context(case: Case, today: date) -> dict:
-    where = jurisdictions.get(case.jurisdiction)
-    style = where.letters
-    role_label = ROLES[case.requester.role]
-    if case.requester.role == "parent":
-        role_label = style.parent.capitalize()
-    return {
-        "case": case,
-        "reference": case.reference,
-        "today": style.long_date(today),
-        "paper": style.paper,
-        "lang": style.lang,
-        "words": style,
-        "under_18": case.person.under_18,
-        "jurisdiction_name": where.name,
-        "the_place": where.the_name,
-        "in_uk": case.in_uk,
-        "role": case.requester.role,
-        "role_label": role_label,
-        "sender": case.requester,
-        "long_date": lambda value: style.long_date(value) if value else None,
-    }
-
-
-def _legal_order(case: Case) -> list[str]:
-    """The blocks of law a platform letter holds (letters/_legal/<group>.html, one for each
-    jurisdictions' group that has one): the family's own first, then the others, which cite
-    only laws on providers, as additions."""
-    own = jurisdictions.get(case.jurisdiction).group
-    blocks = [group for group in jurisdictions.groups()
-              if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
-    first = [own] if own in blocks else []
-    return first + [group for group in blocks if group != own]
-
-
-def _platform_context(case: Case, slug: str, today: date) -> dict:
-    platform = platforms.get(slug)
-    provider_country = "us" if platform.us_based else None
-    chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country, today,
-                          to_provider=True, fake=case.concerns.fake)
-    chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
-    if platform.dsa_notice == "none":  # a private messaging service or a search engine
-        chosen = [item for item in chosen if item.topic != "dsa-art-16"]
-    region = platforms.region_of(case.jurisdiction)
-    return {
-        "kind": "platform",
-        "title": _title("platform", case, slug),
-        "platform": platform,
-        "platform_name": "the website" if slug == "other" else platform.name,
-        "recipient": _recipient(case, platform),
-        "places": case.locations_on(slug),
-        "laws": _Laws(tuple(chosen)),
-        "us_based": platform.us_based,
-        "region": region,
-        "legal_order": _legal_order(case),
-        "dsa_notice": platform.dsa_notice,
-    }
-
-
-def _iwf_context(case: Case) -> dict:
-    iwf = services.get("iwf")
-    tried = [{"name": platforms.get(slug).name, "slug": slug}
-             for slug in case.platform_slugs if slug != "other"]
-    return {"kind": "iwf", "title": _title("iwf", case), "places": list(case.locations),
-            "tried": tried, "iwf_url": iwf.url if iwf else None,
-            "iwf_anonymous": bool(iwf and iwf.anonymous)}
-
-
-def _school_guidance(case: Case) -> dict:
-    """The advice a school letter asks the school to follow: the declaration's guidance for
-    schools there, and a note where the letter cites another nation's."""
-    school = jurisdictions.get(case.jurisdiction).school
-    slug = school.guidance or school.letter_guidance
-    guidance = services.get(slug) if slug else None
-    if guidance is None:
-        return {"name": None, "publisher": None, "note": None}
-    note = None if school.guidance else school.letter_guidance_note
-    return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
-
-
-def _school_context(case: Case) -> dict:
-    names = [platforms.get(slug).name if slug != "other" else "other websites"
-             for slug in case.platform_slugs]
-    school = case.school
-    return {"kind": "school", "title": _title("school", case), "school": school,
-            "school_name": (school.name if school and school.name else case.person.school),
-            "places": list(case.locations), "platform_names": _and(names),
-            "guidance": _school_guidance(case)}
-
-
-def _letter_contexts(kind: str, case: Case, platform: str | None, today: date,
-                     now: datetime | None = None) -> list[dict]:
-    if kind in LOG_KINDS:
-        letter = followups.context(kind, case, platform, now, deadlines.moment_words(case))
-        if platform is not None:
-            letter["recipient"] = _recipient(case, platforms.get(platform))
-        return [letter]
-    if kind == "platform":
-        return [_platform_context(case, platform, today)]
-    if kind == "school":
-        return [_school_context(case)]
-    if kind == "iwf":
-        return [_iwf_context(case)]
-    letters = [_platform_context(case, slug, today) for slug in _platform_letter_slugs(case)]
-    if case.person.under_18:
-        letters += [_school_context(case), _iwf_context(case)]
-    for slug in deadlines.due_follow_ups(case, now):
-        if not followups.problems("follow-up", case, slug, now):
-            letters += _letter_contexts("follow-up", case, slug, today, now)
-    return letters
+def _pack_letters(case: Case, today: date, now: datetime) -> list[dict]:
+    """Every letter the pack holds, in the order of the kinds."""
+    return [_letter(kind, Draft(case, slug, today, now))
+            for kind in letterkinds.KINDS if kind.in_pack and kind.who.allows(case)
+            for slug in kind.in_pack(case, now)]
 
 
 def _now_of(today: date, now: datetime | None) -> datetime:
     """The moment a letter is written: ``now`` when given, else noon UTC on ``today``."""
     return now if now is not None else datetime.combine(today, time(12), UTC)
+
+
+def _context(kind: LetterKind, case: Case, platform: str | None, today: date, now: datetime,
+             letterhead: bool) -> dict:
+    """Check the case can have this letter, then gather everything its template needs."""
+    _check(kind, case, platform, now)
+    context = base_context(case, today)
+    context["letterhead"] = letterhead
+    if kind.pack:
+        context["letters"] = _pack_letters(case, today, now)
+        context["sections"] = list(make_plan(case).sections)
+    else:
+        context["letters"] = [_letter(kind, Draft(case, platform, today, now))]
+        context["letter"] = context["letters"][0]
+    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
+    if kind.log_rows is not None:
+        context["log_rows"] = kind.log_rows
+    context["title"] = f"{kind.title(case, platform)} – {case.reference}"
+    return context
 
 
 def render_html(kind: str, case: Case, platform: str | None = None,
@@ -440,25 +200,9 @@ def render_html(kind: str, case: Case, platform: str | None = None,
     """
     if today is None:
         raise TypeError("render_html() needs today: the date the letter is written on")
-    now = _now_of(today, now)
-    _check(kind, case, platform, now)
-    context = _base_context(case, today)
-    context["letterhead"] = letterhead
-    context["letters"] = _letter_contexts(kind, case, platform, today, now)
-    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
-    context["title"] = f"{_title(kind, case, platform)} – {case.reference}"
-    if kind == "pack":
-        context["sections"] = list(make_plan(case).sections)
-        context["log_rows"] = 12
-        template = _env.get_template("pack.html")
-    elif kind == "record":
-        context["letter"] = context["letters"][0]
-        context["log_rows"] = 8
-        template = _env.get_template("record.html")
-    else:
-        context["letter"] = context["letters"][0]
-        template = _env.get_template(f"{kind}.html")
-    return template.render(context)
+    letter = _kind(kind)
+    context = _context(letter, case, platform, today, _now_of(today, now), letterhead)
+    return _env.get_template(letter.template).render(context)
 
 
 def pack_parts(case: Case, today: date, letterhead: bool = False,
@@ -468,16 +212,10 @@ def pack_parts(case: Case, today: date, letterhead: bool = False,
     The cover and plan come first (titled as the pack), then each letter, then the
     log, so each letter is numbered on its own when taken out of the pack.
     """
-    now = _now_of(today, now)
-    _check("pack", case, None, now)
-    context = _base_context(case, today)
-    context["letterhead"] = letterhead
-    context["letters"] = _letter_contexts("pack", case, None, today, now)
-    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
-    context["sections"] = list(make_plan(case).sections)
-    context["log_rows"] = 12
-    template = _env.get_template("pack.html")
-    parts = [("front", None, f"{_title('pack', case)} – {case.reference}")]
+    pack = _kind("pack")
+    context = _context(pack, case, None, today, _now_of(today, now), letterhead)
+    template = _env.get_template(pack.template)
+    parts = [("front", None, context["title"])]
     parts += [("letter", letter, f"{letter['title']} – {case.reference}")
               for letter in context["letters"]]
     parts.append(("log", None, f"Incident log – {case.reference}"))
@@ -493,6 +231,14 @@ def render_pdf(kind: str, case: Case, platform: str | None = None,
     return make(kind, case, platform, today, now, letterhead).pdf
 
 
+def _known(kind: str) -> LetterKind:
+    """The kind asked for, or LetterUnavailable naming the kinds there are."""
+    if kind not in KINDS:
+        raise LetterUnavailable([FieldError(
+            "kind", f"must be one of: {', '.join(KINDS)}")])
+    return letterkinds.get(kind)
+
+
 def make(kind: str, case: Case, platform: str | None = None,
          today: date | None = None, now: datetime | None = None,
          letterhead: bool = False) -> Letter:
@@ -503,17 +249,15 @@ def make(kind: str, case: Case, platform: str | None = None,
     """
     from takedown import pdf  # WeasyPrint loads only when a letter is made
 
-    if kind not in KINDS:
-        raise LetterUnavailable([FieldError(
-            "kind", f"must be one of: {', '.join(KINDS)}")])
-    if kind == "pack":
+    letter = _known(kind)
+    if letter.pack:
         if today is None:
             raise TypeError("make() needs today: the date the letter is written on")
         made = pdf.join(pdf.render_parts(pack_parts(case, today, letterhead, now)))
     else:
         html = render_html(kind, case, platform, today, now, letterhead)  # checks the case first
-        made = pdf.html_to_pdf(html, f"{_title(kind, case, platform)} – {case.reference}")
-    return Letter(filename(kind, case, platform), _title(kind, case, platform), made)
+        made = pdf.html_to_pdf(html, f"{letter.title(case, platform)} – {case.reference}")
+    return Letter(filename(kind, case, platform), letter.title(case, platform), made)
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,12 +278,10 @@ def make_text(kind: str, case: Case, platform: str | None = None,
     """Make one letter as plain text from the same HTML as its PDF; raise LetterUnavailable."""
     from takedown import lettertext
 
-    if kind not in KINDS:
-        raise LetterUnavailable([FieldError(
-            "kind", f"must be one of: {', '.join(KINDS)}")])
+    letter = _known(kind)
     converted = lettertext.to_text(render_html(kind, case, platform, today, now))
-    title = _title(kind, case, platform)
-    entry = platforms.get(platform) if platform and kind in EMAILED_KINDS else None
+    title = letter.title(case, platform)
+    entry = platforms.get(platform) if platform and letter.emailed else None
     address = entry.email_for(case.jurisdiction) if entry else None
     return LetterText(filename(kind, case, platform).removesuffix(".pdf") + ".txt", title,
                       converted.subject, converted.text, address.address if address else None)

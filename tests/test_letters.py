@@ -6,7 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from takedown import law, letters, services
+from takedown import law, lettercontent, letters, services
 from takedown.case import parse_case
 from tests.helpers import LETTER_DATE as TODAY
 from tests.helpers import a_letter_case as case_data
@@ -359,7 +359,7 @@ def test_render_html_is_a_document_with_title_and_language():
 
 
 def test_an_act_cited_twice_in_one_phrase_is_named_once():
-    from takedown.letters import _merge_sections
+    from takedown.lettercontent import _merge_sections
     assert _merge_sections(["Online Safety Act 2023, section 20", "Online Safety Act 2023, section 21",
                             "18 U.S.C. § 2258A"]) == [
         "Online Safety Act 2023, sections 20 and 21", "18 U.S.C. § 2258A"]
@@ -493,7 +493,7 @@ def test_every_row_of_the_real_element_tables_names_the_right_section(monkeypatc
 def test_every_element_in_the_real_law_file_has_a_known_place(monkeypatch):
     laws = [item for item in real_law_file(monkeypatch) if item.elements]
     assert {item.slug for item in laws} >= {"dsa-art-16", "take-it-down-act-s3"}
-    assert set(letters.ELEMENT_SECTIONS) == set(law.ELEMENT_PLACES)
+    assert set(lettercontent.ELEMENT_SECTIONS) == set(law.ELEMENT_PLACES)
     for item in laws:
         for element in item.elements:
             assert element.where in law.ELEMENT_PLACES, (item.slug, element.text)

@@ -13,17 +13,21 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from takedown import letters
+from takedown import letterkinds, letters
 from takedown.case import CaseInvalid, CaseUnreadable, loads
 from takedown.jsontext import NOT_AN_OBJECT
 
-PLATFORM_KINDS = ("platform", "follow-up", "escalation")
+PLATFORM_KINDS = tuple(kind.slug for kind in letterkinds.KINDS if kind.takes_platform)
 letters_cli = AppGroup("letters", help="Make letters from a case file.")
 
 
 def init_app(app: Flask) -> None:
     """Register the command-line tools."""
     app.cli.add_command(letters_cli)
+
+
+def _or(words) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _field_list(errors) -> str:
@@ -50,7 +54,7 @@ def _read_case(path: Path):
 @click.option("--kind", required=True, type=click.Choice(letters.KINDS),
               help="Which letter to make.")
 @click.option("--platform", "platform", default=None, metavar="SLUG",
-              help="For --kind platform, follow-up or escalation: the platform's slug. "
+              help=f"For --kind {_or(PLATFORM_KINDS)}: the platform's slug. "
                    "Leave it out for one letter per platform.")
 @click.option("--out", "out_dir", required=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder to write the PDFs to.")
@@ -59,14 +63,8 @@ def render(case_file: Path, kind: str, platform: str | None, out_dir: Path) -> N
     case = _read_case(case_file)
     if platform and kind not in PLATFORM_KINDS:
         raise click.UsageError("--platform is only for --kind " + ", ".join(PLATFORM_KINDS))
-    if kind == "platform" and platform is None:
-        wanted = [option.platform for option in letters.available_letters(case)
-                  if option.kind == "platform"]
-    elif kind in PLATFORM_KINDS and platform is None:  # one per platform with a logged report
-        wanted = [slug for slug in case.platform_slugs if slug != "other" and any(
-            loc.reports for loc in case.locations_on(slug))]
-    else:
-        wanted = [platform]
+    chosen = letterkinds.get(kind)
+    wanted = chosen.platforms(case) if chosen.takes_platform and platform is None else [platform]
     if not wanted:
         raise click.ClickException(f"this case has no {kind} letter")
     try:

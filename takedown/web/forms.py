@@ -32,6 +32,7 @@ from wtforms import (
 from takedown import jurisdictions, platforms
 from takedown.case import (
     CHANNELS,
+    CONCERNS,
     MAX_LOCATIONS,
     OUTCOMES,
     SCHEMA,
@@ -50,6 +51,7 @@ from takedown.case import (
 )
 from takedown.declare import Choice, Flag, Text, declared_fields
 from takedown.jsontext import Unreadable, read_object
+from takedown.web.steps import PAGE_ORDER, STEPS, step_of
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
              "check them and send again.")
@@ -403,14 +405,10 @@ def _parse(data) -> tuple[Case | None, list[FieldError]]:
         return None, invalid.errors
 
 
-# The question page asks who you are first and your contact details near the end.
-_PAGE_ORDER = ("requester_role", "requester_is_dsl", "jurisdiction", "person", "concerns",
-               "places", "requester", "school")
-
-
 def _page_rank(anchor_id: str) -> int:
-    return next((rank for rank, start in enumerate(_PAGE_ORDER) if anchor_id.startswith(start)),
-                len(_PAGE_ORDER))
+    """Where a field comes on the one-page form: who you are first, contact details late."""
+    return next((rank for rank, start in enumerate(PAGE_ORDER) if anchor_id.startswith(start)),
+                len(PAGE_ORDER))
 
 
 def error_list(form) -> list[tuple[str, str]]:
@@ -502,21 +500,13 @@ def report_data_from_form(form: ReportForm, jurisdiction: str) -> dict:
     }
 
 
-# --- the questions in four short steps -------------------------------------------------
-
-# (anchor id, heading) of each step, in order. Step 4 also asks for the details the letters need.
-STEPS = (("about-you", "About you"), ("the-person", "The person in the image"),
-         ("what-is-happening", "What is happening"), ("places", "Where it is"))
-_STEP_ONE = ("requester_role", "requester_is_dsl", "jurisdiction")
-_STEP_PREFIXES = (("person_", 2), ("concerns_", 3), ("places-", 4), ("requester_", 4),
-                  ("school_", 4))
+# --- the questions in short steps (takedown/web/steps.py) -----------------------------
 
 
-def step_of(name: str) -> int | None:
-    """The step (1 to 4) that asks the form field named ``name``; None for any other name."""
-    if name in _STEP_ONE:
-        return 1
-    return next((step for prefix, step in _STEP_PREFIXES if name.startswith(prefix)), None)
+def answers_urgent(form: CaseForm) -> bool:
+    """Whether the answers so far make the case urgent (danger, threats, an adult involved)."""
+    concerns = form.concerns.form
+    return Concerns(**{name: concerns[name].data is True for name in CONCERNS}).any_urgent
 
 
 def _leaves(fields):

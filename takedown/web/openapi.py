@@ -1,198 +1,33 @@
 """The OpenAPI 3.1 description of the JSON API (``/api/v1/openapi.json``).
 
 Built in code so the enumerations (platform slugs, letter kinds, jurisdictions,
-roles) always match the directory and the case model in use. It must describe
-exactly what ``takedown/web/views/api.py`` does: every status code each operation
-can return, and the shape of every body. No Flask here.
+roles) always match the directory and the case model in use. The operations and their
+status codes are written here, and must match ``takedown/web/views/api.py``; every body's
+schema comes from its one declaration (the case in ``takedown/case.py``, each response in
+``takedown/web/serialize.py``). No Flask here.
 """
 
 from __future__ import annotations
 
 from takedown import case as case_model
-from takedown import deadlines, platforms
-from takedown.declare import DATE_PATTERN
-from takedown.letters import KINDS
+from takedown import letterkinds
+from takedown.web import serialize
 
 VERSION = "1.0.0"
-SECTION_IDS = ("urgent", "first", "not-to-do", "report", "stop-sharing", "school", "support")
-_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-_URL = {"type": "string", "format": "uri"}
-_MOMENT = {"type": "string", "format": "date-time"}
 
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _obj(properties: dict, required=None, description: str | None = None) -> dict:
-    """A closed object; ``required`` defaults to every property."""
-    schema = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else list(required),
-        "additionalProperties": False,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _sourced(properties: dict, description: str | None = None) -> dict:
-    """A fact from the directory, with the address it was checked against and when."""
-    return _obj({**properties, "source": {**_URL, "description": "The https address the fact "
-                                          "was checked against."},
-                 "source_kind": {"type": "string", "enum": ["primary", "secondary"],
-                                 "description": "primary: the platform's, regulator's or "
-                                 "law's own page; secondary: someone else describing it."},
-                 "last_checked": {**_DATE, "description": "When it was last checked."},
-                 "read_in_copy": _nullable({**_URL, "description": "The copy actually read, "
-                                            "when the page at source itself was not."}),
-                 "source_date": _nullable({**_DATE, "description": "The date of the copy "
-                                           "read (an archived or dated copy)."}),
-                 "why_secondary": _nullable({"type": "string", "description": "For a "
-                                             "secondary source: why no primary page was "
-                                             "read."})},
-                description=description)
-
-
 def schemas() -> dict:
-    slugs = [p.slug for p in platforms.all_platforms()]
-    slug = {"type": "string", "enum": slugs}
-    kinds = list(KINDS)
-    return {
-        "Error": _obj({"error": {"type": "string", "description": "The HTTP status, in words."},
-                       "message": {"type": "string", "description": "What went wrong."}}),
-        "FieldError": _obj({
-            "field": {"type": "string", "minLength": 1, "description": (
-                "Where the problem is: a dotted path into the body such as "
-                "'requester.email' or 'locations[0].url', or 'platform' for the ?platform query "
-                "parameter of a letter.")},
-            "message": {"type": "string", "minLength": 1},
-        }),
-        "FieldErrors": _obj({"errors": {"type": "array", "minItems": 1,
-                                        "items": _ref("FieldError")}}),
-        **case_model.case_schemas(),
-        "IdentifyRequest": _obj({"url": {"type": "string", "maxLength": case_model.MAX_URL}}),
-        "IdentifyResult": _obj({"platform": _nullable(slug)}),
-        "PlatformSummary": _platform_summary(),
-        "Steps": _sourced({"title": {"type": "string"},
-                           "steps": {"type": "array", "items": {"type": "string"}}}),
-        "Platform": _obj({
-            **_platform_summary()["properties"],
-            "domains": _nullable(_sourced({
-                "domains": {"type": "array", "items": {"type": "string"}, "description":
-                            "Hosts recognised with all their subdomains."},
-                "hosts": {"type": "array", "items": {"type": "string"}, "description":
-                          "Hosts recognised only exactly."},
-            })),
-            "in_app": _nullable(_ref("Steps")),
-            "web_forms": {"type": "array", "items": _sourced({
-                "title": {"type": "string"},
-                "url": _URL,
-                "account_needed": _nullable({"type": "boolean"}),
-                "audiences": {"type": "array",
-                              "items": {"type": "string", "enum": list(platforms.AUDIENCES)}},
-            })},
-            "after_report": _nullable(_ref("Steps")),
-            "entities": {"type": "array", "items": _sourced({
-                "name": {"type": "string"},
-                "address": _nullable({"type": "string"}),
-                "serves": {"type": "array", "minItems": 1,
-                           "items": {"type": "string", "enum": list(platforms.serves_values(
-                               platforms.DATA_FILE.read_text(encoding="utf-8")))},
-                           "description": "Whom the terms name it for: regions (uk, eu, us, "
-                                          "australia, canada), uk-eu, rest-of-world, or "
-                                          "worldwide (everyone not named elsewhere)."},
-            }, description="A company that runs the service for some users.")},
-            "hash_lists": {"type": "array", "items": _sourced({
-                "name": {"type": "string", "enum": list(platforms.HASH_LISTS)},
-                "title": {"type": "string"},
-                "participates": {"type": "boolean"},
-            })},
-            "notes": {"type": "array", "items": _sourced({"text": {"type": "string"}})},
-        }, description="A directory entry. A fact that could not be confirmed is null or absent "
-                       "from its list, never guessed."),
-        "Link": _obj({"label": {"type": "string"}, "url": _URL}),
-        "PlanLocation": _obj({
-            "platform": {"type": "string"}, "url": _nullable({"type": "string"}),
-            "description": _nullable({"type": "string"}), "account": _nullable({"type": "string"}),
-            "first_seen": _nullable(_DATE),
-            "reports": {"type": "array", "items": _ref("Report")},
-        }),
-        "Step": _obj({
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "body": {"type": "array", "items": {"type": "string"}},
-            "items_title": _nullable({"type": "string"}),
-            "items": {"type": "array", "items": {"type": "string"},
-                      "description": "Steps to follow in order, such as a platform's in-app "
-                                     "reporting steps, headed by items_title."},
-            "links": {"type": "array", "items": _ref("Link")},
-            "places": {"type": "array", "items": _ref("PlanLocation"),
-                       "description": "The places in the case this step is about."},
-            "platform": _nullable({"type": "string"}),
-            "phone": _nullable({"type": "string"}),
-        }),
-        "Section": _obj({
-            "id": {"type": "string", "enum": list(SECTION_IDS)},
-            "title": {"type": "string"},
-            "steps": {"type": "array", "minItems": 1, "items": _ref("Step")},
-        }),
-        "LetterOption": _obj({
-            "kind": {"type": "string", "enum": kinds},
-            "platform": _nullable({"type": "string"}),
-            "title": {"type": "string"},
-        }),
-        "Plan": _obj({
-            "reference": {"type": "string", "pattern": case_model.REFERENCE_PATTERN},
-            "urgent": {"type": "boolean", "description": "Someone is in danger, there are "
-                       "threats, or an adult is involved: do the 'urgent' section first."},
-            "sections": {"type": "array", "items": _ref("Section"),
-                         "description": "In the order to do them; empty sections are left out."},
-            "letters": {"type": "array", "items": _ref("LetterOption")},
-        }),
-        "PlanResult": _obj({"case": _ref("Case"), "plan": _ref("Plan")}),
-        "PlaceProgress": _obj({
-            "place": {"type": "integer", "minimum": 0, "description": "Index in locations."},
-            "platform": {"type": "string"},
-            "state": {"type": "string", "enum": list(deadlines.STATES)},
-            "due_at": _nullable({**_MOMENT, "description": "When the next step is due (UTC)."}),
-            "hours_passed": _nullable({"type": "integer", "minimum": 0, "description":
-                                       "Hours since the first report to the platform."}),
-            "hours_left": _nullable({"type": "integer", "minimum": 0}),
-            "next_step": {"type": "string"},
-            "rule": _nullable(_obj({
-                "slug": {"type": "string"},
-                "basis": {"type": "string", "enum": list(deadlines.BASES), "description": (
-                    "law: the law sets the time; practice: a service's own advice; ours: "
-                    "no law sets a time, the time is our own suggestion.")},
-                "says": {"type": "string"},
-                "source": _URL,
-                "last_checked": _DATE,
-            })),
-            "letter": _nullable({"type": "string", "enum": list(deadlines.LETTERS)}),
-            "routes": {"type": "array", "items": _obj({
-                "slug": {"type": "string"}, "name": {"type": "string"}, "url": _URL})},
-        }),
-        "ProgressResult": _obj({"case": _ref("Case"), "now": _MOMENT,
-                                "progress": {"type": "array", "items": _ref("PlaceProgress")}}),
-        "PlatformList": _obj({"platforms": {"type": "array", "items": _ref("PlatformSummary")}}),
-    }
-
-
-def _platform_summary() -> dict:
-    return _obj({
-        "slug": {"type": "string"},
-        "name": {"type": "string"},
-        "kind": {"type": "string", "enum": list(platforms.KINDS)},
-        "summary": {"type": "string"},
-        "last_checked": _nullable({**_DATE, "description": "The latest date any fact about "
-                                   "this platform was checked."}),
-    })
+    """Every body's schema: the responses' shapes (serialize.py), the case, and the one
+    request that is not a case."""
+    return {**serialize.schemas(),
+            "IdentifyRequest": {"type": "object",
+                                "properties": {"url": {"type": "string",
+                                                       "maxLength": case_model.MAX_URL}},
+                                "required": ["url"], "additionalProperties": False}}
 
 
 _NO_STORE = {"Cache-Control": {"$ref": "#/components/headers/CacheControl"}}
@@ -235,6 +70,36 @@ def _json_body(schema: str, description: str) -> dict:
         "content": {"application/json": content}}
 
 
+def _kinds(kinds) -> str:
+    """'a', 'b' and 'c'."""
+    quoted = [f"'{kind.slug}'" for kind in kinds]
+    return " and ".join(quoted) if len(quoted) < 3 else (
+        ", ".join(quoted[:-1]) + " and " + quoted[-1])
+
+
+def _letters_description() -> str:
+    """Who may have which letter and what each needs, from the letter kinds."""
+    signed = [kind for kind in letterkinds.KINDS if kind.signed]
+    limits = {}
+    for kind in letterkinds.KINDS:
+        if kind.who is not letterkinds.ANYONE:
+            limits.setdefault(kind.who.words, []).append(kind)
+    return " ".join([
+        f"Kinds {_kinds(signed)} are signed: they need requester.name and one of "
+        "requester.email, requester.phone or requester.address; the others need at most "
+        "requester.name.",
+        *(f"Kinds {_kinds(kinds)} are {words}." for words, kinds in limits.items()),
+        "Anything missing is a 422 naming the fields."])
+
+
+def _platform_parameter() -> str:
+    takes = [kind for kind in letterkinds.KINDS if kind.takes_platform]
+    from_log = [kind for kind in takes if kind.from_log]
+    return (f"For kinds {_kinds(takes)} only, and then required: the slug of a platform in "
+            f"the case (for {_kinds(from_log)}, one with a logged report). Missing, unknown, "
+            "not in the case, or given for another kind: 422 with field 'platform'.")
+
+
 def document(rate_limited: bool = False, max_content_length: int | None = None) -> dict:
     """Return the OpenAPI 3.1 document.
 
@@ -244,7 +109,7 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
              else f" The limit is {max_content_length:,} bytes.")
     posted = {"400": _error(400), "413": _error(413), "415": _error(415), "422": _error(422)}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    kinds = list(KINDS)
+    kinds = list(letterkinds.SLUGS)
     paths = {
         "/api/v1/platforms": {"get": {
             "operationId": "listPlatforms",
@@ -293,21 +158,13 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
         "/api/v1/letters/{kind}": {"post": {
             "operationId": "makeLetter",
             "summary": "A letter or record for the case, as a PDF",
-            "description": (
-                "Platform letters and the pack need requester.name and one of requester.email, "
-                "requester.phone or requester.address; the school letter needs requester.name. "
-                "School and IWF letters are only for a person under 18. Anything missing is a "
-                "422 naming the fields."),
+            "description": _letters_description(),
             "parameters": [
                 {"name": "kind", "in": "path", "required": True,
                  "description": "Any other kind is a 404.",
                  "schema": {"type": "string", "enum": kinds}},
                 {"name": "platform", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": (
-                     "For kinds 'platform', 'follow-up' and 'escalation' only, and then "
-                     "required: the slug of a platform in the case (for 'follow-up' and "
-                     "'escalation', one with a logged report). Missing, unknown, not in the "
-                     "case, or given for another kind: 422 with field 'platform'.")},
+                 "description": _platform_parameter()},
                 {"name": "letterhead", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["true", "false"]},
                  "description": ("true: leave the top 45 mm of the first page blank for "

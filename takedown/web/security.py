@@ -7,6 +7,8 @@ from flask import current_app, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest, SecurityError
 
+from takedown.web import serialize
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -153,7 +155,7 @@ UNKNOWN_HOST = "This site does not answer to that host name. Check the address y
 def refuse_unknown_host(error: SecurityError):
     """A Host header not in TRUSTED_HOSTS: a plain 400 that names no host and builds no link."""
     if request.path.startswith("/api/"):
-        response = jsonify({"error": "Bad Request", "message": UNKNOWN_HOST})
+        response = jsonify(serialize.error("Bad Request", UNKNOWN_HOST))
     else:
         # No template: without a trusted host Flask cannot build the links base.html needs.
         page = ('<!doctype html><html lang="en"><title>Bad request</title>'

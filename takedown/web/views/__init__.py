@@ -4,7 +4,7 @@ from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from takedown import pdf
-from takedown.web import limits
+from takedown.web import limits, serialize
 from takedown.web.views import api, carried, case, guides, letters, progress, site
 
 
@@ -37,7 +37,7 @@ def handle_http_error(error: HTTPException):
         message = (f"We are making a lot of letters right now. Please wait {error.retry_after} "
                    "seconds, then try again: nothing you sent has been kept.")
     if _wants_json():
-        body = jsonify({"error": error.name, "message": message})
+        body = jsonify(serialize.error(error.name, message))
     else:
         body = render_template(ERROR_TEMPLATES.get(error.code, "errors/generic.html"), error=error)
     response = make_response(body, error.code)
@@ -54,8 +54,8 @@ def handle_render_busy(error: pdf.RenderBusy):
 def handle_server_error(error):
     """Never show a stack trace; say sorry and say what still works."""
     if _wants_json():
-        return jsonify({"error": "Internal Server Error",
-                        "message": "Something went wrong on our side."}), 500
+        return jsonify(serialize.error("Internal Server Error",
+                                       "Something went wrong on our side.")), 500
     return render_template("errors/500.html"), 500
 
 

@@ -4,8 +4,8 @@ JSON in, JSON out (letters come back as PDF). No CSRF: nothing here uses a cooki
 or changes anything, and every request carries the whole case. Nothing a client
 sends is stored or logged, and every response is marked ``Cache-Control: no-store``.
 Errors never become a 500: bad bodies are 400/413/415, bad cases 422 with the
-field each problem belongs to. ``takedown/web/openapi.py`` describes all of this and
-must change with it.
+field each problem belongs to. Every JSON body is a shape declared once in
+``takedown/web/serialize.py``; ``takedown/web/openapi.py`` describes the operations.
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 
 from takedown import case as case_model
 from takedown import deadlines, letters, platforms, reminders
-from takedown.case import MAX_URL, FieldError, case_to_dict
+from takedown.case import MAX_URL, FieldError
 from takedown.jsontext import EMPTY, NOT_AN_OBJECT, Unreadable, read_object
 from takedown.plan import make_plan
-from takedown.web import openapi
+from takedown.web import openapi, serialize
 from takedown.web.security import no_store
-from takedown.web.serialize import (
-    plan_to_dict,
-    platform_summary,
-    platform_to_dict,
-    progress_to_dict,
-)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -48,8 +42,7 @@ class Unprocessable(Exception):
 
 @bp.errorhandler(Unprocessable)
 def _unprocessable(error: Unprocessable):
-    errors = [{"field": e.field, "message": e.message} for e in error.errors]
-    return jsonify({"errors": errors}), 422
+    return jsonify(serialize.field_errors(error.errors)), 422
 
 
 @bp.after_app_request
@@ -135,7 +128,7 @@ def read_case():
 
 @bp.get("/platforms", **ROUTE)
 def platform_list():
-    return jsonify({"platforms": [platform_summary(p) for p in platforms.all_platforms()]})
+    return jsonify(serialize.platform_list(platforms.all_platforms()))
 
 
 @bp.get("/platforms/<slug>", **ROUTE)
@@ -143,7 +136,7 @@ def platform_detail(slug: str):
     platform = platforms.get(slug)
     if platform is None:
         raise NotFound("There is no platform with that slug. GET /api/v1/platforms lists them.")
-    return jsonify(platform_to_dict(platform))
+    return jsonify(serialize.platform_to_dict(platform))
 
 
 @bp.post("/identify", **ROUTE)
@@ -159,24 +152,20 @@ def identify():
         errors.append(FieldError("url", f"must be {MAX_URL:,} characters or fewer"))
     if errors:
         raise Unprocessable(_named(errors, "body"))
-    found = platforms.identify(url)
-    return jsonify({"platform": found.slug if found else None})
+    return jsonify(serialize.identified(platforms.identify(url)))
 
 
 @bp.post("/plan", **ROUTE)
 def plan():
     case = read_case()
-    plan_data = plan_to_dict(make_plan(case), letters.available_letters(case))
-    return jsonify({"case": case_to_dict(case), "plan": plan_data})
+    return jsonify(serialize.plan_result(case, make_plan(case), letters.available_letters(case)))
 
 
 @bp.post("/progress", **ROUTE)
 def progress():
     case = read_case()
     now = datetime.now(UTC)
-    return jsonify({"case": case_to_dict(case), "now": now.isoformat(),
-                    "progress": [progress_to_dict(step)
-                                 for step in deadlines.next_steps(case, now)]})
+    return jsonify(serialize.progress_result(case, now, deadlines.next_steps(case, now)))
 
 
 @bp.post("/calendar", **ROUTE)

@@ -11,26 +11,26 @@ from datetime import date
 from flask import Flask, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from takedown import paste, platforms
+from takedown import letterkinds, paste, platforms
 from takedown.case import IMAGES, MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
 from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
-    STEPS,
     TIMED_OUT,
     CarryForm,
     CaseForm,
+    answers_urgent,
     carried_answers,
     case_form_from_data,
     case_from_form,
     case_json,
     error_list,
-    step_of,
     steps_with_errors,
 )
 from takedown.web.security import no_store
+from takedown.web.steps import COUNT_WORDS, STEPS, next_step, previous_step, step_of
 
 UNREADABLE = ("We could not read the answers sent from the last page. Nothing has been kept, "
               "so please fill them in again below, or open your case file.")
@@ -52,7 +52,9 @@ def template_helpers() -> dict:
         "images": IMAGES,
         "platform_name": lambda slug: platforms.get(slug).name,
         "max_places": MAX_LOCATIONS,
+        "question_steps": STEPS,
         "step_of": lambda anchor_id: step_of(anchor_id.removesuffix("-0")) or 1,
+        "letter_kinds": letterkinds.BY_SLUG,
         "paste_block": _paste_block,
         "paste_for_guide": paste.for_guide,
     }
@@ -86,12 +88,15 @@ def csrf_ok(form) -> bool:
 
 def questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200,
               step: int | None = 1, changing: str = ""):
-    """The questions: one step of four (``step``), or every question on one page (None)."""
+    """The questions: one step (``step``, from 1), or every question on one page (None)."""
     errors = error_list(form) + list(extra_errors)
     carried = carried_answers(form, step) if step else ""
+    urgent = answers_urgent(form)
     return page("case/questions.html", status, form=form, errors=errors,
                 extra_errors=dict(extra_errors), form_has_errors=bool(errors), notice=notice,
-                step=step, steps=STEPS, carried=carried, changing=changing)
+                step=step, carried=carried, changing=changing, count_words=COUNT_WORDS,
+                previous=step and previous_step(step, urgent),
+                following=step and next_step(step, urgent))
 
 
 def questions_at_errors(form: CaseForm, notice: str | None = None, changing: str = "check"):

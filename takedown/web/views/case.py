@@ -5,10 +5,10 @@ Nothing is kept between requests. The case travels in the user's own requests
 open again. A form sent with an expired or unknown CSRF token (for example
 after the server restarted with a new key) comes back filled in, never empty.
 
-The questions come in four short steps, one form and one endpoint: a hidden ``step`` says
-which is shown, and the other steps' answers travel with it as JSON (``answers``). A post
-that sends other steps' questions as fields (every question at once, as the one-page
-version, scripts and older pages do) is checked whole, as before.
+The questions come in short steps (declared in ``takedown/web/steps.py``), one form and one
+endpoint: a hidden ``step`` says which is shown, and the other steps' answers travel with it
+as JSON (``answers``). A post that sends other steps' questions as fields (every question at
+once, as the one-page version, scripts and older pages do) is checked whole, as before.
 """
 
 import functools
@@ -34,21 +34,21 @@ from takedown.jsontext import NOT_AN_OBJECT
 from takedown.letters import available_letters
 from takedown.plan import make_plan
 from takedown.web.forms import (
-    STEPS,
     TIMED_OUT,
     CarryForm,
     CaseForm,
     OpenForm,
     add_error,
+    answers_urgent,
     case_form_from_data,
     case_from_form,
     case_json,
     error_list,
     keep_errors_of_step,
     read_carried,
-    step_of,
 )
 from takedown.web.security import no_store
+from takedown.web.steps import STEPS, next_step, previous_step, step_of
 from takedown.web.views import progress
 from takedown.web.views.carried import (
     UNREADABLE,
@@ -65,12 +65,13 @@ from takedown.web.views.carried import (
 bp = Blueprint("case", __name__, url_prefix="/case")
 
 OPENED = "Your case file is open. Check the answers, add anything new, then continue."
+PLACES_STEP = step_of("places-")  # the step that asks where it is: add and remove places
 NOT_A_CASE_FILE = ("The file is not a Takedown case file, or it was made by a different "
                    f"version. Case files start with \"schema\": \"{SCHEMA}\"")
 
 
 def _step_asked(value) -> int | None:
-    """The step a page says it showed: 1 to 4, or None for every question on one page."""
+    """The step a page says it showed (from 1), or None for every question on one page."""
     return int(value) if value in {str(n) for n in range(1, len(STEPS) + 1)} else None
 
 
@@ -81,7 +82,7 @@ def _changing(value) -> str:
 
 @bp.get("/start")
 def start():
-    """The questions, empty: step 1 of 4, or every question on one page (``?all=1``)."""
+    """The questions, empty: the first step, or every question on one page (``?all=1``)."""
     if request.args.get("all"):
         return questions(CaseForm(formdata=None), step=None)
     return questions(CaseForm(formdata=None), step=_step_asked(request.args.get("step")) or 1)
@@ -111,19 +112,19 @@ def answer():
     show = functools.partial(questions, form, changing=changing)
     if action == "add-place":
         if len(form.places.entries) >= MAX_LOCATIONS:
-            return show(step=step and len(STEPS), extra_errors=[(
+            return show(step=step and PLACES_STEP, extra_errors=[(
                 "add-place",
                 f"You can list up to {MAX_LOCATIONS} places in one case. Save this case file, "
                 "then start a second case for the other places")])
         form.places.append_entry()
-        return show(step=step and len(STEPS))
+        return show(step=step and PLACES_STEP)
     if action.startswith("remove-place-"):
         index = action.removeprefix("remove-place-")
         if index.isdigit() and int(index) < len(form.places.entries) and len(form.places) > 1:
             form.places.pop_entry(int(index))
-        return show(step=step and len(STEPS))
+        return show(step=step and PLACES_STEP)
     if step and action == "back":
-        return show(step=max(step - 1, 1))
+        return show(step=previous_step(step, answers_urgent(form)) or step)
     if not csrf_ok(form):
         return show(step=step, notice=TIMED_OUT)
     case = case_from_form(form)
@@ -131,8 +132,9 @@ def answer():
         return check(case) if case is not None else show(step=None)
     if case is None and keep_errors_of_step(form, step):
         return show(step=step)
-    if step < len(STEPS) and (not changing or action == "next"):
-        return show(step=step + 1)
+    following = next_step(step, answers_urgent(form))
+    if following and (not changing or action == "next"):
+        return show(step=following)
     if case is None:  # this step is right, another is not: show that one
         form = CaseForm(data)
         case_from_form(form)

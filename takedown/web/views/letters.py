@@ -94,5 +94,5 @@ def text():
     entry = platforms.get(platform) if platform else None
     page = render_template("letters/text.html", letter=letter, case_json=raw,
                            choice=f"{kind}/{platform or ''}",
-                           platform_name=entry.name if entry else "")
+                           reported_to=entry.name if entry else "")
     return no_store(Response(page))

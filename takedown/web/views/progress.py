@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, make_response, request
 
-from takedown import deadlines, jurisdictions, reminders
+from takedown import deadlines, jurisdictions, letterkinds, reminders
 from takedown.case import CHANNELS, OUTCOMES, Case, CaseInvalid, case_to_dict, parse_case
 from takedown.web.forms import (
     TIMED_OUT,
@@ -47,9 +47,11 @@ def progress_page(case: Case, notice: str | None = None, status: int = 200):
     """The progress page for a case: every place, its state and what is due."""
     steps = deadlines.next_steps(case, _now())
     return page("progress/progress.html", status, case=case, case_json=case_json(case),
-                 steps=steps, notice=notice, when=deadlines.moment_words(case),
-                 zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
-                 outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc))
+                steps=steps, notice=notice, when=deadlines.moment_words(case),
+                zone_name=deadlines.zone_label(deadlines.zone_of(case).key), channels=CHANNELS,
+                outcomes=OUTCOMES, hash_help=lambda loc: deadlines.hash_help(case, loc),
+                place_letters=letterkinds.place_letters,
+                case_letters=letterkinds.case_letters(steps))
 
 
 @bp.post("")
@@ -75,9 +77,9 @@ def _form_page(form: ReportForm, case: Case, place: int, status: int = 200, noti
     pickers = {name: not form[name].errors and (not form[name].data or bool(
         _PICKER_VALUE.match(form[name].data))) for name in ("at", "outcome_at")}
     return page("progress/record.html", status, form=form, case=case, place=place,
-                 pickers=pickers,
-                 location=case.locations[place], errors=error_list(form), notice=notice,
-                 form_has_errors=bool(error_list(form)))
+                pickers=pickers,
+                location=case.locations[place], errors=error_list(form), notice=notice,
+                form_has_errors=bool(error_list(form)))
 
 
 @bp.post("/record")

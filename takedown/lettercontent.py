@@ -160,6 +160,15 @@ def _legal_order(case: Case) -> list[str]:
     return first + [group for group in blocks if group != own]
 
 
+def threat_platform(case: Case) -> str | None:
+    """The platform of the account threatening to share the image, when a letter about that
+    account can be written to it: threats ticked, the account named, a platform we list."""
+    slug = case.concerns.threat_platform
+    if case.concerns.threats and case.concerns.threat_account and slug and slug != "other":
+        return slug
+    return None
+
+
 def platform_letter(draft: Draft) -> dict:
     """A letter to one platform: where the image is there, and the law it breaks."""
     case, slug = draft.case, draft.platform
@@ -168,13 +177,20 @@ def platform_letter(draft: Draft) -> dict:
     chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
                           draft.today, to_provider=True, fake=case.concerns.fake)
     chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
+    places = case.locations_on(slug)
+    # No place there, only the account making threats: a letter about the account, which
+    # cites no law on removing an image it does not say is there.
+    about_account = not places and slug == threat_platform(case)
+    if about_account:
+        chosen = []
     if platform.dsa_notice == "none":  # a private messaging service or a search engine
         chosen = [item for item in chosen if item.topic != "dsa-art-16"]
     return {
         "platform": platform,
         "platform_name": "the website" if slug == "other" else platform.name,
         "recipient": recipient(case, platform),
-        "places": case.locations_on(slug),
+        "places": places,
+        "about_account": about_account,
         "laws": _Laws(tuple(chosen)),
         "us_based": platform.us_based,
         "region": platforms.region_of(case.jurisdiction),

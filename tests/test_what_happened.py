@@ -257,3 +257,42 @@ def test_uk_letters_say_photograph_or_pseudo_photograph_as_the_statutes_do(place
     text = " ".join(letters.make_text("platform", case, "instagram", TODAY, NOW).text.split())
     assert "indecent photograph or pseudo-photograph of a child" in text
     assert "indecent photograph of a child" not in text
+
+
+# --- a letter about the account making the threats ------------------------------------------
+
+
+def _threat_case(**concerns):
+    return parse_case(a_case(requester={"role": "parent", "name": "Sam Taylor",
+                                        "email": "sam@example.com"},
+                             locations=[], concerns={**THREAT["concerns"], **concerns}))
+
+
+def test_a_threat_with_nothing_posted_gets_a_letter_about_the_account():
+    case = _threat_case()
+    assert [(o.kind, o.platform) for o in letters.available_letters(case)][0] == (
+        "platform", "instagram")
+    text = " ".join(letters.make_text("platform", case, "instagram", TODAY, NOW).text.split())
+    assert "Request to act on an account threatening to share a sexual image" in text
+    assert "Account: @blackmailer" in text
+    assert "keep the account's data, its messages and the logs" in text
+    assert "has not been posted anywhere yet" in text
+    assert "Remove the image at every place" not in text and "has been seen" not in text
+    assert letters.render_pdf("platform", case, "instagram", TODAY).startswith(b"%PDF")
+
+
+def test_no_account_letter_without_the_account_s_name():
+    case = _threat_case(threat_account=None)
+    assert "platform" not in [o.kind for o in letters.available_letters(case)]
+    with pytest.raises(letters.LetterUnavailable) as refused:
+        letters.make_text("platform", case, "instagram", TODAY, NOW)
+    assert "name of the account making the threats" in refused.value.errors[0].message
+
+
+def test_the_account_letter_can_be_sent_from_the_site(make_app):
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()
+    case = case_to_dict(_threat_case())
+    response = client.post("/letters/text", data={"case": json.dumps(case),
+                                                  "letter": "platform/instagram"})
+    assert response.status_code == 200
+    assert "Request to act on an account" in response.get_data(as_text=True)

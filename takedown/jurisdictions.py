@@ -48,6 +48,7 @@ class School:
     guidance: str | None
     letter_guidance: str | None
     letter_guidance_note: str | None
+    fake_guidance: tuple[str, ...] = ()  # on images made with AI or edited (service slugs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,14 @@ def _service(reader: Entry, field: str, required: bool = True) -> str | None:
     return slug
 
 
+def _service_list(reader: Entry, field: str) -> list[str]:
+    slugs = list(reader.texts(field, required=False))
+    for slug in slugs:
+        if services.get(slug) is None:
+            reader.fail(field, f"names service {slug!r}, which is not in services.toml")
+    return slugs
+
+
 def _zones(reader: Entry) -> tuple[str, ...]:
     zones = reader.texts("zones")
     for zone in zones:
@@ -144,7 +153,8 @@ def _jurisdiction(reader: Entry, slug: str) -> Jurisdiction:
                               escalation.text("title_not_an_online_platform", False)),
         school=School(_service(school, "guidance", False),
                       _service(school, "letter_guidance", False),
-                      school.text("letter_guidance_note", False)),
+                      school.text("letter_guidance_note", False),
+                      tuple(_service_list(school, "fake_guidance"))),
         time_zones=_zones(_convention(reader, "time_zones")),
         letters=LetterStyle(letters.text("lang"), letters.choice("paper", PAPERS),
                             letters.choice("date_style", DATE_STYLES),

@@ -199,6 +199,23 @@ def platform_letter(draft: Draft) -> dict:
     }
 
 
+def fake_laws(case: Case) -> list[law.Law]:
+    """The family's own law on images made or altered to look real: only for a fake image."""
+    if not case.concerns.fake:
+        return []
+    return [item for item in law.laws_for(case.jurisdiction, case.person.under_18, fake=True)
+            if item.topic == "fake-image"]
+
+
+def _fake_guidance(case: Case) -> list[services.Service]:
+    """Guidance for schools where the family lives on images made with AI or edited: only for
+    a fake image."""
+    if not case.concerns.fake:
+        return []
+    slugs = jurisdictions.get(case.jurisdiction).school.fake_guidance
+    return [services.get(slug) for slug in slugs]
+
+
 def iwf_record(draft: Draft) -> dict:
     """The record for the Internet Watch Foundation: every place, and the platforms tried."""
     case = draft.case
@@ -231,4 +248,4 @@ def school_letter(draft: Draft) -> dict:
     return {"school": school,
             "school_name": (school.name if school and school.name else case.person.school),
             "places": list(case.locations), "platform_names": and_list(names),
-            "guidance": _school_guidance(case)}
+            "guidance": _school_guidance(case), "fake_guidance": _fake_guidance(case)}

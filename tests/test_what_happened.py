@@ -296,3 +296,37 @@ def test_the_account_letter_can_be_sent_from_the_site(make_app):
                                                   "letter": "platform/instagram"})
     assert response.status_code == 200
     assert "Request to act on an account" in response.get_data(as_text=True)
+
+
+# --- every letter kind: the law on fakes only and always for a fake ---------------------------
+
+
+def _every_letter(case) -> list[tuple[str, str | None]]:
+    from takedown import letterkinds
+    return [(kind.slug, slug) for kind in letterkinds.KINDS if not kind.pack
+            for slug in (kind.platforms(case) if kind.takes_platform else [None])]
+
+
+@pytest.mark.parametrize("place", list(JURISDICTIONS))
+@pytest.mark.parametrize("image", ["real", "fake", "not-sure"])
+@pytest.mark.parametrize("age", [15, 30])
+def test_each_letter_kind_cites_the_law_on_fakes_only_and_always_for_a_fake(place, image, age):
+    from tests import golden_cases
+    data = {**golden_cases.cases()[f"{place}-caseworker"], "concerns": {"image": image}}
+    data["person"] = {"age": age, "under_18": age < 18}
+    case = parse_case(data)
+    sentences = [" ".join(s.split()) for s in _fake_sentences(place, age < 18)]
+    made = 0
+    for kind, slug in _every_letter(case):
+        try:
+            text = letters.make_text(kind, case, slug, golden_cases.TODAY, golden_cases.NOW).text
+        except letters.LetterUnavailable:
+            continue
+        made += 1
+        text = " ".join(text.split())
+        for sentence in sentences:
+            assert (sentence in text) == (image == "fake"), (kind, slug, sentence[:60])
+    assert made >= (6 if age < 18 else 4)
+    pack = " ".join(letters.make_text("pack", case, None, golden_cases.TODAY,
+                                      golden_cases.NOW).text.split())
+    assert all((sentence in pack) == (image == "fake") for sentence in sentences)

@@ -320,10 +320,14 @@ def _report_abuse_steps(case: Case, region: str) -> list[Step]:
                 "report-police-uk", "Report it to the police",
                 "Call 101, or 999 in an emergency. Sharing or threatening to share intimate "
                 "images without consent is a crime.", service="police-101")]
+        # The NCA's advice (urgent.py's sources): "call 101 or 999" and the CEOP Safety Centre.
         return [_service_step(
             "report-ceop", "Report it to CEOP, the National Crime Agency's child protection team",
             why, "CEOP cannot take anonymous reports: a child protection adviser will contact "
-            "you. If you would rather talk first, call the NSPCC helpline.", service="ceop")]
+            "you. If you would rather talk first, call the NSPCC helpline.", service="ceop"),
+            _service_step("report-police-uk", "Report it to the police on 101",
+                          "Call 101 to tell the police, or 999 in an emergency.",
+                          service="police-101")]
     if region == "us":
         return [
             _service_step("report-cybertipline", "Report it to the NCMEC CyberTipline", why,

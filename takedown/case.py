@@ -1,11 +1,13 @@
 """The case: what the user told us, declared once, in the one shape every layer shares.
 
 A case is never stored by the service. It travels in the user's own requests
-and in the case file they download (JSON, schema ``takedown-case/3``, which added what
-happened: ``concerns.image`` (real, fake or not-sure; not-sure when left out), the threat's
-platform, who made a fake and with what, and no places when someone is threatening to share
-it; files in ``takedown-case/2`` and ``takedown-case/1`` (no report log either) still open
-unchanged, read with the image not-sure, and are saved as /3). Each
+and in the case file they download (JSON, schema ``takedown-case/3``, which added ``area``:
+the EU member state or Canadian province, from the jurisdiction's declared members, and
+``time_zone``, one of the zones the jurisdiction declares (left out: its first); files in
+``takedown-case/2`` (no area) and ``takedown-case/1`` (no report log either) still open and
+are saved as /3). It also added what happened: ``concerns.image`` (real, fake or not-sure;
+not-sure when left out), the threat's platform, who made a fake and with what, and no places
+when someone is threatening to share it (older files are read with the image not-sure). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -20,7 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from takedown import platforms
+from takedown import jurisdictions, platforms
 from takedown.declare import (
     Choice,
     Const,
@@ -39,7 +41,7 @@ from takedown.declare import (
     to_data,
 )
 from takedown.jsontext import Unreadable, read_object
-from takedown.jurisdictions import JURISDICTIONS, UK
+from takedown.jurisdictions import JURISDICTIONS
 
 SCHEMA = "takedown-case/3"
 SCHEMA_V2 = "takedown-case/2"
@@ -51,6 +53,7 @@ MAX_LOCATIONS = 20
 MAX_TEXT = 500
 MAX_URL = 2000
 MAX_EMAIL = 254
+MAX_AREA = 10
 NO_PLACES = ("Add at least one place where the image is, or say that someone is threatening to "
              "share it")
 # The most case JSON we read: a request's own limit (MAX_CONTENT_LENGTH).
@@ -223,8 +226,11 @@ class Concerns:
     immediate_danger: bool = field(**rule(Flag(), "Someone is in immediate danger", default=False))
     threats: bool = field(**rule(Flag(), "Someone is threatening or blackmailing them, or "
                                  "demanding money or more images", default=False))
-    adult_involved: bool = field(**rule(Flag(), "An adult is involved, or someone they met "
-                                        "online asked for the image", default=False))
+    adult_involved: bool = field(**rule(Flag(), "An adult is involved", default=False))
+    # Asked apart from an adult's involvement, so a letter says only what the sender said
+    # (before takedown-case/3 the two were one box: such files keep adult_involved).
+    asked_online: bool = field(**rule(Flag(), "Someone they met online asked for the image",
+                                      default=False))
     shared_at_school: bool = field(**rule(Flag(), "It has spread around a school", default=False))
     threat_account: str | None = field(**_text(
         "The account making threats or demands (optional)",
@@ -245,7 +251,8 @@ class Concerns:
 
     @property
     def any_urgent(self) -> bool:
-        return self.immediate_danger or self.threats or self.adult_involved
+        return (self.immediate_danger or self.threats or self.adult_involved
+                or self.asked_online)
 
     @property
     def threat_platform_entry(self) -> platforms.Platform | None:
@@ -380,8 +387,8 @@ class Version(Const):
 
     def schema(self) -> dict:
         return {"enum": list(SCHEMAS), "description": (
-            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no image) or "{SCHEMA_V1}" case (no '
-            f'reports either) is read and answered as "{SCHEMA}".')}
+            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no area, no image) or "{SCHEMA_V1}" case '
+            f'(no reports either) is read and answered as "{SCHEMA}".')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,6 +460,10 @@ class Case:
         MAX_TEXT, _REFERENCE, "a case reference like TD-7KQ2-M9XP", publish_pattern=True,
         description="Made up at random when left out."), default_factory=lambda: new_reference()))
     jurisdiction: str = field(**rule(Choice(JURISDICTIONS, "where you are"), "Where are you?"))
+    area: str | None = field(**rule(Text(MAX_AREA, description=(
+        "The EU member state or Canadian province or territory, by its code (IE, BC), where "
+        "the jurisdiction declares members; left out where it does not, or to say none.")),
+        "Which country, province or territory? (optional)", default=None))
     requester: Requester = field(**rule(Nested(Requester)))
     person: Person = field(**rule(Nested(Person)))
     concerns: Concerns = field(**rule(Nested(Concerns, required=False),
@@ -462,16 +473,10 @@ class Case:
         Location, MAX_LOCATIONS, required=False,
         too_many=f"can list up to {MAX_LOCATIONS} places"), default=()))
     school: School | None = field(**rule(Nested(School, required=False), default=None))
-
-    @classmethod
-    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
-        """A case needs a place unless someone is threatening to share the image."""
-        concerns = values.get("concerns")
-        threatened = concerns.threats if concerns is not None else bool(
-            isinstance(raw.get("concerns"), dict) and raw["concerns"].get("threats") is True)
-        if raw.get("locations") in (None, []) and not threatened:
-            reader.error("locations", NO_PLACES)
-        return values
+    time_zone: str | None = field(**rule(Text(64, description=(
+        "The time zone the family chose for the case's dates and reminders: an IANA name, one "
+        "of those its jurisdiction offers. Left out: the jurisdiction's first.")),
+        "Time zone", default=None))
 
     @property
     def nothing_posted(self) -> bool:
@@ -479,8 +484,42 @@ class Case:
         return not self.locations and self.concerns.threats
 
     @property
-    def in_uk(self) -> bool:
-        return self.jurisdiction in UK
+    def at_school(self) -> bool:
+        """A school is part of the case: named, where it spread, or the sender works there."""
+        return bool(self.person.school or self.concerns.shared_at_school
+                    or (self.school and self.school.name) or self.requester.role == "school")
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA name of the case's time zone: the one chosen, or its jurisdiction's first
+        (its area's own, where it names one)."""
+        return self.time_zone or jurisdictions.for_case(self).time_zone
+
+    @classmethod
+    def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
+        """An area must be one of the members the case's jurisdiction declares, and a time zone
+        one of the zones it offers; a case needs a place unless someone is threatening to share
+        the image."""
+        concerns = values.get("concerns")
+        threatened = concerns.threats if concerns is not None else bool(
+            isinstance(raw.get("concerns"), dict) and raw["concerns"].get("threats") is True)
+        if raw.get("locations") in (None, []) and not threatened:
+            reader.error("locations", NO_PLACES)
+        area, slug, zone = values.get("area"), values.get("jurisdiction"), values.get("time_zone")
+        if area is not None and slug in JURISDICTIONS:
+            declared = jurisdictions.get(slug)
+            if declared.member_named(area) is None:
+                codes = ", ".join(member.code for member in declared.members)
+                reader.error(f"{where}.area" if where else "area", (
+                    f"must be one of {codes}" if codes else
+                    f"is only asked where a jurisdiction has members; {declared.name} has none: "
+                    "leave it out"))
+        if zone is not None and slug in JURISDICTIONS:
+            offered = jurisdictions.get(slug).time_zones
+            if zone not in offered:
+                reader.error(f"{where}.time_zone" if where else "time_zone",
+                             f"must be one of the time zones offered there: {', '.join(offered)}")
+        return values
 
     @property
     def platform_slugs(self) -> list[str]:

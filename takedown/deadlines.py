@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -126,8 +126,8 @@ def all_deadlines() -> tuple[Deadline, ...]:
 
 
 def zone_of(case: Case) -> ZoneInfo:
-    """The time zone a case's times are shown in: its jurisdiction's first."""
-    return ZoneInfo(jurisdictions.get(case.jurisdiction).time_zone)
+    """The time zone a case's times are shown in: the one chosen, or its jurisdiction's first."""
+    return ZoneInfo(case.zone_name)
 
 
 def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
@@ -143,6 +143,27 @@ def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
 def after_hours(moment: datetime, hours: int) -> datetime:
     """``hours`` real hours after ``moment``, in UTC: daylight saving never changes the count."""
     return moment.astimezone(UTC) + timedelta(hours=hours)
+
+
+# No reminder at night in the case's zone: from 21:00 to 08:00 it moves to 09:00.
+NIGHT_STARTS, NIGHT_ENDS, MORNING = time(21), time(8), time(9)
+
+
+def out_of_night(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` (UTC) kept if it falls between 08:00 and 21:00 in ``zone``; otherwise the next
+    09:00 there (the same morning before 08:00, the next morning from 21:00). Never earlier."""
+    local = moment.astimezone(zone)
+    if NIGHT_ENDS <= local.time() < NIGHT_STARTS:
+        return moment.astimezone(UTC)
+    day = local.date() + timedelta(days=1 if local.time() >= NIGHT_STARTS else 0)
+    return datetime.combine(day, MORNING, tzinfo=zone).astimezone(UTC)
+
+
+def next_morning(now: datetime, zone: ZoneInfo) -> datetime:
+    """09:00 in ``zone`` the next morning after ``now``: today's before 08:00, else tomorrow's."""
+    local = now.astimezone(zone)
+    day = local.date() + timedelta(days=0 if local.time() < NIGHT_ENDS else 1)
+    return datetime.combine(day, MORNING, tzinfo=zone).astimezone(UTC)
 
 
 def hours_between(start: datetime, end: datetime) -> int:
@@ -292,15 +313,16 @@ def due_follow_ups(case: Case, now: datetime) -> list[str]:
 
 def hash_help(case: Case, location: Location) -> dict:
     """After removal: the hash services that can help this person, and who in the case joins."""
+    remove = jurisdictions.for_case(case).remove
     if case.person.under_18:
-        slugs = ["take-it-down"] + (["report-remove"] if case.in_uk else [])
+        found = [remove.hash_child, remove.young_person_tool]
         list_name = "take-it-down"
     else:
-        slugs, list_name = ["stopncii"], "stopncii"
+        found, list_name = [remove.hash_adult], "stopncii"
     taking_part = [platforms.get(slug).name for slug in case.platform_slugs
                    if slug != "other" and any(h.name == list_name and h.participates
                                               for h in platforms.get(slug).hash_lists)]
-    return {"services": [services.get(s) for s in slugs if services.get(s)],
+    return {"services": [service for service in found if service is not None],
             "taking_part": taking_part, "list": platforms.HASH_LISTS[list_name]}
 
 

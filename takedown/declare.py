@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from datetime import date
 
-# Control characters other than tab and newline, and Unicode noncharacters, never belong
-# in a name, an address or a link.
+# Control characters other than tab and newline (C0, DEL and C1), the Unicode line and
+# paragraph separators, and Unicode noncharacters never belong in a name, an address or a link
 # (the last two code points of every plane are noncharacters, U+1FFFE to U+10FFFF too).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
                       + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}"
                                 for plane in range(1, 17)) + "]")
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from takedown import deadlines, jurisdictions, platforms
+from takedown import deadlines, jurisdictions, lettercontent, platforms
 from takedown.case import CHANNELS, OUTCOMES, Case, FieldError
 from takedown.lettercontent import Draft, recipient
+from takedown.letterwork import MAX_ROWS, capped
 
 
 def escalation_title(case: Case, slug: str | None = None) -> str:
@@ -25,10 +26,27 @@ def escalation_title(case: Case, slug: str | None = None) -> str:
     return escalation.title
 
 
+def record_title(case: Case, slug: str | None = None) -> str:
+    """The record's title: of every report, or of those about one platform's places."""
+    if slug is not None:
+        return f"Record of reports to {_name(slug)}, for the police or school"
+    return "Record of reports, for the police or school"
+
+
 def record_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
-    """The record of reports is about the whole case, never one platform."""
-    return ([FieldError("platform", "is only for platform letters, not a record")]
-            if slug is not None else [])
+    """The record is of every report, or of one platform's when it has a report logged."""
+    if slug is None or any(loc.reports for loc in case.locations_on(slug)):
+        return []
+    return [FieldError("platform", "has no report logged in this case")]
+
+
+def records_by_platform(locations) -> list[str]:
+    """The platforms to offer a record of their own reports: each with a report logged, in
+    order, when the record of every report would leave some out (none otherwise)."""
+    if sum(len(location.reports) for location in locations) <= MAX_ROWS:
+        return []
+    return list(dict.fromkeys(location.platform for location in locations
+                              if location.reports))
 
 
 def report_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -46,9 +64,37 @@ def report_problems(case: Case, slug: str | None, now: datetime) -> list[FieldEr
     return []
 
 
-def _report_rows(case: Case, now: datetime, when) -> list[dict]:
+def escalation_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why the next-step letter cannot be made: as for any letter quoting a report, and where
+    the case's rule after a refusal names none (the IWF's record is for under-18s' images)."""
+    problems = report_problems(case, slug, now)
+    if problems:
+        return problems
+    rule = deadlines.rule_for(case, None, "refusal", platform=slug)
+    if rule is None or rule.letter != "escalation":
+        return [FieldError("platform", "has no next-step letter in this case: ask it to look "
+                           "again, and see the next step on your progress page")]
+    return []
+
+
+def refused_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """Why the letter asking a platform to look again cannot be made: it answers a refusal."""
+    problems = report_problems(case, slug, now)
+    if problems:
+        return problems
+    if not any(step.state == "refused" for step in deadlines.next_steps(case, now)
+               if step.location.platform == slug):
+        return [FieldError("locations", "Log the platform's refusal first: this letter asks it "
+                           "to look again at a report it turned down")]
+    return []
+
+
+def _report_rows(case: Case, now: datetime, when, slug: str | None = None) -> list[dict]:
+    """The reports logged, place by place: about one platform's places when slug is given."""
     rows = []
     for step in deadlines.next_steps(case, now):
+        if slug is not None and step.location.platform != slug:
+            continue
         for report in step.location.reports:
             rows.append({"place": step.index + 1, "where": _name(step.location.platform),
                          "channel": CHANNELS[report.channel], "when": when(report.at),
@@ -57,14 +103,21 @@ def _report_rows(case: Case, now: datetime, when) -> list[dict]:
     return rows
 
 
+def _table(rows: list[dict]) -> dict:
+    """At most MAX_ROWS rows, and how many were left out (the letter says so)."""
+    shown, left_out = capped(rows)
+    return {"rows": shown, "rows_left_out": left_out}
+
+
 def _name(slug: str) -> str:
     return "Another website" if slug == "other" else platforms.get(slug).name
 
 
-def log_entries(case: Case, now: datetime, when) -> list[dict]:
-    """Every report logged, oldest first, for the incident log: date, who, reference, outcome."""
+def log_entries(case: Case, now: datetime, when, slug: str | None = None) -> list[dict]:
+    """Every report logged (about one platform's places when slug is given), oldest first,
+    for the incident log: date, who, reference, outcome."""
     entries = []
-    for location in case.locations:
+    for location in case.locations if slug is None else case.locations_on(slug):
         for report in location.reports:
             outcome = OUTCOMES[report.outcome]
             if report.outcome_at:
@@ -76,9 +129,9 @@ def log_entries(case: Case, now: datetime, when) -> list[dict]:
 
 
 def record(draft: Draft) -> dict:
-    """The record of every report logged, for the police or the school."""
-    when = deadlines.moment_words(draft.case)
-    return {"rows": _report_rows(draft.case, draft.now, when)}
+    """The record of reports, for the police or the school: its table is the incident log
+    (``takedown.letters`` gathers it, one platform's when the record is)."""
+    return {}
 
 
 def follow_up(draft: Draft) -> dict:
@@ -122,5 +175,36 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         "route": jurisdictions.get(case.jurisdiction).escalation.route,
         "online_platform": platforms.get(slug).online_platform,
         "out_of_court": list(platforms.get(slug).out_of_court),
-        "rows": _report_rows(case, now, when),
+        # A follow-up lists its own platform's reports; the next-step letter, to a hotline or
+        # regulator, every report. At most MAX_ROWS of them, saying how many more.
+        **_table(_report_rows(case, now, when, None if escalating else slug)),
+    }
+
+
+def review(draft: Draft) -> dict:
+    """The letter asking the platform to look again at a report it refused: that report (how,
+    when, its reference, the answer), the law again, the time a law sets for it if one does,
+    the platform's own complaint route for the family's region, and where the family goes next."""
+    case, slug, now = draft.case, draft.platform, draft.now
+    when = deadlines.moment_words(case)
+    platform = platforms.get(slug)
+    step = next(s for s in deadlines.next_steps(case, now)
+                if s.location.platform == slug and s.state == "refused")
+    refused = step.report
+    timed = deadlines.rule_for(case, refused, "report", to_platform=True, platform=slug)
+    complaint = step.rule if step.rule and step.rule.online_platforms_only else None
+    return {
+        **lettercontent.platform_letter(draft),
+        "restating": True,
+        "refused": refused,
+        "refused_channel": CHANNELS[refused.channel],
+        "refused_at": when(refused.at),
+        "refused_when": when(refused.outcome_at) if refused.outcome_at else None,
+        "law_time": timed if timed and timed.basis == "law" else None,
+        "appeal": platform.appeal_for(case.jurisdiction),
+        "complaint": complaint,  # the DSA's Article 20, only where the platform is an online one
+        "out_of_court": list(platform.out_of_court) if complaint else [],
+        "next_routes": [service.name for service in step.routes
+                        if not service.only_after or refused.channel in service.only_after],
+        **_table(_report_rows(case, now, when, slug)),  # its own platform's reports
     }

@@ -1,10 +1,10 @@
 """Read untrusted JSON text into a JSON object, refusing anything odd with a plain reason.
 
 Every reader of JSON a user sent (a hidden form field, a case file, an API body, a file on
-the command line) goes through ``read_object``, so they all refuse the same things the
-same way: text that is not UTF-8, lone surrogate escapes (no UTF-8 text can hold them),
-NaN and Infinity, numbers too large for a float, nesting deeper than ``max_depth``, and
-anything larger than ``max_bytes``. No Flask here.
+the command line) goes through ``read_object`` (or ``read_value``, for a carried list), so
+they all refuse the same things the same way: text that is not UTF-8, lone surrogate
+escapes (no UTF-8 text can hold them), NaN and Infinity, numbers too large for a float,
+nesting deeper than ``max_depth``, and anything larger than ``max_bytes``. No Flask here.
 """
 
 from __future__ import annotations
@@ -75,6 +75,15 @@ def read_object(raw: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = M
 
     ``byte_order_mark``: allow one at the start, as some editors save files with one.
     """
+    data = read_value(raw, max_bytes, max_depth, byte_order_mark)
+    if not isinstance(data, dict):
+        raise Unreadable(NOT_AN_OBJECT)
+    return data
+
+
+def read_value(raw: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+               byte_order_mark: bool = False):
+    """Return the JSON value in ``raw`` (an object, a list, ...), or raise Unreadable."""
     if isinstance(raw, bytes):
         if len(raw) > max_bytes:
             raise Unreadable(f"is larger than {max_bytes // 1024} KB", too_large=True)
@@ -103,8 +112,6 @@ def read_object(raw: bytes | str, max_bytes: int = MAX_BYTES, max_depth: int = M
         raise
     except ValueError:  # an integer with more digits than Python converts
         raise Unreadable("is not valid JSON: it has a number out of range") from None
-    if not isinstance(data, dict):
-        raise Unreadable(NOT_AN_OBJECT)
     if "\\u" in text and _has_lone_surrogate(data):
         raise Unreadable("is not valid JSON: it has an unpaired surrogate escape such as \\ud800")
     return data

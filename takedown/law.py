@@ -48,9 +48,6 @@ TOPICS = (
 # applies_to: whose image the law protects.
 APPLIES_TO = {"under-18": frozenset({"child"}), "adult": frozenset({"adult"}),
               "both": frozenset({"child", "adult"})}
-# Laws on what providers must do: cited to a platform based in that country
-# even when the family lives elsewhere.
-PROVIDER_TOPICS = {"us": ("take-it-down", "ncmec-report")}
 # Laws about a notice to someone other than the provider: never cited in a letter to one.
 NOT_FOR_PROVIDERS = ("au-end-user-notice",)
 # Laws about what follows a refusal: cited in the next-step letters, not in a first request.
@@ -138,14 +135,15 @@ def laws_for(jurisdiction: str, under_18: bool, provider_country: str | None = N
     """Return the laws a letter may cite: the family's own first, each group in file order.
 
     Those of the case's jurisdiction for the person's age, then, when the platform is
-    based in another country with duties on providers (the US), those duties, as an
-    addition. A law not yet in force on ``on`` is left out; so, in a letter to a provider
-    (``to_provider``), is a law about a notice to someone else (NOT_FOR_PROVIDERS). The law
-    on images made or altered to look real (topic "fake-image") is cited only where the case
-    says the image is fake (``fake``), and then always.
+    based in another jurisdiction that declares duties on providers (its
+    ``provider_law_topics``), those duties, as an addition. A law not yet in force on
+    ``on`` is left out; so, in a letter to a provider (``to_provider``), is a law about a
+    notice to someone else (NOT_FOR_PROVIDERS). The law on images made or altered to look
+    real (topic "fake-image") is cited only where the case says the image is fake (``fake``),
+    and then always.
     """
-    extra = PROVIDER_TOPICS.get(provider_country or "", ()) if (
-        provider_country != jurisdiction) else ()
+    extra = jurisdictions.get(provider_country).provider_law_topics if (
+        provider_country and provider_country != jurisdiction) else ()
     own, added = [], []
     for item in all_laws():
         if (on and item.in_force and item.in_force > on) or (

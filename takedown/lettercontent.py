@@ -43,6 +43,7 @@ class _Laws:
     """The laws one letter cites, grouped by the wording they trigger."""
 
     all: tuple[law.Law, ...]
+    jurisdiction: str = ""
 
     def topic(self, *topics: str) -> list[law.Law]:
         return [item for item in self.all if item.topic in topics]
@@ -53,6 +54,11 @@ class _Laws:
 
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
+
+    def own(self, *topics: str) -> bool:
+        """True when a law of these topics is the family's own jurisdiction's, not only one
+        that reaches the platform where it is based."""
+        return any(self.jurisdiction in item.jurisdictions for item in self.topic(*topics))
 
     def cites_after(self, topic: str, before: str) -> str:
         """Cite ``topic`` where the laws of ``before`` were just cited: "section 109" when both
@@ -126,7 +132,7 @@ def recipient(case: Case, platform: platforms.Platform) -> dict:
 
 def base_context(case: Case, today: date) -> dict:
     """What every letter's template has: the case, the sender, the date and the paper."""
-    where = jurisdictions.get(case.jurisdiction)
+    where = jurisdictions.for_case(case)
     style = where.letters
     role_label = ROLES[case.requester.role]
     if case.requester.role == "parent":
@@ -138,10 +144,10 @@ def base_context(case: Case, today: date) -> dict:
         "paper": style.paper,
         "lang": style.lang,
         "words": style,
+        "school_words": where.school,
         "under_18": case.person.under_18,
         "jurisdiction_name": where.name,
         "the_place": where.the_name,
-        "in_uk": case.in_uk,
         "role": case.requester.role,
         "role_label": role_label,
         "sender": case.requester,
@@ -153,7 +159,7 @@ def _legal_order(case: Case) -> list[str]:
     """The blocks of law a platform letter holds (letters/_legal/<group>.html, one for each
     jurisdictions' group that has one): the family's own first, then the others, which cite
     only laws on providers, as additions."""
-    own = jurisdictions.get(case.jurisdiction).group
+    own = jurisdictions.get(case.jurisdiction).group.slug
     blocks = [group for group in jurisdictions.groups()
               if (ROOT / "letters" / "_legal" / f"{group}.html").exists()]
     first = [own] if own in blocks else []
@@ -169,12 +175,20 @@ def threat_platform(case: Case) -> str | None:
     return None
 
 
+def fake_laws(case: Case) -> list[law.Law]:
+    """The family's own law on images made or altered to look real: only for a fake image."""
+    if not case.concerns.fake:
+        return []
+    return [item for item in law.laws_for(case.jurisdiction, case.person.under_18, fake=True)
+            if item.topic == "fake-image"]
+
+
 def platform_letter(draft: Draft) -> dict:
     """A letter to one platform: where the image is there, and the law it breaks."""
     case, slug = draft.case, draft.platform
     platform = platforms.get(slug)
-    provider_country = "us" if platform.us_based else None
-    chosen = law.laws_for(case.jurisdiction, case.person.under_18, provider_country,
+    home = platform.provider_home
+    chosen = law.laws_for(case.jurisdiction, case.person.under_18, home.slug if home else None,
                           draft.today, to_provider=True, fake=case.concerns.fake)
     chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
     places = case.locations_on(slug)
@@ -191,29 +205,12 @@ def platform_letter(draft: Draft) -> dict:
         "recipient": recipient(case, platform),
         "places": places,
         "about_account": about_account,
-        "laws": _Laws(tuple(chosen)),
-        "us_based": platform.us_based,
-        "region": platforms.region_of(case.jurisdiction),
+        "laws": _Laws(tuple(chosen), case.jurisdiction),
+        "provider_home": home is not None,
         "legal_order": _legal_order(case),
         "dsa_notice": platform.dsa_notice,
+        "restating": False,  # the letter asking it to look again says the law without a notice
     }
-
-
-def fake_laws(case: Case) -> list[law.Law]:
-    """The family's own law on images made or altered to look real: only for a fake image."""
-    if not case.concerns.fake:
-        return []
-    return [item for item in law.laws_for(case.jurisdiction, case.person.under_18, fake=True)
-            if item.topic == "fake-image"]
-
-
-def _fake_guidance(case: Case) -> list[services.Service]:
-    """Guidance for schools where the family lives on images made with AI or edited: only for
-    a fake image."""
-    if not case.concerns.fake:
-        return []
-    slugs = jurisdictions.get(case.jurisdiction).school.fake_guidance
-    return [services.get(slug) for slug in slugs]
 
 
 def iwf_record(draft: Draft) -> dict:
@@ -228,15 +225,12 @@ def iwf_record(draft: Draft) -> dict:
 
 
 def _school_guidance(case: Case) -> dict:
-    """The advice a school letter asks the school to follow: the declaration's guidance for
-    schools there, and a note where the letter cites another nation's."""
-    school = jurisdictions.get(case.jurisdiction).school
-    slug = school.guidance or school.letter_guidance
-    guidance = services.get(slug) if slug else None
+    """The guidance a school letter asks the school to follow: the one schools follow where
+    the family lives (its declaration), never another nation's."""
+    guidance = jurisdictions.for_case(case).school.guidance
     if guidance is None:
-        return {"name": None, "publisher": None, "note": None}
-    note = None if school.guidance else school.letter_guidance_note
-    return {"name": guidance.title, "publisher": guidance.publisher, "note": note}
+        return {"name": None, "publisher": None}
+    return {"name": guidance.title, "publisher": guidance.publisher}
 
 
 def school_letter(draft: Draft) -> dict:
@@ -245,7 +239,11 @@ def school_letter(draft: Draft) -> dict:
     names = [platforms.get(slug).name if slug != "other" else "other websites"
              for slug in case.platform_slugs]
     school = case.school
+    route = jurisdictions.for_case(case).child_route
     return {"school": school,
             "school_name": (school.name if school and school.name else case.person.school),
             "places": list(case.locations), "platform_names": and_list(names),
-            "guidance": _school_guidance(case), "fake_guidance": _fake_guidance(case)}
+            "guidance": _school_guidance(case),
+            "fake_guidance": (jurisdictions.for_case(case).school.fake_guidance
+                              if case.concerns.fake else ()),
+            "child_route": route.name if route else None}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from takedown import deadlines, followups, lettercontent, platforms
+from takedown import deadlines, followups, jurisdictions, lettercontent, platforms
 from takedown.case import Case, FieldError, missing_for_letters
 from takedown.lettercontent import Draft
 
@@ -46,8 +46,10 @@ class LetterKind:
     ``file_part``: its file is ``takedown-<reference>-[<platform>-]<file_part>.pdf`` (None:
     the platform's slug alone). ``on_plan(case)``: the plan offers it. ``on_progress(place)``:
     the progress page offers it beside that place (a letter without a platform: once, when
-    any place does), under ``button``. ``in_pack(case, now)``: the platforms (``[None]`` for
-    a letter without one) of the copies the pack holds.
+    any place does), under ``button``. ``by_platform(locations)``: for a letter about the
+    whole case, the platforms it is offered for one at a time too, each button naming one.
+    ``in_pack(case, now)``: the platforms (``[None]`` for a letter without one) of the
+    copies the pack holds.
     """
 
     slug: str
@@ -61,9 +63,12 @@ class LetterKind:
     from_log: bool = False
     file_part: str | None = None
     emailed: bool = False  # a platform's published report address can take it
+    appeal_route: bool = False  # its send page shows the platform's own complaint route first
+    to_next_step: bool = False  # its send page lists the services of the next step after a refusal
     on_plan: Callable[[Case], bool] | None = None
     on_progress: Callable[[deadlines.Progress], bool] | None = None
     button: str = ""
+    by_platform: Callable[[list], list[str]] | None = None
     in_pack: Callable[[Case, datetime], list[str | None]] | None = None
     log_rows: int | None = None  # blank rows for the incident log it prints, if it prints one
     pack: bool = False  # the pack: the plan, every letter it holds, then the log
@@ -98,14 +103,28 @@ def platform_letter_slugs(case: Case) -> list[str]:
 
 
 def iwf_can_assess(case: Case) -> bool:
-    """The IWF assesses links to public pages: not places with no link, nor private chats."""
-    return any(place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+    """The IWF record is for a family whose hotline it is (the declaration's record letter),
+    and the IWF assesses links to public pages: not places with no link, nor private chats."""
+    return hotline_record(case) and any(
+        place.url and place.platform_entry.kind != "messaging" for place in case.locations)
+
+
+def hotline_record(case: Case) -> bool:
+    """True where the family's declaration gives its hotline the IWF's record letter."""
+    return jurisdictions.for_case(case).remove.record == "iwf"
 
 
 def _reported_platforms(case: Case) -> list[str]:
     """Platforms in the case with a report logged (a letter quoting it may be due)."""
     return [slug for slug in case.platform_slugs
             if slug != "other" and any(loc.reports for loc in case.locations_on(slug))]
+
+
+def _refused_platforms(case: Case) -> list[str]:
+    """Platforms in the case with a report logged whose latest answer may be a refusal."""
+    return [slug for slug in _reported_platforms(case)
+            if any(loc.reports and max(loc.reports, key=lambda r: r.at).outcome == "refused"
+                   for loc in case.locations_on(slug))]
 
 
 def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
@@ -121,11 +140,28 @@ def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[Fiel
     elif slug not in case.platform_slugs:
         message = "is not one of the places in this case"
     elif slug == "other" and case.person.under_18:
-        message = "Places on other websites go in the record for the Internet Watch Foundation"
+        hotline = jurisdictions.for_case(case).remove.hotline
+        message = ("Places on other websites go in the record for the Internet Watch "
+                   "Foundation" if hotline_record(case) else
+                   f"Report places on other websites to {hotline.called}: your plan says how"
+                   if hotline else
+                   "Report places on other websites to the website: your plan says how")
     else:
         message = ("needs a link, an account name or a description of the place first, "
                    "so the platform can find it")
     return [FieldError("platform", message)]
+
+
+def _iwf_problems(case: Case, slug: str | None, now: datetime) -> list[FieldError]:
+    """The IWF record takes no platform, and is offered only where the IWF is the family's
+    hotline (its declaration's record letter)."""
+    errors = []
+    if slug is not None:
+        errors.append(FieldError("platform", "is only for platform letters, not a iwf letter"))
+    if case.person.under_18 and not hotline_record(case):
+        errors.append(FieldError("kind", "The record for the Internet Watch Foundation is not "
+                                 "offered where you are: your plan names the hotline there"))
+    return errors
 
 
 def _due_follow_ups(case: Case, now: datetime) -> list[str]:
@@ -168,6 +204,12 @@ def _school_title(case: Case, slug: str | None) -> str:
     return "Letter to the school"
 
 
+def _school_offered(case: Case) -> bool:
+    """A young person is offered the school letter only once a school is in the case, where
+    the plan also tells them what the school will do (usually tell their parents)."""
+    return case.requester.role != "young-person" or case.at_school
+
+
 def _always(case: Case) -> bool:
     return True
 
@@ -197,18 +239,19 @@ KINDS: tuple[LetterKind, ...] = (
         needs=_named,
         who=UNDER_18,
         file_part="school",
-        on_plan=_always,
-        in_pack=_once,
+        on_plan=_school_offered,
+        in_pack=lambda case, now: [None] if _school_offered(case) else [],
     ),
     LetterKind(
         slug="iwf",
         title=lambda case, slug: "Record for the Internet Watch Foundation",
         content=lettercontent.iwf_record,
         signed=False,
+        problems=_iwf_problems,
         who=UNDER_18,
         file_part="iwf",
         on_plan=iwf_can_assess,
-        in_pack=lambda case, now: [None] if case.locations else [],  # nothing posted: no record
+        in_pack=lambda case, now: [None] if hotline_record(case) and case.locations else [],
     ),
     LetterKind(
         slug="pack",
@@ -234,10 +277,25 @@ KINDS: tuple[LetterKind, ...] = (
         in_pack=_due_follow_ups,
     ),
     LetterKind(
+        slug="review",
+        title=lambda case, slug: f"Letter asking {platforms.get(slug).name} to look again",
+        content=followups.review,
+        problems=followups.refused_problems,
+        platforms=_refused_platforms,
+        from_log=True,
+        file_part="review",
+        emailed=True,
+        appeal_route=True,
+        on_progress=lambda place: (place.state == "refused"
+                                   and place.location.platform != "other"),
+        button="Download the letter asking {platform} to look again",
+    ),
+    LetterKind(
         slug="escalation",
         title=followups.escalation_title,
         content=followups.escalation,
-        problems=followups.report_problems,
+        problems=followups.escalation_problems,
+        to_next_step=True,
         platforms=_reported_platforms,
         from_log=True,
         file_part="escalation",
@@ -247,7 +305,7 @@ KINDS: tuple[LetterKind, ...] = (
     ),
     LetterKind(
         slug="record",
-        title=lambda case, slug: "Record of reports, for the police or school",
+        title=followups.record_title,
         content=followups.record,
         signed=False,
         problems=followups.record_problems,
@@ -255,6 +313,8 @@ KINDS: tuple[LetterKind, ...] = (
         file_part="record",
         on_progress=lambda place: place.report is not None,
         button="Download the record of reports",
+        # Of one platform's reports too, when the whole record would leave some out.
+        by_platform=followups.records_by_platform,
         log_rows=8,
     ),
 )
@@ -269,7 +329,7 @@ def get(slug: str) -> LetterKind | None:
 
 def file_name(kind: LetterKind, reference: str, slug: str | None) -> str:
     """takedown-<reference>-[<platform>-]<part>.pdf: the one name a letter has everywhere."""
-    platform = slug if kind.takes_platform else None
+    platform = slug if kind.takes_platform or kind.by_platform else None
     part = "-".join(word for word in (platform, kind.file_part) if word) or kind.slug
     return f"takedown-{reference}-{part}.pdf"
 
@@ -295,10 +355,18 @@ def place_letters(place: deadlines.Progress) -> list[Offer]:
 
 
 def case_letters(places: tuple[deadlines.Progress, ...]) -> list[Offer]:
-    """The letters about the whole case the progress page offers (once any place allows)."""
-    return [Offer(kind.slug, None, kind.button) for kind in KINDS
-            if not kind.takes_platform and kind.on_progress
-            and any(kind.on_progress(place) for place in places)]
+    """The letters about the whole case the progress page offers (once any place allows),
+    each followed by its copies for one platform at a time, if it has them."""
+    offers = []
+    for kind in KINDS:
+        if kind.takes_platform or not kind.on_progress or not any(
+                kind.on_progress(place) for place in places):
+            continue
+        offers.append(Offer(kind.slug, None, kind.button))
+        if kind.by_platform:
+            offers += [Offer(kind.slug, slug, f"{kind.button} to {platforms.get(slug).name}")
+                       for slug in kind.by_platform([place.location for place in places])]
+    return offers
 
 
 def deadline_letters() -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from urllib.parse import quote
 import jinja2
 import markupsafe
 
-from takedown import deadlines, followups, letterkinds, platforms
+from takedown import deadlines, followups, jurisdictions, letterkinds, letterwork, platforms
 from takedown.case import Case, FieldError, FieldProblems, parse_case
 from takedown.lettercontent import Draft, base_context, fake_laws
 from takedown.letterkinds import LetterKind
@@ -99,6 +99,18 @@ class Letter:
 
 class LetterUnavailable(FieldProblems):
     """Raised when a letter cannot be made for this case; ``errors`` says why."""
+
+
+class TooLong(LetterUnavailable):
+    """The letter would take more than letterwork.MAX_WORK to lay out: refused before it
+    starts (about 5 CPU-seconds), saying how to make it shorter."""
+
+    def __init__(self, units: int):
+        super().__init__([FieldError("case", (
+            f"This letter would be about {units} pages, too long to make at once. Shorten the "
+            "longest descriptions and links, or split the places across two cases (save this "
+            "case file first)"))])
+        self.units = units
 
 
 # --- which letters ---------------------------------------------------------------
@@ -182,8 +194,8 @@ def _context(kind: LetterKind, case: Case, platform: str | None, today: date, no
     else:
         context["letters"] = [_letter(kind, Draft(case, platform, today, now))]
         context["letter"] = context["letters"][0]
-    context["log_entries"] = followups.log_entries(case, now, deadlines.moment_words(case))
-    if kind.log_rows is not None:
+    if kind.log_rows is not None:  # it prints the incident log: one platform's, for a record
+        context.update(_log(case, now, None if kind.pack else platform))
         context["log_rows"] = kind.log_rows
     context["title"] = f"{kind.title(case, platform)} – {case.reference}"
     return context
@@ -201,27 +213,77 @@ def render_html(kind: str, case: Case, platform: str | None = None,
     if today is None:
         raise TypeError("render_html() needs today: the date the letter is written on")
     letter = _kind(kind)
+    if letter.pack:
+        return _pack(case, today, letterhead, now).whole()
     context = _context(letter, case, platform, today, _now_of(today, now), letterhead)
     return _env.get_template(letter.template).render(context)
+
+
+def _log(case: Case, now: datetime, slug: str | None) -> dict:
+    """The incident log's reports (one platform's when slug is given), at most MAX_ROWS."""
+    entries, left_out = letterwork.capped(
+        followups.log_entries(case, now, deadlines.moment_words(case), slug))
+    return {"log_entries": entries, "log_left_out": left_out, "log_whole_case": slug is None}
+
+
+@dataclass(frozen=True, slots=True)
+class _Pack:
+    """The pack as laid out: its context (the letters it holds, those left out) and parts."""
+
+    context: dict
+    parts: list[tuple[str, str]]
+
+    def whole(self) -> str:
+        """The pack as one HTML document (for its text version)."""
+        return _env.get_template(_kind("pack").template).render(self.context)
+
+
+def _pack(case: Case, today: date, letterhead: bool, now: datetime | None) -> _Pack:
+    """Lay the pack out: the cover and plan, each letter that fits, then the log.
+
+    Letters are taken in order while the whole stays within letterwork.MAX_WORK; one that
+    would take it past is left out (a later, shorter one may still fit), and the cover names
+    each left out and says to download it on its own.
+    """
+    pack = _kind("pack")
+    context = _context(pack, case, None, today, _now_of(today, now), letterhead)
+    template = _env.get_template(pack.template)
+    every = context["letters"]
+
+    def render(part: str, title: str, **more) -> tuple[str, str]:
+        return template.render(context, part=part, title=title, **more), title
+
+    letter_parts = [render("letter", f"{letter['title']} – {case.reference}",
+                           part_letters=[letter]) for letter in every]
+    log = render("log", f"Incident log – {case.reference}")
+    front = render("front", context["title"], left_out=[], left_out_from_progress=False)
+    # A line or two more on the cover when letters are left out: one unit of slack.
+    budget = letterwork.MAX_WORK - letterwork.work(front[0]) - letterwork.work(log[0]) - 1
+    held, left_out = [], []
+    for letter, part in zip(every, letter_parts, strict=True):
+        units = letterwork.work(part[0])
+        if units <= budget:
+            budget -= units
+            held.append((letter, part))
+        else:
+            left_out.append(letter)
+    context["letters"] = [letter for letter, _ in held]
+    context["left_out"] = [letter["title"] for letter in left_out]
+    context["left_out_from_progress"] = any(
+        letterkinds.get(letter["kind"]).on_progress for letter in left_out)
+    front = render("front", context["title"])
+    return _Pack(context, [front, *(part for _, part in held), log])
 
 
 def pack_parts(case: Case, today: date, letterhead: bool = False,
                now: datetime | None = None) -> list[tuple[str, str]]:
     """Return the pack as (HTML, title) parts to render on their own and join, in order.
 
-    The cover and plan come first (titled as the pack), then each letter, then the
-    log, so each letter is numbered on its own when taken out of the pack.
+    The cover and plan come first (titled as the pack), then each letter that fits within
+    letterwork.MAX_WORK, then the log, so each letter is numbered on its own when taken out
+    of the pack.
     """
-    pack = _kind("pack")
-    context = _context(pack, case, None, today, _now_of(today, now), letterhead)
-    template = _env.get_template(pack.template)
-    parts = [("front", None, context["title"])]
-    parts += [("letter", letter, f"{letter['title']} – {case.reference}")
-              for letter in context["letters"]]
-    parts.append(("log", None, f"Incident log – {case.reference}"))
-    return [(template.render(context, part=part, part_letters=[letter] if letter else [],
-                             title=title), title)
-            for part, letter, title in parts]
+    return _pack(case, today, letterhead, now).parts
 
 
 def render_pdf(kind: str, case: Case, platform: str | None = None,
@@ -239,25 +301,57 @@ def _known(kind: str) -> LetterKind:
     return letterkinds.get(kind)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A letter laid out as HTML and ready to render: its parts (a pack has several, joined
+    after), and what laying them out will cost, in letterwork units of about a page."""
+
+    kind: str
+    filename: str
+    title: str
+    parts: tuple[tuple[str, str], ...]
+    work: int
+
+
+def prepare(kind: str, case: Case, platform: str | None = None,
+            today: date | None = None, now: datetime | None = None,
+            letterhead: bool = False) -> Prepared:
+    """Lay one letter out as HTML; raise LetterUnavailable saying why it cannot be made, or
+    TooLong if laying it out would pass letterwork.MAX_WORK (about 5 CPU-seconds)."""
+    letter = _known(kind)
+    if today is None:
+        raise TypeError("prepare() needs today: the date the letter is written on")
+    if letter.pack:
+        parts = pack_parts(case, today, letterhead, now)
+    else:
+        html = render_html(kind, case, platform, today, now, letterhead)  # checks the case first
+        parts = [(html, f"{letter.title(case, platform)} – {case.reference}")]
+    units = sum(letterwork.work(html) for html, _ in parts)
+    if units > letterwork.MAX_WORK:
+        raise TooLong(units)
+    return Prepared(kind, filename(kind, case, platform), letter.title(case, platform),
+                    tuple(parts), units)
+
+
+def render(prepared: Prepared) -> Letter:
+    """Render a prepared letter to PDF: a pack's parts one after another, then joined."""
+    from takedown import pdf  # WeasyPrint loads only when a letter is made
+
+    if _kind(prepared.kind).pack:
+        made = pdf.join(pdf.render_parts(list(prepared.parts)))
+    else:
+        made = pdf.html_to_pdf(*prepared.parts[0])
+    return Letter(prepared.filename, prepared.title, made)
+
+
 def make(kind: str, case: Case, platform: str | None = None,
          today: date | None = None, now: datetime | None = None,
          letterhead: bool = False) -> Letter:
     """Make one letter for a case; raise LetterUnavailable saying why it cannot be made.
 
     The one path to a letter: the web, the API and the command line all call it.
-    The pack is its parts rendered one after another and joined (``pdf.join``).
     """
-    from takedown import pdf  # WeasyPrint loads only when a letter is made
-
-    letter = _known(kind)
-    if letter.pack:
-        if today is None:
-            raise TypeError("make() needs today: the date the letter is written on")
-        made = pdf.join(pdf.render_parts(pack_parts(case, today, letterhead, now)))
-    else:
-        html = render_html(kind, case, platform, today, now, letterhead)  # checks the case first
-        made = pdf.html_to_pdf(html, f"{letter.title(case, platform)} – {case.reference}")
-    return Letter(filename(kind, case, platform), letter.title(case, platform), made)
+    return render(prepare(kind, case, platform, today, now, letterhead))
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +373,11 @@ def make_text(kind: str, case: Case, platform: str | None = None,
     from takedown import lettertext
 
     letter = _known(kind)
-    converted = lettertext.to_text(render_html(kind, case, platform, today, now))
+    html = render_html(kind, case, platform, today, now)
+    units = letterwork.work(html)
+    if units > letterwork.MAX_WORK:
+        raise TooLong(units)
+    converted = lettertext.to_text(html)
     title = letter.title(case, platform)
     entry = platforms.get(platform) if platform and letter.emailed else None
     address = entry.email_for(case.jurisdiction) if entry else None
@@ -291,7 +389,8 @@ def make_text(kind: str, case: Case, platform: str | None = None,
 # A made-up case that uses every part of the letters (five places on three
 # platforms, accented, Greek and Cyrillic names), for warming a worker up.
 _WARM_UP_CASE = {
-    "schema": "takedown-case/1", "reference": "TD-2222-2222", "jurisdiction": "england",
+    "schema": "takedown-case/1", "reference": "TD-2222-2222",
+    "jurisdiction": next(iter(jurisdictions.JURISDICTIONS)),
     "requester": {"role": "parent", "name": "Zoë Ελένη Жанна Example", "email": "a@example.com"},
     "person": {"age": 15, "school": "Example School"},
     "concerns": {"shared_at_school": True},

@@ -27,7 +27,7 @@ def _block(under_18: bool, links: list[str], reference: str) -> str:
     lines, left_out = [], 0
     for link in links:
         candidate = "\n".join(head + lines + [link] + tail)
-        if len(candidate) + len("\n(and 999 more links in our letter)") > LIMIT:
+        if len(candidate) + len(f"\n(and {LIMIT} more links in our letter)") > LIMIT:
             left_out += 1
         else:
             lines.append(link)

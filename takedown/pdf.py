@@ -221,13 +221,18 @@ def _finish_pdf(pdf_file) -> None:
     * the running header and page numbers (letter.css margin boxes) are tagged by
       WeasyPrint as content the structure tree never reaches; they become
       pagination artifacts (Matterhorn 01-005);
-    * link annotations get the Print flag, so a printed letter and the screen agree.
+    * link annotations get the Print flag, so a printed letter and the screen agree;
+    * a table row with nothing in it (the incident log's rows left to fill in by hand)
+      leaves the structure tree, so a screen reader does not announce a dozen empty
+      rows; its ruled lines stay on the page, as artifacts.
     """
     import pikepdf
 
-    reached = set()
+    reached, blank_rows = set(), []
     for element in _structure(pdf_file):
         reached.add(element.objgen)
+        if element.S == "/TR" and all(len(cell.get("/K", ())) == 0 for cell in _kids(element)):
+            blank_rows.append(element)
         if element.S != "/TH":
             continue
         row = element.P
@@ -235,6 +240,8 @@ def _finish_pdf(pdf_file) -> None:
         in_head = row.get("/P") is not None and row.P.get("/S") == "/THead"
         column = in_head or all(cell.get("/S") == "/TH" for cell in cells)
         element.A.Scope = pikepdf.Name.Column if column else pikepdf.Name.Row
+    for row in blank_rows:
+        _remove(row)
     nums = list(pdf_file.Root.StructTreeRoot.ParentTree.Nums)
     by_key = dict(zip((int(key) for key in nums[::2]), nums[1::2], strict=True))
     for page in pdf_file.pages:
@@ -250,6 +257,24 @@ def _finish_pdf(pdf_file) -> None:
     for page in pdf_file.pages:
         for annotation in page.get("/Annots", ()):
             annotation.F = int(annotation.get("/F", 0)) | ANNOTATION_PRINT
+
+
+def _kids(element) -> list:
+    """The structure elements directly under an element, in order."""
+    import pikepdf
+
+    kids = element.get("/K", ())
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def _remove(element) -> None:
+    """Take a structure element (and what is under it) out of its parent's kids."""
+    import pikepdf
+
+    parent = element.P
+    kids = parent.K if isinstance(parent.K, pikepdf.Array) else pikepdf.Array([parent.K])
+    parent.K = pikepdf.Array([kid for kid in kids if kid.objgen != element.objgen])
 
 
 # How WeasyPrint opens a tagged piece of content: "/Span\n<</MCID 0>>\nBDC".

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from takedown import jurisdictions, law, platforms, services, urgent
 from takedown.case import Case, Location
+from takedown.jurisdictions import Jurisdiction, Route
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +51,17 @@ class Plan:
 
 
 
-def _service_step(step_id: str, title: str, *body: str, service: str | None) -> Step:
-    """A step that points to a service, with its link and phone only when confirmed."""
-    service = services.get(service) if service else None
+def _service_step(step_id: str, title: str, *body: str,
+                  service: services.Service | None) -> Step:
+    """A step that points to a service, with its link and phone only where confirmed."""
     if service is None:
         return Step(step_id, title, body)
-    links = () if service.phone_only else (Link(service.name, service.url),)
+    links = () if service.phone_only or not service.url else (Link(service.name, service.url),)
     return Step(step_id, title, body, links, phone=service.phone)
 
 
-def _region(case: Case) -> str:
-    return "uk" if case.in_uk else case.jurisdiction
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def reader(case: Case) -> str:
@@ -80,21 +81,24 @@ def the_person(case: Case) -> str:
 
 def make_plan(case: Case) -> Plan:
     """Return the action plan for a case, in the voice of whoever is reading it."""
+    where = jurisdictions.for_case(case)
     support = ("Support for you" if reader(case) == "you" or not case.person.under_18
                else f"Support for you and {the_person(case)}")
     sections = [
-        Section("urgent", "Do this now", tuple(_urgent_steps(case))),
-        Section("first", _first_title(case), tuple(_first_steps(case) + _fake_steps(case))),
-        Section("not-to-do", "What not to do", tuple(_not_to_do(case))),
+        Section("urgent", "Do this now", tuple(_urgent_steps(case, where))),
+        Section("first", _first_title(case),
+                tuple(_first_steps(case, where) + _fake_steps(case, where))),
+        Section("not-to-do", "What not to do", tuple(_not_to_do(case, where))),
         Section("report", "Report it where it appears",
-                tuple(_report_remove_first(case) + _platform_steps(case))),
+                tuple(_report_first(case, where) + _platform_steps(case, where)
+                      + _member_steps(case, where))),
         Section("stop-sharing", f"Stop it being shared{_again(case)}",
-                tuple(_hash_steps(case))),
-        Section("school", "The school", tuple(_school_steps(case))),
-        Section("support", support, tuple(_support_steps(case))),
+                tuple(_hash_steps(case, where))),
+        Section("school", "The school", tuple(_school_steps(case, where))),
+        Section("support", support, tuple(_support_steps(case, where))),
     ]
-    # A step can be called for twice (the Revenge Porn Helpline to stop sharing and for
-    # support, say): keep it where it first comes, and leave out sections left empty.
+    # A step can be called for twice (a helpline to stop sharing and for support, say): keep
+    # it where it first comes, and leave out sections left empty.
     seen: set[str] = set()
     kept = []
     for section in sections:
@@ -108,12 +112,11 @@ def make_plan(case: Case) -> Plan:
     return Plan(case.reference, case.concerns.any_urgent, tuple(kept))
 
 
-def _urgent_steps(case: Case) -> list[Step]:
+def _urgent_steps(case: Case, where: Jurisdiction) -> list[Step]:
     steps: list[Step] = []
-    region = _region(case)
     concerns = case.concerns
     if concerns.immediate_danger:
-        number = jurisdictions.get(case.jurisdiction).emergency.phone
+        number = where.emergency.phone
         steps.append(Step(
             "call-emergency", f"Call {number} now",
             (f"If anyone is in immediate danger, call the police on {number}. "
@@ -131,12 +134,12 @@ def _urgent_steps(case: Case) -> list[Step]:
         steps.append(Step("sextortion-dont-pay", "Do not pay, even if you have paid before, "
                           "and do not send anything more", body))
         steps.extend(account_steps)
-    # Childline first for the young person; for an adult reader, the report first.
-    crisis = _crisis_steps(case) if concerns.threats else []
+    # A line to talk to first for the young person; for an adult reader, the report first.
+    crisis = _crisis_steps(case, where) if concerns.threats else []
     if reader(case) == "you":
         steps.extend(crisis)
-    if concerns.threats or concerns.adult_involved:
-        steps.extend(step for step in _report_abuse_steps(case, region) if step)
+    if concerns.threats or concerns.adult_involved or concerns.asked_online:
+        steps.extend(_report_abuse_steps(case, where))
     if reader(case) != "you":
         steps.extend(crisis)
     return steps
@@ -175,29 +178,32 @@ def _threat_account_steps(case: Case) -> list[Step]:
     return steps
 
 
-def _crisis_steps(case: Case) -> list[Step]:
+def _crisis_steps(case: Case, where: Jurisdiction) -> list[Step]:
     """Threats carry a risk of self-harm: a line to talk to now, for the child and the adult."""
-    if not case.in_uk:
-        return []
     steps = []
-    if case.person.under_18:
-        steps.append(_service_step(
-            "childline",
-            "Talk to Childline, any time" if reader(case) == "you" else
-            f"Childline, for {the_person(case)}",
-            ("Free and confidential, by phone or online chat, day or night. If you feel you "
-             "cannot cope or might hurt yourself, call them now, or 999 if you are in danger."
-             if reader(case) == "you" else
-             "Being threatened like this is frightening, and some young people feel they "
-             "cannot cope. Childline is free and confidential, by phone or online chat, day or "
-             "night. If you think they might hurt themselves, call 999."),
-            service="childline"))
-    if reader(case) != "you" or not case.person.under_18:
-        steps.append(_service_step(
-            "samaritans", "Samaritans, if you are struggling",
-            "Free and confidential, by phone at any time of the day or night, for anyone who "
-            "is finding it hard to cope.", service="samaritans"))
+    young, crisis = where.support.young_person, where.support.crisis
+    number = where.emergency.phone
+    if case.person.under_18 and young is not None:
+        if reader(case) == "you":
+            steps.append(_service_step(
+                f"talk-{young.slug}", f"Talk to {young.called}",
+                f"{_capital(young.offer)}. If you feel you cannot cope or might hurt yourself, "
+                f"contact them now, or call {number} if you are in danger.", service=young))
+        else:
+            steps.append(_service_step(
+                f"talk-{young.slug}", f"{_capital(young.called)}, for {the_person(case)}",
+                "Being threatened like this is frightening, and some young people feel they "
+                f"cannot cope. {_capital(young.called)} is {young.offer}. If you think they "
+                f"might hurt themselves, call {number}.", service=young))
+    if crisis is not None and (reader(case) != "you" or not case.person.under_18
+                               or young is None):
+        steps.append(_crisis_line(crisis))
     return steps
+
+
+def _crisis_line(crisis: services.Service) -> Step:
+    return _service_step(f"talk-{crisis.slug}", f"{_capital(crisis.called)}, if you are "
+                         "struggling", f"{_capital(crisis.offer)}.", service=crisis)
 
 
 def _first_title(case: Case) -> str:
@@ -205,20 +211,21 @@ def _first_title(case: Case) -> str:
         reader(case), "Your procedures")
 
 
-def _first_steps(case: Case) -> list[Step]:
+def _first_steps(case: Case, where: Jurisdiction) -> list[Step]:
     """What the reader needs to hear before the steps: said to them, in their role."""
     if reader(case) == "you":
         steps = [Step("not-your-fault", "This is not your fault", (
             "Whatever happened before it was shared, you do not deserve this, and you are not "
             "in trouble for asking for help. It can be sorted out, and you do not have to do "
             "it alone.",
-            "Tell an adult you trust if you can: a parent or carer, a teacher, or another "
-            "adult you feel safe with. They can help you with every step here."))]
-        if case.in_uk and case.person.under_18:
+            f"Tell an adult you trust if you can: a {where.letters.parent}, a teacher, or "
+            "another adult you feel safe with. They can help you with every step here."))]
+        young = where.support.young_person
+        if case.person.under_18 and young is not None:
             steps.append(_service_step(
-                "childline", "Talk to Childline, any time",
-                "Free and confidential, by phone or online chat, day or night, for anyone "
-                "under 19. You can talk to them about any of this.", service="childline"))
+                f"talk-{young.slug}", f"Talk to {young.called}",
+                f"{_capital(young.offer)}. You can talk to them about any of this.",
+                service=young))
         return steps
     if reader(case) == "parent":
         child = "your child" if case.person.under_18 else "them"
@@ -232,22 +239,28 @@ def _first_steps(case: Case) -> list[Step]:
             "as who else is told."))]
     if not case.person.under_18:
         return []
-    body = ["Follow your organisation's child protection procedures, and tell your designated "
-            "safeguarding lead or nominated child protection lead today."]
-    if case.concerns.adult_involved and case.in_uk:
-        body.append("An adult is involved: the schools' guidance on sharing nudes says this "
-                    "is child sexual abuse and must be referred to the police as a matter of "
-                    "urgency, not handled by the school alone.")
+    school = where.school
+    if case.requester.role == "school" and case.requester.is_dsl:
+        body = [f"As the {school.lead}, follow your school's child protection procedures "
+                "today."]
+    elif case.requester.role == "school":
+        body = [f"Tell the {school.lead_named} today, and follow your school's child "
+                "protection procedures."]
+    else:
+        body = ["Follow your organisation's child protection procedures today, and tell "
+                "whoever leads on safeguarding there."]
+    if case.concerns.adult_involved and school.adult_involved:
+        body.append(school.adult_involved)
     if case.requester.role == "caseworker":
-        body.append("If the young person is at school, their school's designated safeguarding "
-                    "lead needs to know so the school can support them and deal with any "
-                    "sharing among pupils.")
+        body.append(f"If the young person is at school, the {school.lead_named} there "
+                    "needs to know so the school can support them and deal with any sharing "
+                    f"among {school.learners}.")
     return [_service_step("your-procedures", "Follow your safeguarding procedures today", *body,
-                          service=_school_guidance(case) if case.concerns.adult_involved
-                          else None)]
+                          service=school.guidance if case.concerns.adult_involved
+                          and school.adult_involved else None)]
 
 
-def _fake_steps(case: Case) -> list[Step]:
+def _fake_steps(case: Case, where: Jurisdiction) -> list[Step]:
     """A fake image is dealt with as a real one: said plainly, with no more law than the
     family's own place has (its fake-image law, from the law file)."""
     if not case.concerns.fake:
@@ -271,95 +284,85 @@ def _fake_steps(case: Case) -> list[Step]:
         body.append("You have done nothing wrong.")
     # Childline, Ask Sam, "What do I do if there's someone faking nudes of me?" (read
     # 2026-12-07): Report Remove helps "whether real or faked".
-    if under_18 and case.in_uk:
-        body.append("Report Remove, from Childline and the IWF, helps with images whether they "
-                    "are real or faked.")
+    tool = where.remove.young_person_tool
+    if under_18 and tool is not None and tool.slug == "report-remove":
+        body.append(f"{_capital(tool.called)} helps with images whether they are real or faked.")
     return [Step("fake-like-real", "A fake image is dealt with like a real one", tuple(body))]
 
 
-def _report_remove_first(case: Case) -> list[Step]:
-    """For a young person in the UK, Report Remove comes first: the tool made for them."""
-    if reader(case) != "you" or not (case.in_uk and case.person.under_18):
-        return []
-    return [_report_remove(case)]
+def _route_step(case: Case, route: Route, where: Jurisdiction, why: str | None = None) -> Step:
+    """A place to report, in the declaration's words where it gives them, else the service's."""
+    service = route.service
+    if route.police:
+        service, title, said = where.police.service, where.police.title, where.police.body
+    else:
+        title, said = route.title, None
+    body = [why] if why else []
+    if service is not None:
+        title = title or f"Report it to {service.called}"
+        said_by_service = service.offer or service.what
+        body.append(_capital(said_by_service) + ("" if said_by_service.endswith(".") else "."))
+        if service.anonymous is False:
+            body.append("You cannot report anonymously: they will ask who you are and contact "
+                         "you.")
+    for text in (said, route.body):
+        if text:
+            body.append(text)
+    step_id = f"report-{service.slug}" if service else "report-police"
+    return _service_step(step_id, title, *body, service=service)
 
 
-def _report_remove(case: Case) -> Step:
+def _report_abuse_steps(case: Case, where: Jurisdiction) -> list[Step]:
+    concerns = case.concerns
+    said = [said for flag, said in (
+        (concerns.adult_involved, "an adult is involved"),
+        (concerns.asked_online, "someone they met online asked for the image"),
+        (concerns.threats, "someone is making threats")) if flag]
+    who = ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+    why = f"{_capital(who)}, so this needs specialist help as well as removal."
+    routes = [route for route in where.urgent if route.fits(case.person.under_18, reader(case))]
+    return [_route_step(case, route, where, why if index == 0 else None)
+            for index, route in enumerate(routes)]
+
+
+def _report_first(case: Case, where: Jurisdiction) -> list[Step]:
+    """Routes stronger than the platforms' own come first: the young person's own tool for
+    them, and any the declaration puts first for everyone (eSafety in Australia)."""
+    steps = []
+    tool = where.remove.young_person_tool
+    if reader(case) == "you" and case.person.under_18 and tool is not None:
+        steps.append(_young_person_tool(case, tool))
+    steps += [_route_step(case, route, where) for route in where.report_first
+              if route.fits(case.person.under_18, reader(case))]
+    return steps
+
+
+def _young_person_tool(case: Case, tool: services.Service) -> Step:
     if reader(case) == "you":
         return _service_step(
-            "report-remove", "Use Report Remove: it is made for you",
-            "Childline and the Internet Watch Foundation (IWF) run Report Remove for under-18s "
-            "who want a nude image of themselves taken down.",
-            "Everywhere else this page says never send the image to anyone. Report Remove is "
-            "the one exception, and it is safe: the image goes only to the IWF, whose trained "
-            "analysts are allowed by law to look at it so they can get it removed. It is not "
-            "sent to the police, your school or your parents, and you will not get in trouble.",
-            "You make a Childline account (you do not need to use your real name), and "
-            "Childline tells you through it what happened.",
-            service="report-remove")
+            f"use-{tool.slug}", f"Use {tool.called}: it is made for you",
+            _capital(tool.offer),
+            f"Everywhere else this page says never send the image to anyone. {tool.called} is "
+            f"the one exception, and it is safe. {tool.promise}",
+            service=tool)
+    person = the_person(case)
     return _service_step(
-        "report-remove", f"Use Report Remove ({the_person(case)} makes the report, with your "
-        "support)",
-        "Childline and the IWF run Report Remove for under-18s who want a nude image of "
-        f"themselves taken down. {the_person(case)[:1].upper()}{the_person(case)[1:]} makes "
-        "the report themselves, with an adult they trust beside them if they want, and "
-        "Childline tells them what happened. It is the one safe way to send the image: it "
-        "goes only to the IWF's analysts. You should not look at it.",
-        service="report-remove")
+        f"use-{tool.slug}", f"Use {tool.called} ({person} makes the report, with your "
+        "support)", _capital(tool.offer),
+        f"{_capital(person)} makes the report themselves, with an adult they trust beside "
+        "them if they want. It is the one safe way to send the image. You should not look "
+        "at it.", service=tool)
 
 
-def _report_abuse_steps(case: Case, region: str) -> list[Step]:
-    who = {(True, True): "An adult is involved and someone is making threats",
-           (True, False): "An adult is involved",
-           (False, True): "Someone is making threats"}[
-        (case.concerns.adult_involved, case.concerns.threats)]
-    why = f"{who}, so this needs specialist help as well as removal."
-    if region == "uk":
-        if not case.person.under_18:
-            return [_service_step(
-                "report-police-uk", "Report it to the police",
-                "Call 101, or 999 in an emergency. Sharing or threatening to share intimate "
-                "images without consent is a crime.", service="police-101")]
-        # The NCA's advice (urgent.py's sources): "call 101 or 999" and the CEOP Safety Centre.
-        return [_service_step(
-            "report-ceop", "Report it to CEOP, the National Crime Agency's child protection team",
-            why, "CEOP cannot take anonymous reports: a child protection adviser will contact "
-            "you. If you would rather talk first, call the NSPCC helpline.", service="ceop"),
-            _service_step("report-police-uk", "Report it to the police on 101",
-                          "Call 101 to tell the police, or 999 in an emergency.",
-                          service="police-101")]
-    if region == "us":
-        return [
-            _service_step("report-cybertipline", "Report it to the NCMEC CyberTipline", why,
-                          service="ncmec-cybertipline"),
-            _service_step("report-fbi", "Report it to the FBI",
-                          "The FBI investigates sextortion and online exploitation of children.",
-                          service="fbi"),
-        ]
-    if region == "australia":
-        return [
-            _service_step("report-accce", "Report it to the ACCCE",
-                          why + " The Australian Centre to Counter Child Exploitation takes "
-                          "reports of online child sexual exploitation, including sextortion.",
-                          service="accce")
-            if case.person.under_18 else None,
-            _service_step("report-esafety", "Report it to eSafety",
-                          "The eSafety Commissioner can help get images removed and can order "
-                          "platforms to take them down.", service="esafety"),
-        ]
-    return [Step("report-police-local", "Report it to the police where you live",
-                 (why + " Use the police's non-emergency number or online reporting.",))]
-
-
-def _not_to_do(case: Case) -> list[Step]:
+def _not_to_do(case: Case, where: Jurisdiction) -> list[Step]:
     young = reader(case) == "you"
     child = case.person.under_18
+    tool = where.remove.young_person_tool
     if young:
         copy = ("Do not send it to anyone, and ask anyone who has it to delete it rather than "
                 "send it on: every copy is another one that could spread. You never need the "
                 "image to get it removed: the link and the account name are enough."
-                + (" The one exception is Report Remove, above." if child and case.in_uk
-                   else ""))
+                + (f" The one exception is {tool.called}, below." if child and tool else ""))
     elif child:
         copy = ("Copying or sending on a sexual image of someone under 18 can itself be a crime, "
                 "even when you are trying to help, and every copy is another one that could "
@@ -378,7 +381,7 @@ def _not_to_do(case: Case) -> list[Step]:
              "you are not angry and that you will help sort this out together.",),
         ))
     leave_to = ("the platform or the police, following your procedures if the person who shared "
-                "it is a pupil" if case.requester.role == "school"
+                f"it is a {where.school.learner}" if case.requester.role == "school"
                 else "the platform, the school or the police")
     if not case.nothing_posted:  # nothing shared yet: "stop replying" says it, above
         steps.append(Step(
@@ -394,28 +397,49 @@ def _not_to_do(case: Case) -> list[Step]:
     return steps
 
 
-def _platform_steps(case: Case) -> list[Step]:
+def _platform_steps(case: Case, where: Jurisdiction) -> list[Step]:
     steps = []
     for slug in case.platform_slugs:
         platform = platforms.get(slug)
         places = tuple(case.locations_on(slug))
         if slug == "other":
-            steps.append(_unknown_site_step(case, places))
+            steps.append(_unknown_site_step(case, where, places))
             continue
-        forms = [f for f in platform.web_forms
-                 if ("under-18" if case.person.under_18 else "adult") in f.audiences]
-        links = tuple(Link(f.title, f.url) for f in forms)
-        in_app = platform.in_app
+        routes = platforms.send_routes(platform, case.jurisdiction, case.person.under_18)
+        links = tuple(Link(form.title, form.target) for form in routes.forms)
+        in_app = routes.in_app
         body = _find_first(case, places) + _vanishing(places) + _law_notes(case) + (
-            () if in_app or links else (
+            _route_notes(routes) if in_app or links else (
                 "Look for a 'Report' option next to the post, message or profile, and report "
                 "the link to the organisations below too.",))
         title = f"{'Report it' if platform.takes_reports else 'What you can do'} on {platform.name}"
         steps.append(Step(f"platform-{slug}", title, body, links,
                           items=in_app.steps if in_app else (),
-                          items_title=in_app.title if in_app else None,
+                          items_title=in_app.heading if in_app else None,
                           places=places, platform=slug))
     return steps
+
+
+def _route_notes(routes: platforms.SendRoutes) -> tuple[str, ...]:
+    """Where a report goes without opening anything, first; who can report in the app; or,
+    plainly, that there is no form or address."""
+    name = routes.platform.name
+    notes = []
+    if routes.forms:
+        forms = "Its web form below needs" if len(routes.forms) == 1 else (
+            "Its web forms below need")
+        notes.append(f"{forms} only the link or the account name: nothing has to be opened.")
+    if routes.email:
+        notes.append(f"{name} publishes an address for reports: {routes.email.target}. Send the "
+                     "links, never the image.")
+    if not routes.forms and not routes.email and routes.in_app:
+        notes.append(f"{name} has no web form or email address for this that we could confirm: "
+                     "report it in the app or on the site (the steps below), and keep the letter "
+                     "from this site as your record.")
+    if routes.in_app and routes.in_app.who:
+        notes.append(f"Who can report it from inside the app: {routes.in_app.who[:1].lower()}"
+                     f"{routes.in_app.who[1:]}")
+    return tuple(notes)
 
 
 def _find_first(case: Case, places: tuple[Location, ...]) -> tuple[str, ...]:
@@ -447,80 +471,67 @@ def _law_notes(case: Case) -> tuple[str, ...]:
                  if item.plan_note)
 
 
-# Where a child's image on an unknown website is reported outside the UK: (service, title, body).
-_CHILD_SITE_ROUTES = {
-    "australia": ("esafety-illegal-content", "Report other websites to eSafety",
-                  "The eSafety Commissioner takes reports of child sexual exploitation material "
-                  "on websites, anonymously if you wish, and can direct that it is removed."),
-    "eu": ("inhope", "Report other websites to your country's hotline (INHOPE)",
-           "INHOPE's reporting map lists the national hotline for each country. Report the link "
-           "to your country's hotline with its own form: INHOPE itself cannot act on reports."),
-}
-_NCMEC_ROUTE = ("ncmec-cybertipline", "Report other websites to the NCMEC CyberTipline",
-                "The US National Center for Missing & Exploited Children takes reports of child "
-                "sexual abuse images from anywhere and passes them to the right authorities.")
-
-
-def _unknown_site_step(case: Case, places: tuple[Location, ...]) -> Step:
-    if case.person.under_18 and case.in_uk:
+def _unknown_site_step(case: Case, where: Jurisdiction, places: tuple[Location, ...]) -> Step:
+    hotline, helpline = where.remove.hotline, where.support.adult_image
+    if case.person.under_18 and hotline is not None:
         return _with_places(_service_step(
-            "platform-other", "Report other websites to the Internet Watch Foundation (IWF)",
-            "The IWF can get sexual images of under-18s removed from websites, including sites "
-            "with no report button. All they need is the link.",
-            service="iwf",
-        ), places)
-    if case.person.under_18:
-        service, title, body = _CHILD_SITE_ROUTES.get(case.jurisdiction, _NCMEC_ROUTE)
-        return _with_places(_service_step("platform-other", title, body, service=service), places)
-    if case.in_uk:
+            "platform-other", f"Report other websites to {hotline.called}",
+            *_hotline_words(hotline, where), service=hotline), places)
+    if not case.person.under_18 and helpline is not None:
         return _with_places(_service_step(
-            "platform-other", "Ask the Revenge Porn Helpline to help with other websites",
-            "The helpline can report intimate images shared without consent to websites for you.",
-            service="revenge-porn-helpline",
-        ), places)
+            "platform-other", f"Ask {helpline.called} to help with other websites",
+            f"{_capital(helpline.offer)}.", service=helpline), places)
     return Step("platform-other", "Report it to the website",
                 ("Look for a 'Report', 'Contact us' or 'Abuse' link on the site, and send them "
                  "the link to the page.",), places=places, platform="other")
+
+
+def _hotline_words(hotline: services.Service, where: Jurisdiction) -> tuple[str, ...]:
+    """What the hotline does, and, where the family's member state has none confirmed, so."""
+    member = where.member
+    missing = (member.hotline_none,) if member and member.hotline_none else ()
+    return (hotline.offer or hotline.what, *missing)
 
 
 def _with_places(step: Step, places: tuple[Location, ...]) -> Step:
     return replace(step, places=places, platform="other")
 
 
-def _hash_steps(case: Case) -> list[Step]:
+def _member_steps(case: Case, where: Jurisdiction) -> list[Step]:
+    """What the member the family named has of its own (a province's route), or plainly that
+    none is confirmed there."""
+    member = where.member
+    if member is None or (member.route is None and member.route_none is None):
+        return []
+    if member.route is None:
+        return [Step("member-route", f"In {member.name}", (member.route_none,))]
+    route = member.route
+    links = (Link(route.name, route.url),) if route.url else ()
+    return [Step("member-route", f"In {member.name}: {route.name}",
+                 (route.says,) if route.says else (), links, phone=route.phone)]
+
+
+def _hash_steps(case: Case, where: Jurisdiction) -> list[Step]:
     steps: list[Step] = []
+    remove = where.remove
     if case.person.under_18:
-        if case.in_uk:
-            steps.append(_report_remove(case))
-        if case.in_uk and case.locations:
+        if remove.young_person_tool is not None:
+            steps.append(_young_person_tool(case, remove.young_person_tool))
+        hotline = remove.hotline
+        if hotline is not None and case.locations and "other" not in case.platform_slugs:
             steps.append(_service_step(
-                "iwf-report", "Report each link to the IWF",
-                "Anyone can report a link to the Internet Watch Foundation, anonymously. They "
-                "check it and work to get it removed and blocked.",
-                service="iwf",
-            ))
-        steps.append(_service_step(
-            "take-it-down", f"Use Take It Down to stop it being shared{_again(case)}",
-            "NCMEC's Take It Down turns the image into a digital fingerprint (a hash) on the "
-            "device where it already is. Only the fingerprint is sent, never the image, and "
-            "taking-part platforms use it to find and remove copies. Do not copy the image to "
-            "another device to do this.", *_take_it_down_if(case),
-            service="take-it-down",
-        ))
+                f"report-{hotline.slug}", f"Report each link to {hotline.called}",
+                *_hotline_words(hotline, where), service=hotline))
+        tool = remove.hash_child
     else:
+        tool = remove.hash_adult
+    if tool is not None:
         steps.append(_service_step(
-            "stopncii", f"Use StopNCII to stop it being shared{_again(case)}",
-            "StopNCII.org makes a digital fingerprint (a hash) of the image on your own device; "
-            "only the fingerprint is shared with taking-part platforms, never the image.",
-            service="stopncii",
-        ))
-        if case.in_uk:
-            steps.append(_service_step(
-                "revenge-porn-helpline", "Contact the Revenge Porn Helpline",
-                "The helpline supports adults whose intimate images have been shared without "
-                "consent, and can report them to platforms for you.",
-                service="revenge-porn-helpline",
-            ))
+            f"hash-{tool.slug}", f"Use {tool.called} to stop it being shared{_again(case)}",
+            tool.offer or tool.what, *_hash_only_if(case), service=tool))
+    helpline = where.support.adult_image
+    if not case.person.under_18 and helpline is not None:
+        steps.append(_adult_image_line(helpline))
     return steps
 
 
@@ -529,9 +540,9 @@ def _again(case: Case) -> str:
     return "" if case.nothing_posted else " again"
 
 
-def _take_it_down_if(case: Case) -> tuple[str, ...]:
-    """Take It Down needs the file on your own device (NCMEC's FAQ): a fake made by others, or
-    an image only threatened, is often not there, and must never be fetched to use it."""
+def _hash_only_if(case: Case) -> tuple[str, ...]:
+    """A hash tool needs the file on your own device (NCMEC's Take It Down FAQ): a fake made by
+    others, or an image only threatened, is often not there, and must never be fetched."""
     if case.concerns.fake or case.nothing_posted:
         return ("Only use it if the image is already on your own device"
                 + ("" if reader(case) == "you" else f" or {the_person(case)}'s")
@@ -540,105 +551,83 @@ def _take_it_down_if(case: Case) -> tuple[str, ...]:
     return ()
 
 
-def _at_school(case: Case) -> bool:
-    return bool(case.person.school or case.concerns.shared_at_school or
-                (case.school and case.school.name) or case.requester.role == "school")
+def _adult_image_line(helpline: services.Service) -> Step:
+    return _service_step(f"talk-{helpline.slug}", f"Contact {helpline.called}",
+                         f"{_capital(helpline.offer)}.", service=helpline)
 
 
-def _school_guidance(case: Case) -> str | None:
-    """The guidance schools follow where the family lives (its declaration), or None where none
-    is confirmed: another nation's is never offered."""
-    return jurisdictions.get(case.jurisdiction).school.guidance
-
-
-def _school_steps(case: Case) -> list[Step]:
-    if not case.person.under_18 or not _at_school(case):
+def _school_steps(case: Case, where: Jurisdiction) -> list[Step]:
+    if not case.person.under_18 or not case.at_school:
         return []
-    what_school_does = (
-        "Schools follow guidance on sharing nudes: staff must not view, copy or share the image; "
-        "the designated safeguarding lead (DSL) supports the young person, deals with any sharing "
-        "among pupils, records what happened and decides whether police or children's social care "
-        "need to be involved.",
-    )
-    if case.jurisdiction in ("scotland", "northern-ireland"):
-        what_school_does = (
-            "Schools have their own child protection procedures for this. We have not yet "
-            "confirmed the guidance for schools where you are, so ask the school which they "
-            "follow.",)
+    school = where.school
+    spread = case.concerns.shared_at_school
     if case.requester.role == "school":
-        return [_service_step(
-            "school-dsl", "Follow your safeguarding procedures",
-            "You are the designated safeguarding lead: record what happened, the decisions you "
-            "make and why, and any referrals, in your safeguarding record."
-            if case.requester.is_dsl else
-            "Pass this to your designated safeguarding lead (DSL) today if you are not the DSL.",
-            *what_school_does, service=_school_guidance(case),
-        )]
+        if case.requester.is_dsl:
+            first = (f"You are the {school.lead}: record what happened, the decisions you make "
+                     "and why, and any referrals, in your safeguarding record.")
+        else:
+            first = f"Pass this to the {school.lead_named} today, if that is not you."
+        guide = (school.no_guidance,) if school.guidance is None else (
+            (school.no_nudes_advice,) if school.no_nudes_advice else ())
+        # What schools do is said to other staff; the lead is the one who does it.
+        does = () if case.requester.is_dsl else (school.does,)
+        return [_service_step("school-lead", "Follow your safeguarding procedures", first,
+                              *does, *guide, service=school.guidance)]
     if reader(case) == "you":
         return [_service_step(
             "tell-school", "Telling your school",
-            "Your school's designated safeguarding lead (DSL) is there to help with this, and "
-            "can stop it spreading at school. "
-            + ("It has spread at school, so telling them now will help. "
-               if case.concerns.shared_at_school else ""),
-            "If you tell the school, they will listen and should not blame you. They will "
-            "usually tell your parents or carers, unless that would put you at risk, and they "
-            "may have to involve the police or children's social care to keep you safe. You "
-            "can ask them what they are going to do before they do it.",
-            service=_school_guidance(case),
-        )]
+            f"The {school.lead_named} at your school is there to help with this, and can stop "
+            "it spreading at school. " + ("It has spread at school, so telling them now will "
+                                       "help." if spread else ""),
+            "If you tell the school, they will listen and should not blame you. "
+            f"{school.tells_parents} You can ask them what they are going to do before they "
+            "do it.", service=school.guidance)]
     return [_service_step(
-        "tell-school", "Tell the school's designated safeguarding lead",
-        "Ask to speak to the designated safeguarding lead (DSL) — every school has one. "
-        + ("It has spread at school, so the school needs to act now. "
-           if case.concerns.shared_at_school else "")
-        + "The letter for the school from this site sets out what to ask for.",
-        *what_school_does, service=_school_guidance(case),
-    )]
+        "tell-school", "Tell the school",
+        school.ask + (" It has spread at school, so the school needs to act now." if spread
+                      else "") + " The letter for the school from this site sets out what to "
+        "ask for.", school.does, service=school.guidance)]
 
 
-def _support_steps(case: Case) -> list[Step]:
+def _support_steps(case: Case, where: Jurisdiction) -> list[Step]:
     steps: list[Step] = []
-    if case.in_uk and case.person.under_18:
+    support = where.support
+    young = support.young_person
+    if case.person.under_18 and young is not None:
         steps.append(_service_step(
-            "childline", "Childline, for you" if reader(case) == "you" else
-            f"Childline, for {the_person(case)}",
-            "Free and confidential, by phone or online, for anyone under 19.",
-            service="childline",
-        ))
-        if case.requester.role != "young-person":
-            steps.append(_service_step(
-                "nspcc", "The NSPCC helpline, for you",
-                "Advice for adults worried about a child, including what to say and what to do "
-                "next.",
-                service="nspcc",
-            ))
-    steps.extend(_professionals_helpline(case))
-    if case.in_uk and not case.person.under_18:
+            f"talk-{young.slug}", f"{_capital(young.called)}, for you" if reader(case) == "you"
+            else f"{_capital(young.called)}, for {the_person(case)}",
+            f"{_capital(young.offer)}.", service=young))
+    if case.person.under_18 and reader(case) != "you" and support.parent is not None:
         steps.append(_service_step(
-            "revenge-porn-helpline", "The Revenge Porn Helpline",
-            "Support and advice for adults whose intimate images have been shared without consent.",
-            service="revenge-porn-helpline",
-        ))
-    if case.jurisdiction == "australia":
-        steps.append(_service_step("report-esafety", "eSafety Commissioner",
-                                "Advice and help with removal for people in Australia.",
-                                service="esafety"))
+            f"talk-{support.parent.slug}", f"{_capital(support.parent.called)}, for you",
+            f"{_capital(support.parent.offer)}.", service=support.parent))
+    if (case.person.under_18 and case.requester.role in PROFESSIONAL_ROLES
+            and support.professional is not None):
+        steps.append(_service_step(
+            f"talk-{support.professional.slug}",
+            f"{_capital(support.professional.called)}, for you",
+            f"{_capital(support.professional.offer)}.", service=support.professional))
+    if not case.person.under_18 and support.adult_image is not None:
+        steps.append(_adult_image_line(support.adult_image))
+    if support.crisis is not None and (reader(case) != "you" or young is None
+                                       or not case.person.under_18):
+        steps.append(_crisis_line(support.crisis))
+    if reader(case) == "parent" and case.person.under_18:
+        steps.append(_police_step(where))
     return steps
 
 
-# Requester roles that work with children: POSH is their helpline, not the young person's.
+def _police_step(where: Jurisdiction) -> Step:
+    """The police when nobody is in danger, for a parent who wants to report it as a crime."""
+    police = where.police
+    title = "The police, if you want to report it as a crime"
+    if police.service is None:  # the same id as the urgent step, so it is said once
+        return Step("report-police", title, (police.body,))
+    return _service_step(f"report-{police.service.slug}", title, police.service.what,
+                         service=police.service)
+
+
+# Requester roles that work with children: a professionals' helpline is theirs, not the young
+# person's.
 PROFESSIONAL_ROLES = ("school", "caseworker")
-
-
-def _professionals_helpline(case: Case) -> list[Step]:
-    """POSH, the UK helpline for people who work with children, for school staff and caseworkers."""
-    if not (case.in_uk and case.person.under_18 and case.requester.role in PROFESSIONAL_ROLES):
-        return []
-    return [_service_step(
-        "posh", "The Professionals Online Safety Helpline (POSH), for you",
-        "Advice for people who work with children, such as school staff and caseworkers, on "
-        "responding to nudes being shared. It can also take a report to a platform when the "
-        "platform's own reporting has not worked.",
-        service="posh",
-    )]

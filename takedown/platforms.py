@@ -48,8 +48,8 @@ def meant_for(jurisdiction: str) -> tuple[str, ...]:
 
 
 def region_of(jurisdiction: str) -> str:
-    """The group whose law a letter to this family cites first ("uk" for the four nations)."""
-    return jurisdictions.get(jurisdiction).group
+    """The group whose law a letter to this family cites first (one for the four UK nations)."""
+    return jurisdictions.get(jurisdiction).group.slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,26 @@ class Reporting:
 
 
 @dataclass(frozen=True, slots=True)
+class InApp:
+    """Reporting from inside the app: its steps, who can do it there, and whether the steps put
+    the content on screen (then they are only for someone who already has it in front of them)."""
+
+    title: str
+    steps: tuple[str, ...]
+    source: Source
+    needs_content_open: bool
+    who: str | None = None  # who can report from inside the app, as the source says
+
+    @property
+    def heading(self) -> str:
+        """The steps' heading, saying so when they put the content on screen."""
+        if not self.needs_content_open:
+            return self.title
+        return (f"{self.title} (these steps put it on screen: only for someone who already has "
+                "it in front of them)")
+
+
+@dataclass(frozen=True, slots=True)
 class WebForm:
     """A web page where a report can be made."""
 
@@ -84,6 +104,11 @@ class WebForm:
     audiences: tuple[str, ...]
     source: Source
     law: str | None = None  # the law the form is the platform's own process for, if one
+    serves: tuple[str, ...] = ()  # the regions it is for; empty: everyone
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the form is for everyone, or for a region meant for this jurisdiction."""
+        return not self.serves or bool(set(self.serves) & set(meant_for(jurisdiction)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +119,7 @@ class Entity:
     address: str | None
     serves: tuple[str, ...]
     source: Source
-    based_in: str | None = None  # the country of the address the terms give ("us"), if one
+    based_in: str | None = None  # the country of the address the terms give (ISO code), if one
 
     def meant_for(self, jurisdiction: str) -> bool:
         """True when the terms name this company for a family in this jurisdiction."""
@@ -133,6 +158,27 @@ class Email:
 
 
 @dataclass(frozen=True, slots=True)
+class Appeal:
+    """The platform's own route to ask it to look again at a decision, for some regions.
+
+    ``for_reporters``: the source says someone whose report was refused may use it (not only
+    the person whose post or account was acted on).
+    """
+
+    title: str
+    how: str
+    serves: tuple[str, ...]
+    for_reporters: bool
+    source: Source
+    url: str | None = None
+    email: str | None = None
+
+    def meant_for(self, jurisdiction: str) -> bool:
+        """True when the route is for a region meant for this jurisdiction."""
+        return bool(set(self.serves) & set(meant_for(jurisdiction)))
+
+
+@dataclass(frozen=True, slots=True)
 class HashList:
     """Whether the platform takes part in a hash-matching list."""
 
@@ -164,7 +210,7 @@ class Platform:
     domains: tuple[str, ...]
     hosts: tuple[str, ...]
     domains_source: Source | None
-    in_app: Steps | None
+    in_app: InApp | None
     web_forms: tuple[WebForm, ...]
     after_report: Steps | None
     entities: tuple[Entity, ...]
@@ -173,6 +219,7 @@ class Platform:
     emails: tuple[Email, ...] = ()
     dsa: Dsa | None = None
     out_of_court: tuple[OutOfCourt, ...] = ()
+    appeals: tuple[Appeal, ...] = ()
     report_account: Reporting | None = None
     report_conversation: Reporting | None = None
 
@@ -188,13 +235,16 @@ class Platform:
         return None
 
     @property
-    def us_based(self) -> bool:
-        """True when a US company runs the service for US users (so US law on providers applies).
-
-        A company the terms name for the US itself, or one for everyone whose address is there.
-        """
-        entity = self.entity_for("us")
-        return entity is not None and ("us" in entity.serves or entity.based_in == "us")
+    def provider_home(self):
+        """The jurisdiction whose laws on providers reach this platform, or None: one that
+        declares such laws (``provider_law_topics``) where the company the terms name for its
+        families serves it by name, or serves everyone from an address there (a US company)."""
+        for where in jurisdictions.all_jurisdictions().values():
+            region = where.platform_serves[0]
+            entity = self.entity_for(where.slug) if where.provider_law_topics else None
+            if entity is not None and (region in entity.serves or entity.based_in == region):
+                return where
+        return None
 
     @property
     def online_platform(self) -> bool:
@@ -238,6 +288,12 @@ class Platform:
     def no_account_form(self) -> WebForm | None:
         return next((f for f in self.web_forms if f.account_needed is False), None)
 
+    def appeal_for(self, jurisdiction: str) -> Appeal | None:
+        """The platform's own route to look again for this family's region, one open to people
+        whose report was refused first."""
+        found = [a for a in self.appeals if a.meant_for(jurisdiction)]
+        return next((a for a in found if a.for_reporters), found[0] if found else None)
+
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source behind this entry, without repeats, in page order."""
@@ -245,7 +301,7 @@ class Platform:
         parts = [self.domains_source, self.in_app, self.report_account,
                  self.report_conversation, *self.web_forms, self.after_report,
                  *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
-                 *self.out_of_court]
+                 *self.out_of_court, *self.appeals]
         for part in parts:
             source = part if isinstance(part, Source) else getattr(part, "source", None)
             if source and source not in found:
@@ -257,13 +313,76 @@ class Platform:
         return max((s.last_checked for s in self.sources), default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way a letter reaches the platform: a web form (its link), a published report address
+    (``mailto:`` with the subject only) or the company's postal address."""
+
+    kind: str  # "form", "email" or "post"
+    title: str
+    target: str  # the form's link, the email address or the postal address
+    source: Source
+    account_needed: bool | None = None
+    law: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendRoutes:
+    """Where a report or letter to a platform goes, for one family's region and the person's age:
+    the routes that need only a link or an account name first (web forms, the ones without an
+    account first; then a published address; then the post), and the in-app steps, which may put
+    the content on screen, last. The plan and the send page both read this."""
+
+    platform: Platform
+    routes: tuple[Route, ...]
+    in_app: InApp | None
+
+    @property
+    def forms(self) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if r.kind == "form")
+
+    @property
+    def email(self) -> Route | None:
+        return next((r for r in self.routes if r.kind == "email"), None)
+
+    @property
+    def post(self) -> Route | None:
+        return next((r for r in self.routes if r.kind == "post"), None)
+
+    @property
+    def none(self) -> bool:
+        """True when the directory has no form, address or postal address for them."""
+        return not self.routes
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source behind the routes shown, without repeats."""
+        found = [r.source for r in self.routes] + ([self.in_app.source] if self.in_app else [])
+        return tuple(dict.fromkeys(found))
+
+
+def send_routes(platform: Platform, jurisdiction: str, under_18: bool) -> SendRoutes:
+    """The routes to this platform for a family in this jurisdiction, in the order to try them."""
+    audience = "under-18" if under_18 else "adult"
+    forms = [f for f in platform.web_forms if audience in f.audiences and f.meant_for(jurisdiction)]
+    forms.sort(key=lambda f: f.account_needed is not False)  # no account needed first
+    routes = [Route("form", f.title, f.url, f.source, f.account_needed, f.law) for f in forms]
+    email = platform.email_for(jurisdiction)
+    if email is not None:
+        routes.append(Route("email", email.address, email.address, email.source))
+    entity = platform.entity_for(jurisdiction)
+    if entity is not None and entity.address:
+        routes.append(Route("post", entity.name, entity.address, entity.source))
+    return SendRoutes(platform, tuple(routes), platform.in_app)
+
+
 def _steps(reader: Entry | None) -> Steps | None:
     if reader is None:
         return None
     return Steps(reader.text("title"), reader.texts("steps"), reader.source())
 
 
-def _reporting(reader: Entry | None, in_app: Steps | None) -> Reporting | None:
+def _reporting(reader: Entry | None, in_app: InApp | None) -> Reporting | None:
     """A report_account or report_conversation table: its own steps or help page, or
     ``in_app = true`` for the platform's in-app steps (one fact in one place)."""
     if reader is None:
@@ -281,6 +400,13 @@ def _reporting(reader: Entry | None, in_app: Steps | None) -> Reporting | None:
                      reader.text("content_note", required=False))
 
 
+def _in_app(reader: Entry | None) -> InApp | None:
+    if reader is None:
+        return None
+    return InApp(reader.text("title"), reader.texts("steps"), reader.source(),
+                 reader.flag("needs_content_open"), reader.text("who", required=False))
+
+
 def _host(value: str, reader: Entry, field: str) -> str:
     host = value.lower().rstrip(".")
     if host != value or "/" in host or ":" in host or " " in host or "." not in host:
@@ -288,14 +414,10 @@ def _host(value: str, reader: Entry, field: str) -> str:
     return host
 
 
-def _email(value: str, reader: Entry) -> str:
+def _email(value: str, reader: Entry, field: str = "address") -> str:
     if not _EMAIL.fullmatch(value):
-        reader.fail("address", f"has {value!r}; write one address like 'abuse@example.com'")
+        reader.fail(field, f"has {value!r}; write one address like 'abuse@example.com'")
     return value
-
-
-# The countries an entity's address may be in, as ``based_in`` writes them.
-COUNTRIES = ("us", "gb", "ie", "nl", "fr", "sg", "nz", "ca", "au", "cy", "cz", "vg")
 
 
 def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -305,8 +427,8 @@ def _serves(reader: Entry, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return (reader.choice("serves", allowed),)
 
 
-def _entity(reader: Entry, allowed: tuple[str, ...]) -> Entity:
-    based_in = reader.choice("based_in", COUNTRIES) if "based_in" in reader.table else None
+def _entity(reader: Entry, allowed: tuple[str, ...], countries: tuple[str, ...]) -> Entity:
+    based_in = reader.choice("based_in", countries) if "based_in" in reader.table else None
     return Entity(reader.text("name"), reader.text("address", required=False),
                   _serves(reader, allowed), reader.source(), based_in)
 
@@ -320,11 +442,12 @@ def _dsa(reader: Entry | None) -> Dsa | None:
     return Dsa(value, reader.source())
 
 
-def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
+def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
+              countries: tuple[str, ...]) -> Platform:
     domains = tuple(_host(d, reader, "domains") for d in reader.texts("domains", required=False))
     hosts = tuple(_host(h, reader, "hosts") for h in reader.texts("hosts", required=False))
     domains_source = reader.source() if (domains or hosts) else None
-    entities = tuple(_entity(r, allowed) for r in reader.tables("entity"))
+    entities = tuple(_entity(r, allowed, countries) for r in reader.tables("entity"))
     emails = tuple(
         Email(_email(r.text("address"), r), r.choice("purpose", EMAIL_PURPOSES),
               _serves(r, allowed), r.source())
@@ -335,15 +458,22 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
     forms = tuple(
         WebForm(r.text("title"), r.url("url"), r.flag("account_needed", required=False),
                 r.choices("audiences", AUDIENCES), r.source(),
-                r.choice("law", FORM_LAWS) if "law" in r.table else None)
+                r.choice("law", FORM_LAWS) if "law" in r.table else None,
+                _serves(r, allowed) if "serves" in r.table else ())
         for r in reader.tables("web_form")
+    )
+    appeals = tuple(
+        Appeal(r.text("title"), r.text("how"), _serves(r, allowed), r.flag("for_reporters"),
+               r.source(), r.url("url") if "url" in r.table else None,
+               _email(r.text("email"), r, "email") if "email" in r.table else None)
+        for r in reader.tables("appeal")
     )
     hash_lists = tuple(
         HashList(r.choice("name", tuple(HASH_LISTS)), r.flag("participates"), r.source())
         for r in reader.tables("hash_list")
     )
     notes = tuple(Note(r.text("text"), r.source()) for r in reader.tables("note"))
-    in_app = _steps(reader.optional_table("in_app"))
+    in_app = _in_app(reader.optional_table("in_app"))
     return Platform(
         slug=slug,
         name=reader.text("name"),
@@ -361,6 +491,7 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...]) -> Platform:
         emails=emails,
         dsa=_dsa(reader.optional_table("dsa")),
         out_of_court=out_of_court,
+        appeals=appeals,
         report_account=_reporting(reader.optional_table("report_account"), in_app),
         report_conversation=_reporting(reader.optional_table("report_conversation"), in_app),
     )
@@ -381,14 +512,24 @@ def serves_values(text: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def countries_values(text: str) -> tuple[str, ...]:
+    """The countries a company's address may be in, as ``based_in`` writes them: the
+    directory's own top-level ``countries`` list (ISO 3166 codes, lower case); none if absent."""
+    values = tomllib.loads(text).get("countries", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise DirectoryError("the directory's countries must be a list of the ISO 3166 codes "
+                             "a company's address may be in")
+    return tuple(values)
+
+
 def parse_directory(text: str, today: date | None = None) -> dict[str, Platform]:
     """Parse and validate directory TOML; raise DirectoryError naming what is wrong."""
     found = datafile.entries(text, "platform", "the directory", today)
     if not found:
         raise DirectoryError("the directory has no [[platform]] entries")
-    allowed = serves_values(text)
+    allowed, countries = serves_values(text), countries_values(text)
     platforms = datafile.by_slug(found, "platform",
-                                 lambda reader, slug: _platform(reader, slug, allowed))
+                                 lambda reader, slug: _platform(reader, slug, allowed, countries))
     owners: dict[str, str] = {}
     for platform in platforms.values():
         for host in platform.domains + platform.hosts:

@@ -37,6 +37,19 @@ class Service:
     # For a published document (schools' guidance): its own title and who publishes it.
     title: str | None = None
     publisher: str | None = None
+    # How the plan names it in a sentence ("the NSPCC helpline"), what it offers in one phrase
+    # ("free and confidential, by phone ..."), and what happens to what you send it.
+    short_name: str | None = None
+    offer: str | None = None
+    promise: str | None = None
+    # Only for a place reported through one of these channels (the FTC: after a TAKE IT DOWN
+    # Act request made through the platform's own process); empty: after any report.
+    only_after: tuple[str, ...] = ()
+
+    @property
+    def called(self) -> str:
+        """The service's name in a sentence: its short name, else its full name."""
+        return self.short_name or self.name
 
 
 def _service(reader: Entry, slug: str) -> Service:
@@ -54,6 +67,10 @@ def _service(reader: Entry, slug: str) -> Service:
         phone_only=bool(reader.flag("phone_only", required=False)),
         title=reader.text("title", required=False),
         publisher=reader.text("publisher", required=False),
+        short_name=reader.text("short_name", required=False),
+        offer=reader.text("offer", required=False),
+        promise=reader.text("promise", required=False),
+        only_after=reader.texts("only_after", required=False),
     )
 
 

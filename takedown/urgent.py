@@ -3,11 +3,12 @@
 One list, said to whoever is reading: the start page (before any question) and the
 plan (when threats are ticked) both use it. Sources, read 2026-12-02: the National
 Crime Agency's advice to parents and carers on financially motivated sexual extortion
-("Don't pay, do stop contact and block"; "Avoid deleting anything"; "call 101 or 999";
+("Don't pay, do stop contact and block"; "Avoid deleting anything"; to call the police;
 "use the CEOP Safety Centre"), as republished by Cornwall and the Isles of Scilly
 Safeguarding Children Partnership (https://ciossafeguarding.org.uk/scp/p/parents-and-carers/online-safety-1);
 Norfolk Constabulary's sextortion advice (https://www.norfolk.police.uk/advice/assault-abuse-threats/sextortion:
-"Don't pay", "Don't keep communicating", "contact us via 101"); Police Scotland's advice
+"Don't pay", "Don't keep communicating", to contact them on their non-emergency number);
+Police Scotland's advice
 to take screenshots of the communication (https://www.centralfm.co.uk/local/police-scotland-online-extortion).
 A sexual image of an under-18 must never be screenshotted in the UK, so the screenshots are
 of the messages and the account only. Read 2026-12-07: the same NCA alert, as republished there,

@@ -21,7 +21,8 @@ from takedown.plan import make_plan
 DIGESTS = Path(__file__).parent / "golden.json"
 TODAY = date(2026, 12, 2)
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland", "us", "eu", "australia")
+JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland", "us", "eu", "australia",
+                 "canada")
 
 
 def _report(hours_ago: int, **fields) -> dict:
@@ -116,7 +117,7 @@ def outputs() -> dict[str, str]:
         wanted = [(o.kind, o.platform) for o in letters.available_letters(case)]
         for slug in case.platform_slugs:
             if slug != "other" and any(loc.reports for loc in case.locations_on(slug)):
-                wanted += [("follow-up", slug), ("escalation", slug)]
+                wanted += [("follow-up", slug), ("review", slug), ("escalation", slug)]
         if any(loc.reports for loc in case.locations):
             wanted.append(("record", None))
         for kind, slug in wanted:

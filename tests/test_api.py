@@ -463,10 +463,10 @@ def test_rate_limit_is_json_and_declared(make_app):
     api = ApiChecker(app.test_client())
     assert all("429" in op["responses"] for item in api.doc["paths"].values()
                for op in item.values())
-    statuses = [api.get(f"{API}/platforms").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
-    for _ in range(4):
-        limited = api.post(f"{API}/identify", json={"url": "example.org"})
+    # One count for every route of the API: the document fetched above was the first of three.
+    statuses = [api.get(f"{API}/platforms").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = api.post(f"{API}/identify", json={"url": "example.org"})
     assert limited.status_code == 429 and limited.is_json
     assert int(limited.headers["Retry-After"]) > 0
 

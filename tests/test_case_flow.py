@@ -122,7 +122,8 @@ def test_immediate_danger_outside_the_uk_uses_the_local_number(browser):
 def test_spread_at_school_tells_the_school_and_offers_its_letter(browser):
     to_plan(browser, concerns_shared_at_school="y")
     assert "section-school" in section_ids(browser)
-    assert "Tell the school's designated safeguarding lead" in step_titles(browser)
+    assert "Tell the school" in step_titles(browser)
+    assert "Ask to speak to the designated safeguarding lead (DSL)" in browser.text
     titles = [normalize_spaces(t.text) for t in browser.page.select(".letter-title")]
     assert "Letter to the school" in titles
 
@@ -205,7 +206,8 @@ def test_a_21st_place_is_refused_with_a_clear_message(browser):
 
 def test_add_place_at_the_limit_says_why(client):
     browser = Browser(client).get("/case/start")
-    data = {"action": "add-place", **{f"places-{i}-platform": "other" for i in range(20)}}
+    data = {"action": "add-place", **{f"places-{i}-platform": "other" for i in range(20)},
+            "csrf_token": browser.page.select_one("input[name=csrf_token]")["value"]}
     browser._load(client.post("/case/start", data=data))
     assert ("#add-place", "You can list up to 20 places in one case. Save this case file, then "
             "start a second case for the other places") in browser.error_links()
@@ -307,7 +309,9 @@ def test_adding_and_removing_places_keeps_everything_typed(browser):
 
 @pytest.mark.parametrize("action", ["remove-place-99", "remove-place-x", "remove-place-", "zap"])
 def test_odd_actions_do_no_harm(client, action):
-    response = client.post("/case/start", data={"action": action, "places-0-url": "tiktok.com"})
+    token = page_checks(client.get("/case/start")).select_one("input[name=csrf_token]")["value"]
+    response = client.post("/case/start", data={"action": action, "places-0-url": "tiktok.com",
+                                                "csrf_token": token})
     assert response.status_code == 200
     page_checks(response)
 
@@ -320,6 +324,11 @@ HOSTILE = '<script>alert("x")</script>'
 @pytest.mark.parametrize("field, value, target, message", [
     ("requester_name", "x" * 600, "#requester_name", "Your name must be 500 characters or fewer"),
     ("person_name", "Sam\x07", "#person_name", "Their name contains characters that cannot be used"),
+    ("person_name", "Sa\x85m", "#person_name", "Their name contains characters that cannot be used"),
+    ("requester_address", "1 Road\u2028Town", "#requester_address",
+     "Your postal address contains characters that cannot be used"),
+    ("places-0-description", "in a\u2029chat", "#places-0-description",
+     "Place 1: what you know about where it is contains characters that cannot be used"),
     ("places-0-url", "x" * 2500, "#places-0-url", "Place 1: link must be 2,000 characters or fewer"),
     ("places-0-account", "a\x00b", "#places-0-account",
      "Place 1: account or group name contains characters that cannot be used"),
@@ -489,7 +498,8 @@ def test_a_letter_download_button_sends_what_the_letters_area_needs(browser):
 
 @pytest.mark.parametrize("jurisdiction, guidance", [
     ("england", "ukcis-guidance"), ("wales", "ukcis-guidance-wales"),
-    ("scotland", None), ("northern-ireland", None),
+    ("scotland", "child-protection-guidance-scotland"),
+    ("northern-ireland", "child-protection-guide-ni-schools"), ("us", None),
 ])
 def test_school_step_links_the_guidance_for_that_nation_only(jurisdiction, guidance):
     from takedown import services

@@ -108,7 +108,7 @@ def test_textarea_line_endings_are_kept_as_plain_new_lines(ctx):
 
 def test_case_data_from_form_names_only_case_fields(ctx):
     data, entries = case_data_from_form(form_from({"places-3-url": "a.example"}))
-    assert set(data) == {"schema", "jurisdiction", "requester", "person", "concerns",
+    assert set(data) == {"schema", "jurisdiction", "area", "requester", "person", "concerns",
                          "locations", "school"}
     assert entries == [0]
 

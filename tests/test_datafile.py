@@ -70,8 +70,9 @@ def test_an_error_names_the_entry_and_the_field():
                                             r"must be an https:// address, not 'http://e.com'$"):
         platforms.parse_directory(PLATFORM.replace("https://example.com/report", "http://e.com"),
                                   TODAY)
-    with pytest.raises(DataFileError, match=r"^service 'helpline': field 'regions' must list only "
-                                            r"uk, us, eu, australia, worldwide, not 'england'$"):
+    regions = ", ".join(services.regions())  # the declaration's groups, then worldwide
+    with pytest.raises(DataFileError, match=rf"^service 'helpline': field 'regions' must list only "
+                                            rf"{regions}, not 'england'$"):
         services.parse_services(SERVICE.replace('["uk"]', '["england"]'), TODAY)
 
 
@@ -160,9 +161,9 @@ def test_last_checked_today_is_fine_and_today_is_the_day_the_file_is_read():
                                       "England", "northern ireland", "usa"])
 def test_a_loose_jurisdiction_spelling_is_refused(spelling):
     text = LAW.replace('["england", "wales"]', f'["{spelling}"]')
+    places = ", ".join(jurisdictions.JURISDICTIONS)  # the declaration's, in its order
     assert law_error(text).startswith("law 'pca-1978-s1': field 'jurisdictions' must list only "
-                                      "england, wales, scotland, northern-ireland, us, eu, "
-                                      f"australia, not {spelling!r}")
+                                      f"{places}, not {spelling!r}")
 
 
 def test_jurisdictions_must_be_a_list():
@@ -245,6 +246,9 @@ TOPICS = {
     "usc-47-223h-digital-forgery": "fake-image",
     "au-cc-473-1-representation": "fake-image",
     "au-cc-474-17a": "fake-image",
+    "ca-cc-163-1-depicted": "fake-image",
+    "ca-cc-163-1": "plain",
+    "ca-cc-162-1": "intimate-offence",
 }
 
 
@@ -259,10 +263,10 @@ def test_every_real_data_file_loads_through_the_reader():
     assert law.all_laws() and services.all_services() and platforms.directory()
 
 
-def test_the_uk_has_one_home():
-    assert case.UK is jurisdictions.UK and case.JURISDICTIONS is jurisdictions.JURISDICTIONS
-    assert set(jurisdictions.UK) <= set(jurisdictions.JURISDICTIONS)
-    assert not hasattr(law, "UK")
+def test_the_places_have_one_home():
+    assert case.JURISDICTIONS is jurisdictions.JURISDICTIONS
+    assert not hasattr(jurisdictions, "UK") and not hasattr(case.Case, "in_uk")
+    assert not hasattr(law, "UK") and not hasattr(law, "PROVIDER_TOPICS")
 
 
 def test_the_reader_checks_one_entry_field_by_field():

@@ -6,7 +6,7 @@ import pytest
 from takedown import jurisdictions, law
 
 # Places with no sourced law on fake images of adults: none is cited, and none is invented.
-NO_ADULT_FAKE_LAW = {"northern-ireland", "eu"}
+NO_ADULT_FAKE_LAW = {"northern-ireland", "eu", "canada"}
 
 
 def _fake_laws(place: str, under_18: bool, fake: bool) -> list[str]:

@@ -105,6 +105,12 @@ def _states(client) -> dict[str, str]:
         {"url": "https://www.snapchat.com/add/x", "reports": [
             {"channel": "email", "at": at, "outcome": "removed"}]},
         {"url": "https://forum.example.org/t/1"}])
+    refused_x = a_case(requester={"name": "Sam", "email": "sam@example.com"}, locations=[
+        {"url": "https://x.com/a/status/1", "reports": [
+            {"channel": "web-form", "at": at, "outcome": "refused", "outcome_at": at}]}])
+    long_ago = "2026-10-01T10:00:00+00:00"  # removed, and its week to check again long past
+    settled = a_case(locations=[{"url": "https://www.instagram.com/p/abc", "reports": [
+        {"channel": "in-app", "at": long_ago, "outcome": "removed", "outcome_at": long_ago}]}])
     browser.get("/case/open")
     token = browser.page.select_one("input[name=csrf_token]")["value"]
     for name, path, data in (
@@ -113,12 +119,28 @@ def _states(client) -> dict[str, str]:
             ("send page: with a published address", "/letters/text", {
                 "case": json.dumps(a_case(locations=[{"url": "https://t.me/channel/1"}])),
                 "letter": "platform/telegram"}),
+            ("send page: web forms and the post", "/letters/text", {
+                "case": json.dumps(a_case(jurisdiction="eu")), "letter": "platform/instagram"}),
+            ("send page: no form or address", "/letters/text", {
+                "case": json.dumps(a_case(locations=[{"url": "https://www.youtube.com/x"}])),
+                "letter": "platform/youtube"}),
+            ("send page: the review letter, with the platform's own route", "/letters/text", {
+                "case": json.dumps(refused_x), "letter": "review/x"}),
+            ("send page: the next-step letter's services", "/letters/text", {
+                "case": json.dumps(logged), "letter": "escalation/tiktok"}),
+            ("progress: nothing to remind", "/case/progress", {"case": json.dumps(settled)}),
+            ("report form: a date typed that is not one", "/case/progress/log", {
+                "case": json.dumps(logged), "place": "0", "channel": "email",
+                "at": "31/11/2026 14:00"}),
             ("report form: errors", "/case/progress/log", {
                 "case": json.dumps(logged), "place": "0", "channel": "fax", "at": "soon"})):
         response = client.post(path, data={**data, "csrf_token": token})
         assert b"timed out" not in response.data, name
         pages[name] = response.get_data(as_text=True)
     assert 'href="mailto:abuse@telegram.org?subject=' in pages["send page: with a published address"]
+    assert 'id="route-appeal"' in pages["send page: the review letter, with the platform's own route"]
+    assert 'id="next-services"' in pages["send page: the next-step letter's services"]
+    assert "nothing to remind" in pages["progress: nothing to remind"]
     pages["report form: timed out"] = client.post("/case/progress/log", data={
         "case": json.dumps(logged), "place": "0", "at": "soon"}).get_data(as_text=True)
     return pages

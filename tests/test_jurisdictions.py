@@ -1,22 +1,44 @@
 """The declaration of each jurisdiction: read once, checked field by field, and used everywhere."""
 
+import json
 from datetime import date
 
 import pytest
 
 from takedown import jurisdictions, services
+from takedown.case import SCHEMA, CaseInvalid, case_to_dict, parse_case
 from takedown.datafile import DataFileError
+from takedown.plan import make_plan
 
 TODAY = date(2026, 12, 7)
 
 GOOD = """
+[[group]]
+slug = "atlantis"
+name = "Atlantis"
+the_name = "Atlantis"
+adjective = "Atlantean"
+
 [[jurisdiction]]
 slug = "atlantis"
 name = "Atlantis"
 the_name = "Atlantis"
 group = "atlantis"
 emergency = "police-999"
+police = "police-101"
 platform_serves = ["worldwide"]
+
+[jurisdiction.school]
+convention = true
+lead = "safeguarding lead"
+head = "head"
+learner = "pupil"
+learners = "pupils"
+social_care = "social care"
+ask = "Ask for the safeguarding lead."
+does = "Schools have procedures."
+tells_parents = "They may tell your parents."
+no_guidance = "None is confirmed."
 
 [jurisdiction.escalation]
 route = "uk"
@@ -44,6 +66,7 @@ def test_a_declaration_is_read_with_its_services_resolved():
     assert found.emergency.phone == "999" and found.time_zone == "Europe/London"
     assert found.school.guidance is None and found.escalation.title_not_an_online_platform is None
     assert found.letters.sign_off == "Yours faithfully," and found.letters.parent == "parent or carer"
+    assert found.police.service.phone == "101" and found.group.the_name == "Atlantis"
     assert found.letters.long_date(date(2026, 12, 2)) == "2 December 2026"
 
 
@@ -68,7 +91,7 @@ def test_a_declaration_that_names_what_does_not_exist_is_refused_by_field(old, n
 
 
 def test_school_guidance_must_be_a_service():
-    text = GOOD + '\n[jurisdiction.school]\nguidance = "no-such-guidance"\n'
+    text = GOOD.replace('no_guidance = "None is confirmed."', 'guidance = "no-such-guidance"')
     with pytest.raises(DataFileError, match=r"school\[0\]: field 'guidance' names service"):
         jurisdictions.parse_jurisdictions(text, TODAY)
 
@@ -78,10 +101,55 @@ def test_the_real_declaration_loads_in_the_question_s_order():
     assert list(found) == list(jurisdictions.JURISDICTIONS) == list(jurisdictions.names())
     for item in found.values():
         assert item.emergency.phone and item.time_zones and item.platform_serves
-        assert item.group in jurisdictions.groups()
+        assert item.group.slug in jurisdictions.groups()
 
 
 def test_a_service_s_regions_are_the_declared_groups_or_anywhere():
     assert services.regions() == (*jurisdictions.groups(), "worldwide")
     for service in services.all_services().values():
         assert set(service.regions) <= set(services.regions())
+
+
+# --- a member of a jurisdiction: the case's area ------------------------------------------
+
+
+def eu_case(area=None, jurisdiction="eu"):
+    return parse_case({"schema": SCHEMA, "jurisdiction": jurisdiction, "area": area,
+                       "requester": {"role": "parent"}, "person": {"age": 15},
+                       "locations": [{"url": "https://www.instagram.com/p/ABC/"}]})
+
+
+def test_a_member_state_s_own_hotline_and_time_zone_replace_the_group_s():
+    where = jurisdictions.for_case(eu_case("IE"))
+    assert where.member.name == "Ireland" and where.time_zone == "Europe/Dublin"
+    text = json.dumps([[s.title, s.body, [link.url for link in s.links]]
+                       for section in make_plan(eu_case("IE")).sections for s in section.steps])
+    assert "Hotline.ie" in text and "https://hotline.ie/report" in text
+    assert "INHOPE" not in text
+
+
+def test_a_member_state_with_no_confirmed_hotline_says_so_plainly():
+    member = jurisdictions.get("eu").member_named("SK")
+    assert member.hotline is None and member.hotline_none
+    text = json.dumps([s.body for section in make_plan(eu_case("SK")).sections
+                       for s in section.steps])
+    assert member.hotline_none in text and "INHOPE" in text
+
+
+@pytest.mark.parametrize(("area", "jurisdiction", "message"), [
+    ("XX", "eu", "must be one of AT, BE"),
+    ("IE", "england", "England has none: leave it out"),
+])
+def test_an_area_not_declared_for_the_jurisdiction_is_refused_naming_the_field(
+        area, jurisdiction, message):
+    with pytest.raises(CaseInvalid) as refused:
+        eu_case(area, jurisdiction)
+    [error] = refused.value.errors
+    assert error.field == "area" and message in error.message
+
+
+def test_older_case_files_open_without_an_area():
+    case = parse_case({"schema": "takedown-case/2", "jurisdiction": "eu",
+                       "requester": {"role": "parent"}, "person": {"age": 15},
+                       "locations": [{"url": "https://www.instagram.com/p/ABC/"}]})
+    assert case.area is None and case_to_dict(case)["schema"] == SCHEMA

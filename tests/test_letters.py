@@ -297,14 +297,17 @@ def test_school_letter_asks_the_dsl_to_follow_ukcis_advice():
     assert "@sharer_account" in text
 
 
-@pytest.mark.parametrize("jurisdiction, slug, note", [
-    ("wales", "ukcis-guidance-wales", False), ("england", "ukcis-guidance", False),
-    ("scotland", "ukcis-guidance", True)])
-def test_school_letter_names_the_guidance_from_services_toml(jurisdiction, slug, note):
+@pytest.mark.parametrize("jurisdiction, slug, kind", [
+    ("wales", "ukcis-guidance-wales", "advice"), ("england", "ukcis-guidance", "advice"),
+    ("scotland", "child-protection-guidance-scotland", "guidance"),
+    ("northern-ireland", "child-protection-guide-ni-schools", "guidance")])
+def test_school_letter_names_the_guidance_schools_follow_where_the_family_lives(
+        jurisdiction, slug, kind):
     guidance = services.get(slug)
     text = pdf_text(letters.render_pdf("school", make_case(jurisdiction=jurisdiction), today=TODAY))
-    assert f"the {guidance.publisher} advice “{guidance.title}”" in text
-    assert ("written for England, alongside your own child protection procedures" in text) == note
+    assert f"the {guidance.publisher} {kind} “{guidance.title}”" in text
+    assert ("UKCIS" in text) == (jurisdiction == "england")
+    assert "written for England" not in text
 
 
 def test_school_letter_outside_the_uk_names_no_uk_advice():
@@ -580,7 +583,7 @@ def test_school_letter_to_a_named_member_of_staff_asks_them_to_pass_it_to_the_ds
     text = school_pdf(school={"name": "Leeds High School", "contact_name": "Mr Jones"})
     assert "Mr Jones for the designated safeguarding lead (DSL)" in text
     assert "For the designated safeguarding lead (DSL), at once." in text
-    assert ("Mr Jones, if you are not the school's DSL, please pass this letter to them "
+    assert ("Mr Jones, if you are not the DSL, please pass this letter to them "
             "straight away.") in text
     assert "should be reported to the DSL immediately" in text
 
@@ -594,6 +597,6 @@ def test_school_letter_with_no_name_asks_the_head_teacher_to_pass_it_on():
 
 def test_school_letter_claims_the_ukcis_advice_only_where_it_is_the_advice():
     assert "reported to the DSL immediately" not in school_pdf(jurisdiction="wales")
-    assert "pass it to the DSL straight away" in school_pdf(jurisdiction="wales")
+    assert "pass it to the DSP straight away" in school_pdf(jurisdiction="wales")
     staff = school_pdf(requester={"role": "school", "organisation": "Leeds High School"})
     assert "For the designated safeguarding lead (DSL), at once." not in staff

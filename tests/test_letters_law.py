@@ -93,6 +93,13 @@ def test_every_platform_letter_goes_to_the_company_named_for_the_family_s_region
     ("google-photos", "us", "Google LLC"),
     ("snapchat", "australia", "Snap Group Limited Singapore Branch"),
     ("x", "australia", "X Corp."),
+    # Canada: the companies the terms name for Canada, or for everyone they name no other for.
+    ("apple", "canada", "Apple Canada Inc."),
+    ("dropbox", "canada", "Dropbox, Inc."),
+    ("pinterest", "canada", "Pinterest Europe Ltd."),
+    ("snapchat", "canada", "Snap Group Limited"),
+    ("whatsapp", "canada", "WhatsApp LLC"),
+    ("x", "canada", "X Corp."),
 ])
 def test_the_companies_the_audit_found_wrong_are_right(slug, jurisdiction, company):
     assert recipient_block(text("platform", slug, **on(slug, jurisdiction=jurisdiction))) \
@@ -101,7 +108,8 @@ def test_the_companies_the_audit_found_wrong_are_right(slug, jurisdiction, compa
 
 @pytest.mark.parametrize("slug, jurisdiction", [
     ("youtube", "england"), ("messenger", "england"), ("tiktok", "australia"),
-    ("instagram", "australia")])
+    ("instagram", "australia"), ("instagram", "canada"), ("facebook", "canada"),
+    ("tiktok", "canada"), ("youtube", "canada"), ("google-drive", "canada")])
 def test_no_company_is_borrowed_from_another_region(slug, jurisdiction):
     """The terms read name no company for these families: the team, and no Irish or UK company."""
     letter = text("platform", slug, **on(slug, jurisdiction=jurisdiction))
@@ -279,15 +287,16 @@ def test_the_progress_rule_for_a_refusal_follows_what_the_service_is():
 # --- smaller fixes ----------------------------------------------------------------------------
 
 
-def test_the_sender_is_never_made_to_say_an_adult_is_involved_on_its_own():
-    concerns = {"concerns": {"adult_involved": True}}
-    letter = text("platform", "instagram", **on("instagram", **concerns))
-    assert "We believe an adult is involved." not in letter
-    assert "We believe an adult is involved, or someone they met online asked for the image." \
-        in letter
-    school = text("school", **concerns)
-    assert "We believe an adult is involved." not in school
-    assert "An adult is involved:" not in school
+def test_the_letters_say_only_what_the_sender_ticked_about_who_asked():
+    asked = {"concerns": {"asked_online": True}}
+    letter = text("platform", "instagram", **on("instagram", **asked))
+    assert "Someone they met online asked them for the image." in letter
+    assert "adult is involved" not in letter
+    school = text("school", **asked)
+    assert "Someone they met online asked them for the image." in school
+    assert "adult is involved" not in school and "An adult is involved:" not in school
+    adult = text("platform", "instagram", **on("instagram", concerns={"adult_involved": True}))
+    assert "We believe an adult is involved." in adult and "met online" not in adult
 
 
 def test_follow_up_letters_name_the_acts_as_they_are_written():
@@ -319,11 +328,33 @@ def test_facebook_has_no_after_report_steps_from_a_2016_copy():
     assert platforms.get("facebook").after_report is None
 
 
+def test_canadian_letters_cite_the_criminal_code_in_its_current_words_before_any_us_law():
+    letter = text("platform", "instagram", **on("instagram", jurisdiction="canada"))
+    law_part = letter.split("Sources for the law cited")[0]
+    assert ("Making, distributing, transmitting or making available, or possessing child sexual "
+            "abuse and exploitation material is a criminal offence under the Criminal Code "
+            "(R.S.C. 1985, c. C-46), section 163.1.") in law_part
+    assert "child pornography" not in law_part.lower()
+    assert ("Sharing an intimate image of a person without their consent can also be a criminal "
+            "offence under Criminal Code (R.S.C. 1985, c. C-46), section 162.1.") in law_part
+    assert law_part.index("section 163.1") < law_part.index("section 162.1") < law_part.index(
+        "You may also treat this letter as a request under the TAKE IT DOWN Act")
+    assert "This is a removal request under" not in letter
+
+
+def test_a_canadian_adult_s_letter_cites_only_the_offence_for_an_adult():
+    letter = text("platform", "x", **on("x", jurisdiction="canada", **ADULT))
+    assert "163.1" not in letter and "under 18" not in letter
+    assert ("Sharing an intimate image of a person without their consent can be a criminal "
+            "offence under Criminal Code (R.S.C. 1985, c. C-46), section 162.1.") in letter
+
+
 # --- each jurisdiction's letter conventions ----------------------------------------------------
 
 
-def test_us_letters_are_written_as_americans_write_them():
-    letter = text("platform", "instagram", **on("instagram", jurisdiction="us"))
+@pytest.mark.parametrize("jurisdiction", ["us", "canada"])
+def test_north_american_letters_are_written_as_they_write_them_there(jurisdiction):
+    letter = text("platform", "instagram", **on("instagram", jurisdiction=jurisdiction))
     assert "December 7, 2026" in letter
     assert "Sincerely," in letter and "Yours faithfully" not in letter
     assert "authorized to act for them" in letter and "authorised" not in letter
@@ -367,5 +398,4 @@ def test_each_kind_says_the_same_in_its_pdf():
     school = pdf_text(letters.render_pdf("school", parse_case(a_letter_case(
         jurisdiction="us", concerns={"adult_involved": True})), None, TODAY, NOW))
     assert "I am the parent or guardian of" in school
-    assert "We believe an adult is involved, or someone they met online asked for the image." \
-        in school
+    assert "We believe an adult is involved." in school

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from takedown import letterwork
 from takedown.case import MAX_LOCATIONS, MAX_TEXT, MAX_URL
 from tests.helpers import (
     ABSENT,
@@ -49,7 +51,8 @@ def test_every_post_endpoint_is_listed():
     assert WEB_POSTS == ["/case/change", "/case/open", "/case/plan", "/case/progress",
                          "/case/progress/calendar", "/case/progress/log",
                          "/case/progress/record", "/case/save", "/case/start",
-                         "/letters/download", "/letters/pack", "/letters/text"]
+                         "/letters/download", "/letters/pack", "/letters/pack/text",
+                         "/letters/text"]
     assert API_POSTS == ["/api/v1/calendar", "/api/v1/identify", "/api/v1/letters/pack",
                          "/api/v1/plan", "/api/v1/progress"]
 
@@ -218,7 +221,7 @@ def test_a_hidden_case_with_21_places_goes_back_to_the_questions(client):
 
 
 def test_a_letter_for_21_places_is_refused(client):
-    response = client.post("/letters/download", data={"case": json.dumps(_case_with_places(21)),
+    response = client.post("/letters/pack", data={"case": json.dumps(_case_with_places(21)),
                                                       "kind": "pack"})
     assert response.status_code == 400 and response.mimetype == "text/html"
     page_checks(response)
@@ -348,18 +351,35 @@ def test_the_pdf_limit_is_a_friendly_page_with_retry_after():
     assert_security_headers(limited)
 
 
-def test_a_letters_text_version_is_limited_at_the_letter_rate_on_its_own_count():
+def test_a_letters_text_version_counts_against_the_letter_limit():
+    """A text version is the same letter's work (in the letter pool), so one count with PDFs."""
     client = limited_app().test_client()
     case = json.dumps(_case_with_places(1))
 
     def text():
         return client.post("/letters/text", data={"case": case, "kind": "iwf"})
 
-    assert [text().status_code for _ in range(2)] == [200, 200]
+    assert [text().status_code, _letter(client).status_code] == [200, 200]
     limited = text()
     assert limited.status_code == 429 and limited.mimetype == "text/html"
     assert_retry_after(limited)
-    assert _letter(client).status_code == 200
+    assert _letter(client).status_code == 429
+
+
+@pytest.mark.parametrize("path, pack_path", [("/letters/download", "/letters/pack"),
+                                             ("/letters/text", "/letters/pack/text")])
+def test_a_pack_asked_for_at_a_one_letter_address_goes_on_to_the_pack_s_own(client, path,
+                                                                            pack_path):
+    """A pack is made only where the server sends packs (their own pool): a 307 keeps the
+    POST and its form, so an old page's button still gets the pack."""
+    case = json.dumps(_case_with_places(1))
+    for fields in ({"kind": "pack"}, {"letter": "pack/"}):
+        response = client.post(path, data={"case": case, **fields})
+        assert response.status_code == 307
+        assert response.headers["Location"] == pack_path
+    assert client.post(pack_path, data={"case": case, "letter": "iwf/"}).status_code == 307
+    made = client.post(pack_path, data={"case": case, "letter": "pack/"})
+    assert made.status_code == 200
 
 
 def test_the_api_limit_is_friendly_json_with_retry_after():
@@ -384,14 +404,13 @@ def test_retry_after_is_sent_even_with_the_rate_limit_headers_off():
     assert "X-RateLimit-Limit" not in responses[-1].headers
 
 
-def test_flask_limiter_counts_each_route_separately():
+def test_one_api_count_across_every_route():
     client = limited_app().test_client()
-    for _ in range(3):
-        last = client.get("/api/v1/platforms")
-    assert last.status_code == 429
-    # Another API route, and the PDF route, each have their own count.
-    assert client.get("/api/v1/platforms/instagram").status_code == 200
+    assert client.get("/api/v1/platforms").status_code == 200
     assert client.post("/api/v1/identify", json={"url": "x.example"}).status_code == 200
+    assert client.get("/api/v1/platforms/instagram").status_code == 429
+    assert client.post("/api/v1/plan", json=a_case()).status_code == 429
+    # The web's letters have their own count.
     assert _letter(client).status_code == 200
 
 
@@ -403,13 +422,27 @@ def test_the_counts_are_per_client_address():
     assert _letter(client, REMOTE_ADDR="192.0.2.2").status_code == 200
 
 
-def test_pages_that_make_no_pdf_are_not_limited():
-    client = limited_app().test_client()
-    for _ in range(5):
+def test_pages_that_read_a_case_share_a_generous_limit_and_others_have_none():
+    assert new_app().config["RATELIMIT_CASE"] == "120 per minute; 30 per 10 seconds"
+    client = limited_app(RATELIMIT_CASE="4 per minute").test_client()
+    case = json.dumps(_case_with_places(1))
+    for _ in range(6):
         assert client.get("/case/start").status_code == 200
-        assert client.post("/case/plan", data={"case": json.dumps(_case_with_places(1))}
-                           ).status_code == 200
         assert client.get("/platforms/instagram").status_code == 200
+    answers = [client.post(path, data={"case": case}).status_code
+               for path in ("/case/plan", "/case/progress", "/case/progress/calendar",
+                            "/case/save", "/case/change")]
+    assert answers == [200, 200, 200, 200, 429]
+    limited = client.post("/case/plan", data={"case": case})
+    assert limited.status_code == 429 and "Please wait a moment" in limited.get_data(as_text=True)
+    assert _letter(client).status_code == 200
+
+
+def test_an_address_configured_as_unlimited_is_never_limited():
+    client = limited_app(RATELIMIT_UNLIMITED=["192.0.2.9"]).test_client()
+    assert {_letter(client, REMOTE_ADDR="192.0.2.9").status_code for _ in range(4)} == {200}
+    assert [_letter(client, REMOTE_ADDR="192.0.2.1").status_code for _ in range(3)] == [
+        200, 200, 429]
 
 
 def test_rate_limits_can_be_turned_off():
@@ -463,6 +496,50 @@ def test_a_shared_store_that_is_not_there_fails_no_request_and_says_so(make_app,
     # Counted in memory meanwhile: the limit still holds.
     assert statuses == [200, 200, 200, 429, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+def test_a_page_post_counts_one_for_every_32_kb_it_sends():
+    """Reading a large case costs the page workers more, so it counts more."""
+    client = limited_app(RATELIMIT_CASE="10 per minute").test_client()
+    case = _case_with_places(20)
+    case["requester"]["address"] = "a" * 400
+    report = {"channel": "email", "at": "2026-11-01T10:00:00+00:00", "reference": "r" * 190,
+              "note": "n" * 490}
+    for place in case["locations"]:
+        place["reports"] = [report] * 5
+    body = json.dumps(case)
+    cost = 1 + len(urlencode({"case": body})) // (32 * 1024)
+    assert cost >= 3
+    answers = [client.post("/case/plan", data={"case": body}).status_code
+               for _ in range(10 // cost + 1)]
+    assert answers == [200] * (10 // cost) + [429]
+
+
+def test_while_the_shared_store_is_away_each_process_counts_its_share(make_app, monkeypatch):
+    """Redis gone: each of the stack's processes counts in memory, allowing its share of each
+    limit (TAKEDOWN_RATELIMIT_PROCESSES of them), so together they allow no more than it."""
+    monkeypatch.setattr(letterwork, "MAX_WORK", 1)  # each letter here counts 1
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_STORAGE_URI="redis+unix:///nonexistent/takedown-redis.sock",
+                   RATELIMIT_PDF="6 per minute", RATELIMIT_API="9 per minute",
+                   RATELIMIT_PROCESSES=3)
+    client = app.test_client()
+    assert [_letter(client).status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get("/api/v1/platforms").status_code for _ in range(4)] == [200] * 3 + [429]
+
+
+def test_while_the_shared_store_is_away_a_share_still_allows_the_largest_letter(make_app):
+    """A share smaller than one letter's work would refuse that letter outright: each
+    process allows at least the largest letter (letterwork.MAX_WORK) while Redis is away."""
+    app = make_app(TESTING=False, RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False,
+                   RATELIMIT_STORAGE_URI="redis+unix:///nonexistent/takedown-redis.sock",
+                   RATELIMIT_PDF=f"{letterwork.MAX_WORK * 2} per minute",
+                   RATELIMIT_PROCESSES=6)
+    client = app.test_client()
+    case = json.dumps(_case_with_places(1))
+    statuses = [client.post("/letters/text", data={"case": case, "kind": "iwf"}).status_code
+                for _ in range(letterwork.MAX_WORK + 1)]
+    assert statuses == [200] * letterwork.MAX_WORK + [429]
 
 
 def test_letters_from_the_api_count_against_the_letter_limit():

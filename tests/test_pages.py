@@ -1,6 +1,6 @@
 import pytest
 
-from takedown import platforms, services
+from takedown import jurisdictions, platforms
 from tests.helpers import normalize_spaces, page_checks
 
 PAGES = [
@@ -29,7 +29,7 @@ def test_every_platform_guide_renders_with_sources(client, slug):
     text = normalize_spaces(html.text)
     assert "Do not screenshot, download, forward or ask to see it" in text
     assert "If you do not have an account" in text
-    assert "When to go to the IWF or the police" in text
+    assert "When to go to a hotline or the police" in text
     for source in platform.sources:
         assert html.select_one(f'.sources a[href="{source.url}"]')
     if not platform.in_app and not platform.web_forms and slug != "other":
@@ -49,9 +49,10 @@ def test_a_guide_with_no_confirmed_route_says_so_and_points_to_the_hotlines(clie
     assert "We have not been able to confirm" in normalize_spaces(html.select_one(
         "#no-confirmed-route").text)
     links = {normalize_spaces(a.text): a["href"] for a in html.select("#no-route-fallback a")}
-    assert links == {"Internet Watch Foundation (IWF)": "https://www.iwf.org.uk/report",
-                     "NCMEC CyberTipline": "https://report.cybertip.org/",
-                     "eSafety Commissioner": services.get("esafety-illegal-content").url}
+    hotlines = {where.group.the_name: where.remove.hotline
+                for where in jurisdictions.all_jurisdictions().values() if where.remove.hotline}
+    assert links == {hotline.called: hotline.url for hotline in hotlines.values()}
+    assert len(links) == len(jurisdictions.all_groups())
 
 
 def test_no_route_list_covers_the_platforms_still_waiting():
@@ -87,7 +88,9 @@ def test_signal_guide_says_no_report_of_content_is_possible_and_what_to_do(clien
 
 def test_start_page_says_what_to_do_in_an_emergency_and_links_to_start(client):
     html = page_checks(client.get("/"))
-    assert "If a child is in immediate danger, call 999." in normalize_spaces(html.text)
+    banner = normalize_spaces(html.select_one("#emergency").text)
+    for number, groups in jurisdictions.emergency_numbers():
+        assert f"{number} {' and '.join(group.name for group in groups)}" in banner
     assert html.select_one("a#start")["href"]
 
 
@@ -115,21 +118,37 @@ def test_platform_search_with_no_match_points_to_the_general_guide(client):
         "/platforms", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
 
 
-def test_help_page_lists_each_service_with_source(client):
+def test_help_page_lists_each_service_where_it_works_with_source(client):
     from takedown import services
-    html = page_checks(client.get("/help"))
-    for service in services.all_services().values():
-        block = html.select_one(f"#{service.slug}")
-        if service.audience == "schools":  # guidance the schools' letters name, not a service
-            assert block is None, service.slug
-            continue
-        assert block is not None, service.slug
-        if service.phone_only:
-            assert service.phone and block.select_one(f'a[href="tel:{service.phone}"]')
-        else:
-            assert block.select_one(f'a[href="{service.url}"]')
-        if service.phone:
-            assert service.phone in block.text
+    shown = set()
+    for where in [None, *jurisdictions.JURISDICTIONS]:
+        html = page_checks(client.get("/help", query_string={"where": where} if where else {}))
+        regions = {"worldwide"} | ({jurisdictions.get(where).group.slug} if where else set())
+        for service in services.all_services().values():
+            block = html.select_one(f"#{service.slug}")
+            listed = service.audience != "schools"  # guidance the schools' letters name
+            assert (block is not None) == bool(listed and regions & set(service.regions)), (
+                where, service)
+            if block is None:
+                continue
+            shown.add(service.slug)
+            if service.phone_only:
+                assert service.phone and block.select_one(
+                    f'a[href="tel:{service.phone.replace(" ", "")}"]')
+            else:
+                assert block.select_one(f'a[href="{service.url}"]')
+            if service.phone:
+                assert service.phone in block.text
+    assert shown == {slug for slug, service in services.all_services().items()
+                     if service.audience != "schools"}
+
+
+def test_help_for_a_place_gives_its_emergency_number_in_the_banner(client):
+    for slug in jurisdictions.JURISDICTIONS:
+        html = page_checks(client.get("/help", query_string={"where": slug}))
+        number = jurisdictions.get(slug).emergency.phone
+        assert normalize_spaces(html.select_one("#emergency").text) == (
+            f"If anyone is in immediate danger, call {number}.")
 
 
 def test_healthz(client):
@@ -167,3 +186,10 @@ def test_print_stylesheet_is_linked_for_print(client):
     assert html.select_one('link[media="print"][href$="print.css"]')
     with client.get("/static/css/print.css") as response:
         assert "size: A4" in response.get_data(as_text=True)
+
+
+def test_cover_your_tracks_speaks_to_phones_as_well_as_computers(client):
+    text = normalize_spaces(client.get("/cover-your-tracks").get_data(as_text=True))
+    for words in ("On a phone", "synced", "parental-control", "takedown-",
+                  "reply to the email address", "pressing Back afterwards can bring this site back"):
+        assert words in text, words

@@ -91,9 +91,9 @@ def support_ids(case) -> list[str]:
 
 @pytest.mark.parametrize("role", ["school", "caseworker"])
 def test_school_staff_and_caseworkers_in_the_uk_are_sent_to_posh(role):
-    assert "posh" in support_ids(case_by(role))
+    assert "talk-posh" in support_ids(case_by(role))
     found = next(s for s in plan.make_plan(case_by(role)).section("support").steps
-                 if s.id == "posh")
+                 if s.id == "talk-posh")
     posh = services.get("posh")
     assert [link.url for link in found.links] == [posh.url]
     assert posh.source.kind == "primary" and found.phone is None  # no number was confirmed
@@ -104,7 +104,7 @@ def test_school_staff_and_caseworkers_in_the_uk_are_sent_to_posh(role):
     ("school", "us", True), ("caseworker", "australia", True), ("caseworker", "england", False),
 ])
 def test_posh_is_only_for_uk_professionals_helping_a_child(role, jurisdiction, under_18):
-    assert "posh" not in support_ids(case_by(role, jurisdiction, under_18))
+    assert "talk-posh" not in support_ids(case_by(role, jurisdiction, under_18))
 
 
 def test_an_app_with_no_content_report_is_not_called_a_report():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from werkzeug.datastructures import MultiDict
 
-from takedown import deadlines, letters, reminders
+from takedown import deadlines, jurisdictions, letters, reminders
 from takedown.case import (
     CHANNELS,
     OUTCOMES,
@@ -271,6 +271,9 @@ def test_a_typed_time_takes_the_offset_of_its_own_day():
     assert moment_from_form("2026-07-01T10:00", "australia") == "2026-07-01T10:00:00+10:00"
     assert moment_from_form("2026-07-01T10:00", "us", "America/Los_Angeles").endswith("-07:00")
     assert moment_from_form("yesterday", "us") == "yesterday"
+    assert moment_from_form("31/12/2026 14:00", "england") == "2026-12-31T14:00:00+00:00"
+    assert moment_from_form("12/31/2026 2:00 PM", "us") == "2026-12-31T14:00:00-05:00"
+    assert moment_from_form("31/12/2026 14:00", "us") == "31/12/2026 14:00"
 
 
 def test_every_rule_is_sourced_and_every_route_is_a_service():
@@ -286,7 +289,7 @@ def test_every_rule_is_sourced_and_every_route_is_a_service():
 # --- the calendar file ---------------------------------------------------------------------
 
 
-def test_the_calendar_has_one_neutral_event_and_alarm_per_chase_by_time():
+def test_the_calendar_reminds_the_next_morning_and_at_each_chase_by_time_never_at_night():
     data = a_letter_case(locations=[
         {"url": "https://www.instagram.com/p/ABC123/", "account": "@sharer",
          "reports": [report(10, reference="IG-1")]},
@@ -296,15 +299,100 @@ def test_the_calendar_has_one_neutral_event_and_alarm_per_chase_by_time():
     case = parse_case(data)
     calendar = Calendar.from_ical(reminders.calendar_file(case, NOW))
     events = calendar.walk("VEVENT")
-    assert len(events) == 1
-    [event] = events
-    assert event.decoded("dtstart") == NOW + timedelta(hours=38)
+    london = ZoneInfo("Europe/London")
+    # The overdue TikTok report and the place not reported yet: one event, the next morning at
+    # 09:00. Instagram's chase-by time (NOW + 38 hours) is midnight in London: it moves to 09:00.
+    starts = [event.decoded("dtstart").astimezone(london) for event in events]
+    assert starts == [datetime(2026, 12, 3, 9, 0, tzinfo=london),
+                      datetime(2026, 12, 4, 9, 0, tzinfo=london)]
+    assert (NOW + timedelta(hours=38)).astimezone(london).hour == 0
+    assert "check on report 2, 3." in str(events[0]["description"])
     text = calendar.to_ical().decode()
     assert "TD-7KQ2-M9XP" in text and "Check on report" in text
-    for word in ("Instagram", "instagram", "http", "@sharer", "image", "Sam", "IG-1"):
+    for word in ("Instagram", "instagram", "http", "@sharer", "image", "Sam", "IG-1", "TikTok"):
         assert word not in text
-    [alarm] = event.walk("VALARM")
-    assert alarm["action"] == "DISPLAY"
+    for event in events:
+        [alarm] = event.walk("VALARM")
+        assert alarm["action"] == "DISPLAY"
+
+
+def test_a_refused_place_is_reminded_the_next_morning_and_an_eu_complaint_s_last_day_too():
+    refused = report(30, reference="IG-1", outcome="refused",
+                     outcome_at=(NOW - timedelta(hours=20)).isoformat())
+    [one] = reminders.reminders(parse_case(with_reports(refused)), NOW)
+    assert one.at == datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    eu = reminders.reminders(parse_case(with_reports(refused, jurisdiction="eu")), NOW)
+    assert len(eu) == 2 and eu[1].why == ("the last day for its next step",)
+
+
+def test_the_next_morning_is_today_s_before_8_and_tomorrow_s_after():
+    london = ZoneInfo("Europe/London")
+    early = datetime(2026, 12, 2, 6, 30, tzinfo=london)
+    late = datetime(2026, 12, 2, 8, 0, tzinfo=london)
+    assert deadlines.next_morning(early, london) == datetime(2026, 12, 2, 9, tzinfo=london)
+    assert deadlines.next_morning(late, london) == datetime(2026, 12, 3, 9, tzinfo=london)
+
+
+@pytest.mark.parametrize("hour, moved_to", [(20, None), (21, (3, 9)), (23, (3, 9)), (0, (2, 9)),
+                                            (7, (2, 9)), (8, None)])
+def test_a_reminder_at_night_moves_to_9(hour, moved_to):
+    london = ZoneInfo("Europe/London")
+    moment = datetime(2026, 12, 2, hour, 30, tzinfo=london)
+    expected = moment if moved_to is None else datetime(2026, 12, *moved_to, tzinfo=london)
+    assert deadlines.out_of_night(moment, london) == expected
+
+
+def test_a_report_logged_at_2am_is_not_reminded_at_2am():
+    zone = ZoneInfo("Europe/London")
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=zone)
+    case = parse_case(with_reports({"channel": "in-app", "at": at.isoformat()}))
+    [one] = reminders.reminders(case, at + timedelta(minutes=5))
+    assert one.at.astimezone(zone) == datetime(2026, 12, 3, 9, 0, tzinfo=zone)
+
+
+_states = st.fixed_dictionaries({
+    "hours_ago": st.floats(min_value=0, max_value=24 * 400, allow_nan=False),
+    "outcome": st.sampled_from(["waiting", "removed", "refused", "no-reply", "partly-removed"]),
+    "channel": st.sampled_from(["in-app", "web-form", "take-it-down-form", "email", "iwf"]),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(places=st.lists(st.one_of(st.none(), _states), min_size=1, max_size=4),
+       jurisdiction=st.sampled_from(["england", "us", "eu", "australia"]),
+       zone_pick=st.integers(min_value=0, max_value=20),
+       now=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
+                        timezones=st.just(UTC)))
+def test_reminders_never_fall_at_night_never_precede_the_report_and_never_leave_a_gap(
+        places, jurisdiction, zone_pick, now):
+    locations = []
+    for index, place in enumerate(places):
+        reports = []
+        if place is not None:
+            at = now - timedelta(hours=place["hours_ago"])
+            reports.append({"channel": place["channel"], "at": at.isoformat(),
+                            "outcome": place["outcome"]})
+        locations.append({"url": f"https://forum.example.org/t/{index}", "reports": reports})
+    offered = jurisdictions.get(jurisdiction).time_zones
+    chosen = offered[zone_pick % len(offered)]
+    case = parse_case(a_case(jurisdiction=jurisdiction, locations=locations, time_zone=chosen))
+    zone = deadlines.zone_of(case)
+    assert zone.key == chosen
+    found = reminders.reminders(case, now)
+    for item in found:
+        local = item.at.astimezone(zone).time()
+        assert deadlines.NIGHT_ENDS <= local < deadlines.NIGHT_STARTS, item
+        assert item.at > now
+        for number in item.places:
+            for logged in case.locations[number - 1].reports:
+                assert item.at > logged.at
+    to_do = [s for s in deadlines.next_steps(case, now)
+             if s.state in ("overdue", "refused", "not-reported")
+             or (s.due_at is not None and s.due_at > now)]
+    if to_do:
+        assert found, "something is due or overdue: the calendar is not empty"
+        events = Calendar.from_ical(reminders.calendar_file(case, now)).walk("VEVENT")
+        assert len(events) == len(found)
 
 
 # --- letters after a report -------------------------------------------------------------
@@ -401,3 +489,20 @@ def test_any_case_2_round_trips_through_the_api(data):
         response = client.post(path, json=sent)
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["case"] == sent
+
+
+@pytest.mark.parametrize("jurisdiction", ["england", "wales", "scotland", "northern-ireland"])
+@pytest.mark.parametrize("outcome", ["refused", "no-reply"])
+def test_a_child_s_next_step_never_points_to_an_adults_service_nor_an_adult_s_to_the_iwf(
+        jurisdiction, outcome):
+    refused = report(60, reference="IG-1", outcome=outcome,
+                     outcome_at=(NOW - timedelta(hours=20)).isoformat())
+    for age, absent in ((15, ("Revenge Porn", "for an adult")), (30, ("IWF", "Report Remove"))):
+        case = parse_case(with_reports(refused, jurisdiction=jurisdiction,
+                                       person={"age": age, "under_18": age < 18}))
+        [step] = deadlines.next_steps(case, NOW)
+        said = " ".join([step.next_step, *(s.name for s in step.routes)])
+        for words in absent:
+            assert words not in said, (age, said)
+        if age >= 18:
+            assert step.letter != "escalation"  # the IWF record is for images of children

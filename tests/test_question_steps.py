@@ -44,7 +44,7 @@ def test_four_steps_each_with_only_its_questions_then_check(browser):
     assert browser.heading == "Tell us what has happened"
     assert step(browser) == "Step 1 of 4"
     assert not browser.page.select("#back")  # nothing to go back to
-    assert fields(browser) == {"requester_role", "requester_is_dsl", "jurisdiction"}
+    assert fields(browser) == {"requester_role", "requester_is_dsl", "jurisdiction", "area"}
     browser.press("#continue", STEP_1)
     assert step(browser) == "Step 2 of 4" and browser.page.select_one("#back")
     assert "person_age_group" in fields(browser) and "requester_role" not in fields(browser)

@@ -6,7 +6,8 @@ What each form does with a good token, and what it must do instead without one:
 * /case/plan: the plan. Instead: the check page again.
 * /case/save: a case file download. Instead: the check page again.
 * /letters/download: a PDF. Instead: a page saying it timed out.
-* /letters/text: the letter as text to copy. Instead: a page saying it timed out.
+* /letters/text, /letters/pack/text: the letter (or the pack) as text to copy. Instead: a
+  page saying it timed out.
 * /case/open: the questions, filled in from the file, saying it opened. Instead: the same
   questions saying the page timed out (reading your own file changes nothing).
 * /case/change: the questions, filled in from the hidden case. Instead: the same questions
@@ -69,9 +70,10 @@ FORMS = {
     "/case/start": {**ANSWERS, "action": "continue"},
     "/case/plan": {"case": json.dumps(CASE)},
     "/case/save": {"case": json.dumps(CASE)},
-    "/letters/download": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/download": {"case": json.dumps(CASE), "kind": "iwf"},
     "/letters/pack": {"case": json.dumps(CASE), "kind": "pack"},
-    "/letters/text": {"case": json.dumps(CASE), "kind": "pack"},
+    "/letters/text": {"case": json.dumps(CASE), "kind": "iwf"},
+    "/letters/pack/text": {"case": json.dumps(CASE), "kind": "pack"},
     "/case/open": {},
     "/case/change": {"case": json.dumps(CASE)},
     "/case/progress": {"case": json.dumps(CASE)},
@@ -93,7 +95,7 @@ def did_the_action(path, response) -> bool:
         return response.mimetype == "application/json"
     if path in ("/letters/download", "/letters/pack"):
         return response.mimetype == "application/pdf"
-    if path == "/letters/text":
+    if path in ("/letters/text", "/letters/pack/text"):
         return 'id="letter-text"' in response.get_data(as_text=True)
     if path == "/case/start":
         return heading(response) == "Check your answers"
@@ -209,3 +211,50 @@ def test_the_api_needs_no_cookie_or_token(make_app, path):
     response = client.post(path, json=body)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+# --- a cross-site form: no cookie, so no earlier answers of this browser to keep ------------
+
+ATTACKER = "Mallory Forgedname"
+
+
+def attackers(path: str) -> dict:
+    """The form at path, filled in by someone else's page: a name of theirs in the answers."""
+    forged = a_case(requester={"name": ATTACKER, "email": "mallory@forged.example"})
+    if path == "/case/start":
+        return {**FORMS[path], "requester_name": ATTACKER}
+    if path == "/case/progress/log":
+        return {**FORMS[path], "case": json.dumps(forged), "note": ATTACKER}
+    return {**FORMS[path], "case": json.dumps(forged)} if "case" in FORMS[path] else {}
+
+
+@pytest.mark.parametrize("bad", ["none", "garbage", "foreign"])
+@pytest.mark.parametrize("path", FORMS)
+def test_a_refused_form_from_a_browser_with_no_session_shows_nothing_it_sent(app, path, bad):
+    """A browser sends the SameSite=Lax session cookie only with our own pages' forms, so a
+    refused form without it cannot be this person's earlier answers: it comes back empty,
+    never filled in with what another site posted (and a fresh token to send it on)."""
+    client = app.test_client()  # never had a page from us: no cookie
+    csrf = foreign_token() if bad == "foreign" else BAD_TOKENS[bad]
+    response = post(client, path, csrf, **attackers(path))
+    assert not did_the_action(path, response)
+    assert response.status_code in (200, 400)
+    text = response.get_data(as_text=True)
+    assert ATTACKER not in text and "mallory@forged.example" not in text
+    assert "timed out" in text
+
+
+@pytest.mark.parametrize("action", ["add-place", "remove-place-1", "back"])
+def test_every_action_on_the_questions_checks_the_token(client, action):
+    token(client)
+    response = post(client, "/case/start", "stale", **ANSWERS, step="4",
+                    **{"places-1-url": "https://x.example/b"}, action=action)
+    html = page_checks(response)
+    assert TIMED_OUT in normalize_spaces(html.text)
+    assert len(html.select("input[name$=-url]")) == 2  # nothing added or removed
+
+
+def test_behind_https_the_session_cookie_is_secure(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True, HTTPS=True).test_client()
+    client.get("/case/start")
+    assert client.get_cookie("takedown_csrf").secure

@@ -53,7 +53,7 @@ def test_every_route_and_method_has_the_headers(app):
 
 def test_pdf_json_and_file_responses_have_the_headers(app):
     client = app.test_client()
-    pdf = client.post("/letters/download", data={"case": json.dumps(CASE), "kind": "pack"})
+    pdf = client.post("/letters/pack", data={"case": json.dumps(CASE), "kind": "pack"})
     assert pdf.mimetype == "application/pdf"
     saved = client.post("/case/save", data={"case": json.dumps(CASE)})
     assert saved.mimetype == "application/json"
@@ -82,7 +82,7 @@ def _error_app(**config):
 ERRORS = [
     # (status, method, path, kwargs)
     (400, "POST", "/case/plan", {"data": {"case": "not json"}}),
-    (400, "POST", "/letters/download", {"data": {"case": "{", "kind": "pack"}}),
+    (400, "POST", "/letters/pack", {"data": {"case": "{", "kind": "pack"}}),
     (400, "POST", "/api/v1/plan", {"data": b"{not json", "content_type": "application/json"}),
     (404, "GET", "/no-such-page", {}),
     (404, "GET", "/platforms/no-such-platform", {}),
@@ -119,7 +119,7 @@ def test_every_error_has_the_headers(status, method, path, kwargs):
 
 
 @pytest.mark.parametrize("path, kwargs", [
-    ("/letters/download", {"data": {"case": json.dumps(CASE), "kind": "pack"}}),
+    ("/letters/pack", {"data": {"case": json.dumps(CASE), "kind": "pack"}}),
     ("/api/v1/plan", {"json": CASE}),
 ])
 def test_429_has_the_headers(path, kwargs):

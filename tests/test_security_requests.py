@@ -47,7 +47,7 @@ def test_a_lone_surrogate_in_a_case_file_is_refused_at_its_field(client):
 
 @pytest.mark.parametrize("case", [SURROGATE_CASE, DEEP_CASE], ids=["surrogate", "deep"])
 def test_a_broken_case_in_a_letter_download_is_a_400_page(client, case):
-    response = client.post("/letters/download", data={"case": case, "kind": "pack"})
+    response = client.post("/letters/pack", data={"case": case, "kind": "pack"})
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "could not read your case" in page_checks(response).text
 

@@ -156,7 +156,7 @@ def test_the_letter_problem_page_is_escaped(client):
 def test_the_letter_timed_out_page_is_escaped(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     case = _case(make_app(WTF_CSRF_ENABLED=False).test_client())
-    response = client.post("/letters/download", data={"case": json.dumps(case), "kind": "pack",
+    response = client.post("/letters/pack", data={"case": json.dumps(case), "kind": "pack",
                                                       "csrf_token": payload(81)})
     assert response.mimetype == "text/html"
     assert_inert(response, [*TYPED.values(), payload(81)])
@@ -230,7 +230,7 @@ def test_every_letter_prints_the_markup_literally(make_app, hostile_case, kind, 
     from takedown.case import parse_case
 
     client = make_app(WTF_CSRF_ENABLED=False).test_client()
-    response = client.post("/letters/download", data={
+    response = client.post("/letters/pack" if kind == "pack" else "/letters/download", data={
         "case": json.dumps(hostile_case), "kind": kind, "platform": platform or ""})
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[-600:]
     text = pdf_text(response.data)

@@ -174,10 +174,10 @@ def test_a_threat_with_no_platform_still_says_to_report_the_account():
 def test_nothing_posted_has_no_sharer_to_avoid_no_links_and_nothing_shared_again():
     plan = _plan(**THREAT)
     steps = _steps(plan)
-    assert "dont-confront-sharer" not in steps and "iwf-report" not in steps
+    assert "dont-confront-sharer" not in steps and "report-iwf" not in steps
     assert plan.section("stop-sharing").title == "Stop it being shared"
     assert "Only use it if the image is already on your own device or your child's" in " ".join(
-        steps["take-it-down"].body)
+        steps["hash-take-it-down"].body)
 
 
 @pytest.mark.parametrize("place", list(JURISDICTIONS))
@@ -198,9 +198,9 @@ def test_a_fake_is_said_plainly_to_be_dealt_with_like_a_real_one(place, under_18
 def test_take_it_down_for_a_fake_only_with_the_file_already_on_the_device():
     steps = _steps(_plan(concerns={"image": "fake"}))
     assert "Never download, save or ask for a copy to use it" in " ".join(
-        steps["take-it-down"].body)
+        steps["hash-take-it-down"].body)
     real = _steps(_plan(concerns={"image": "real"}))
-    assert not any("Never download" in line for line in real["take-it-down"].body)
+    assert not any("Never download" in line for line in real["hash-take-it-down"].body)
 
 
 # --- the school letter -----------------------------------------------------------------------

@@ -37,8 +37,21 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_PDF = "30 per minute"
+    # Letters (PDF or text, web and API) count their work, in units of about a page
+    # (takedown/letterwork.py): a pack is up to 60, a platform letter 3 to 6. The short window
+    # holds at least the largest letter (letterwork.MAX_WORK), so every letter can be made.
+    RATELIMIT_PDF = "300 per minute; 90 per 10 seconds"
     RATELIMIT_API = "120 per minute"
+    # Page POSTs that read a case: one count, generous (a person clicking through makes a few
+    # a minute), each counting one for every 32 KB it sends, so that one client cannot keep
+    # the page workers busy reading large cases (a 206 KB case: 7, four pages in 10 seconds).
+    RATELIMIT_CASE = "120 per minute; 30 per 10 seconds"
+    # Processes counting limits (workers in every pool and instance; `make serve` sets it):
+    # while the shared store is away each allows this share of every limit.
+    RATELIMIT_PROCESSES = 1
+    # Client addresses never limited: none in production. `make load` lists its own load
+    # generator's, which stands for every simulated visitor at once.
+    RATELIMIT_UNLIMITED: list[str] = []
 
     # Letters in one worker process at once (one renders, the rest wait); more are turned
     # away with 503 and Retry-After. The limit is the process's (takedown.pdf.limit_renders),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -50,7 +50,8 @@ from takedown.case import (
     parse_case,
 )
 from takedown.declare import Choice, Flag, Text, declared_fields
-from takedown.jsontext import Unreadable, read_object
+from takedown.jsontext import Unreadable, read_object, read_value
+from takedown.wall_time import asked_as, read_wall_time
 from takedown.web.steps import PAGE_ORDER, STEPS, step_of
 
 TIMED_OUT = ("For your security this page timed out. We kept your answers: "
@@ -69,7 +70,7 @@ _PICKED = {name: kind.default for name, kind, _ in declared_fields(Concerns)
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
-_AGE = re.compile(r"^\d{1,3}$")
+_AGE = re.compile(r"^[0-9]{1,3}$")
 _SELECT = {
     "role": "Select who you are",
     "jurisdiction": "Select where you are",
@@ -148,7 +149,7 @@ class PlaceForm(part_form(Location, "_PlaceQuestions")):
     optional report already made in the app."""
 
     reports = HiddenField()
-    in_app_at = StringField("Reported in-app? When, like 2026-11-25 14:30 (optional)")
+    in_app_at = StringField("Reported in-app? When (optional)")
     in_app_reference = StringField("Its reference (optional)")
 
 
@@ -161,13 +162,26 @@ class CaseForm(FlaskForm):
 
     Meta = _CleanMeta
     reference = HiddenField()
+    time_zone = HiddenField()  # chosen on the report form; carried through changed answers
     requester = FormField(RequesterForm, separator="_")
     jurisdiction = _field_for(*next((kind, label) for name, kind, label
                                     in declared_fields(Case) if name == "jurisdiction"))
+    area = SelectField(next(label for name, _, label in declared_fields(Case) if name == "area"),
+                       choices=lambda: area_choices(), validate_choice=False)
     person = FormField(PersonForm, separator="_")
     concerns = FormField(ConcernsForm, separator="_")
     places = FieldList(FormField(PlaceForm), min_entries=1, max_entries=_MAX_FORM_PLACES)
     school = FormField(SchoolForm, separator="_")
+
+
+def area_choices() -> dict:
+    """The members the jurisdictions declare, grouped under each one's name for the question."""
+    choices = {"": [("", "Not asked where you are, or rather not say")]}
+    for item in jurisdictions.all_jurisdictions().values():
+        if item.members:
+            choices[f"{item.name}: {item.members_label}"] = [
+                (member.code, member.name) for member in item.members]
+    return choices
 
 
 class CarryForm(FlaskForm):
@@ -219,8 +233,7 @@ def _person_data(person: dict) -> dict:
 def _place_data(item) -> dict:
     place = _texts(item, PlaceForm)
     reports = _dict(item).get("reports")
-    place["reports"] = (json.dumps(reports, ensure_ascii=False, separators=(",", ":"))
-                        if isinstance(reports, list) and reports else "")
+    place["reports"] = compact_json(reports) if isinstance(reports, list) and reports else ""
     if place["url"] and place["platform"] == _platform_of(place["url"]):
         # Worked out from the link, not chosen: leave the list free to follow a changed link.
         place["platform"] = ""
@@ -243,7 +256,9 @@ def form_data_from_case(data) -> dict:
               for item in (locations if isinstance(locations, list) else [])[:_MAX_FORM_PLACES]]
     return {
         "reference": _text(data.get("reference")),
+        "time_zone": _text(data.get("time_zone")),
         "jurisdiction": _text(data.get("jurisdiction")),
+        "area": _text(data.get("area")),
         "requester": {**_texts(data.get("requester"), RequesterForm),
                       "is_dsl": _dict(data.get("requester")).get("is_dsl") is True},
         "person": _person_data(_dict(data.get("person"))),
@@ -288,19 +303,20 @@ def _person(form: PersonForm) -> dict:
     return person
 
 
-def place_case_data(place: PlaceForm, jurisdiction: str | None) -> dict:
+def place_case_data(place: PlaceForm, jurisdiction: str | None,
+                    zone: str | None = None) -> dict:
     """A place's case data from its form: the questions, the carried reports, and a report
     made in the app when its time is given."""
     data = {key: value for key, value in place.data.items()
             if key not in ("reports", "in_app_at", "in_app_reference")}
     try:
-        carried = json.loads(place.reports.data) if place.reports.data else []
-    except ValueError:
+        carried = read_value(place.reports.data) if place.reports.data else []
+    except Unreadable:
         carried = []
     reports = carried if isinstance(carried, list) else []
     if place.in_app_at.data:
         reports = [*reports, {"channel": "in-app",
-                              "at": moment_from_form(place.in_app_at.data, jurisdiction),
+                              "at": moment_from_form(place.in_app_at.data, jurisdiction, zone),
                               "reference": place.in_app_reference.data or None}]
     if reports:
         data["reports"] = reports
@@ -313,15 +329,19 @@ def case_data_from_form(form: CaseForm) -> tuple[dict, list[int]]:
     data = {
         "schema": SCHEMA,
         "jurisdiction": form.jurisdiction.data or None,
+        "area": form.area.data or None,
         "requester": form.requester.form.data,
         "person": _person(form.person.form),
         "concerns": form.concerns.form.data,
-        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data)
-                      for i in entries],
+        "locations": [place_case_data(form.places.entries[i].form, form.jurisdiction.data,
+                                      form.time_zone.data) for i in entries],
         "school": form.school.form.data,
     }
     if form.reference.data:
         data["reference"] = form.reference.data
+    declared = jurisdictions.all_jurisdictions().get(form.jurisdiction.data or "")
+    if declared and form.time_zone.data in declared.time_zones:
+        data["time_zone"] = form.time_zone.data  # a new country starts in its own first zone
     return data, entries
 
 
@@ -359,6 +379,13 @@ def _field_at(form: CaseForm, error: FieldError, entries: list[int]):
     return (node.url if place is not None else None), place
 
 
+def index_in(text, count: int) -> int | None:
+    """A number sent in a form (ASCII digits only) when it is below ``count``, else None."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and int(text) < count:
+        return int(text)
+    return None
+
+
 def add_error(field, message: str) -> None:
     field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
@@ -386,6 +413,9 @@ def case_from_form(form: CaseForm) -> Case | None:
         if field is None:  # a rule about something the form does not ask; never expected
             field, place = form.places.entries[0].form.url, None
         message = error.message
+        if field.short_name == "in_app_at":  # typed in a way we could not read: say how
+            message = unreadable_moment(field, form.jurisdiction.data,
+                                        "When did you report it in the app?") or message
         if field.type == "RadioField":  # an empty or unknown choice: ask for one of ours
             message = _SELECT.get(field.short_name, message)
         problems.append((field, _message(field, message, place)))
@@ -438,33 +468,53 @@ def anchor(field) -> str:
     return f"{field.id}-0" if field.type == "RadioField" else field.id
 
 
+# What json.dumps leaves raw in a string but a page must not carry: DEL, C1, U+2028/2029.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def compact_json(data) -> str:
+    """Data as compact JSON for a hidden field: text in any script as it is, every control
+    character escaped (json.dumps escapes C0; DEL, C1 and U+2028/2029 here, as \\u0085)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def case_json(case: Case) -> str:
     """The case as compact JSON, for the hidden field that carries it between pages."""
-    return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
+    return compact_json(case_to_dict(case))
 
 
 # --- a report about a place ----------------------------------------------------------
 
-_WALL_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2}))?$")
+def date_style(jurisdiction: str | None) -> str:
+    """How the jurisdiction writes dates (day first unless it declares month first)."""
+    declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
+    return declared.letters.date_style if declared else "day-month-year"
 
 
 def moment_from_form(text: str, jurisdiction: str | None, zone: str | None = None):
-    """A typed date and time (2026-11-25T14:30, or a date alone: midnight) as an ISO 8601
+    """A typed date and time (the picker's 2026-11-25T14:30, or as the jurisdiction writes
+    dates: 25/11/2026 14:30, 11/25/2026 2:30 PM; a date alone is midnight) as an ISO 8601
     date-time with the offset of ``zone`` (the jurisdiction's own when not given) on that
     day; text that is not a date and time is returned as it is, for parse_case to refuse."""
-    match = _WALL_TIME.match(text.strip())
     declared = jurisdictions.all_jurisdictions().get(jurisdiction or "")
     zones = declared.time_zones if declared else ("UTC",)
     name = zone if zone in zones else zones[0]
-    if not match:
-        return text
-    try:
-        day = date.fromisoformat(match[1])
-        hour, minute = int(match[2] or 0), int(match[3] or 0)
-        wall = datetime.combine(day, time(hour, minute))
-    except ValueError:
+    wall = read_wall_time(text, date_style(jurisdiction))
+    if wall is None:
         return text
     return wall.replace(tzinfo=ZoneInfo(name)).isoformat()
+
+
+def unreadable_moment(field, jurisdiction: str | None, question: str | None = None) -> str | None:
+    """The message for a date field whose text is not a date and time we can read, naming
+    the field (its label, or ``question``) and how to write one there; None when it is empty
+    or readable."""
+    text = field.data or ""
+    if not text.strip() or read_wall_time(text, date_style(jurisdiction)) is not None:
+        return None
+    return (f"{question or field.label.text.removesuffix(' (optional)')} Enter the date and "
+            f"time as {asked_as(date_style(jurisdiction))}")
 
 
 class ReportForm(FlaskForm):
@@ -531,7 +581,7 @@ def carried_answers(form: CaseForm, step: int) -> str:
             carried[field.name] = field.data if isinstance(field.data, str) else ""
         elif field.data:
             carried[field.name] = "y"
-    return json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(carried)
 
 
 def read_carried(text, step: int) -> list[tuple[str, str]]:

@@ -1,13 +1,24 @@
-"""Rate limits on the expensive and automatable parts: PDF letters and the JSON API.
+"""Rate limits, per client address: letters, the JSON API, and the pages that read a case.
+
+Three counts, each shared by every route it covers: letters (RATELIMIT_PDF: PDFs and their
+text versions, from the web and the API, each counting its work: about a page a unit, so a
+pack counts many and a one-page letter one or two), the API (RATELIMIT_API: every route of it at
+once), and the page POSTs that read a case (RATELIMIT_CASE: generous, far above what a
+person clicking through needs; each counts one for every 32 KB it sends, so a flood of
+the largest cases is held to a few pages a minute). Other pages have none.
 
 Counts live in memory by default (one process). Several workers or instances must
 share a store, so `make serve` runs Redis and sets
 TAKEDOWN_RATELIMIT_STORAGE_URI=redis://... (or unix://...): then a visitor's count
 is the same in every worker and instance. If Redis goes away, counting goes on in
 each process's memory, a warning says so in the log, and no request fails because
-of it; Redis is tried again as requests come in. Flask-Limiter counts each route
-separately, per client address, except letters: a letter from the web form and one
-from the API share the one letter count (RATELIMIT_PDF).
+of it; Redis is tried again as requests come in. Meanwhile each process allows only its
+share of each limit (the limit divided by RATELIMIT_PROCESSES, the number of processes
+that count: `make serve` sets it), so all of them together still allow no more than it;
+but a share is never less than the most one request counts (the largest letter,
+letterwork.MAX_WORK; the largest page post), when the limit itself allows that much, so
+every request can still be answered; what is made meanwhile is bounded by that and the
+pools.
 """
 
 import logging
@@ -18,7 +29,11 @@ import time
 from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
+from limits.storage import MemoryStorage
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from takedown import letterwork
 
 DEFAULT_RETRY_AFTER = 60
 
@@ -58,10 +73,53 @@ def _refuse_a_cut_off_form():
             raise RequestEntityTooLarge()
 
 
-LETTER_VIEWS = ("letters.download", "letters.pack", "api.letter")
-# A letter's text version makes no PDF, but it is the same letter: it has a count of its own
-# at the letter rate, so copying a letter's text never uses up the PDF allowance.
-TEXT_VIEWS = ("letters.text",)
+# Letters and their text versions, from the web and the API: one count.
+LETTER_VIEWS = ("letters.download", "letters.pack", "letters.text", "letters.pack_text",
+                "api.letter")
+# The page POSTs that read a case (or the answers so far): one generous count.
+CASE_PAGE_VIEWS = ("case.answer", "case.change", "case.plan", "case.save", "case.open_post",
+                   "progress.show", "progress.record", "progress.log", "progress.calendar")
+
+
+def letter_work() -> int:
+    """What a letter request counts against the letter limit: its work, in units of about a
+    page (takedown.letterwork), from the web or the API, PDF or text."""
+    from takedown.web.views import api, letters
+
+    return (api if request.blueprint == "api" else letters).work_asked()
+
+
+# A page POST counts one for every CASE_UNIT bytes it sends, begun.
+CASE_UNIT = 32 * 1024
+
+
+def case_page_cost() -> int:
+    """What a page POST counts: a page of a large case costs more to read and write back."""
+    return 1 + (request.content_length or 0) // CASE_UNIT
+
+
+def _store_away(limiter: Limiter) -> bool:
+    """Whether a shared store is configured but not answering (counting is in memory)."""
+    return (not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+            and isinstance(limiter.limiter.storage, MemoryStorage))
+
+
+def limit_of(name: str, largest: int = 1):
+    """The limit in config[name], as Flask-Limiter asks for it on each request; while the
+    shared store is away, this process's share of it, at least ``largest`` in each window
+    (the most one request can count), so that every request can still be answered."""
+
+    def provider() -> str:
+        text = current_app.config[name]
+        processes = int(current_app.config.get("RATELIMIT_PROCESSES") or 1)
+        limiter = current_app.extensions.get("takedown_limiter")
+        if processes <= 1 or limiter is None or not _store_away(limiter):
+            return text
+        return "; ".join(str(type(item)(
+            max(min(largest, item.amount), item.amount // processes), item.multiples))
+            for item in parse_many(text))
+
+    return provider
 
 
 class _StoreSwitches(logging.StreamHandler):
@@ -107,16 +165,23 @@ def init_app(app):
     )
     if shared:
         _log_the_store_switches()
-    letter_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_PDF"],
-                                        scope="letters", override_defaults=False)
+    # Addresses never limited (make load's own load generator); none unless configured.
+    limiter.request_filter(
+        lambda: request.remote_addr in (current_app.config.get("RATELIMIT_UNLIMITED") or ()))
+    # Before the views are wrapped: limit_of looks the limiter up here.
+    app.extensions["takedown_limiter"] = limiter
+    letter_limit = limiter.shared_limit(limit_of("RATELIMIT_PDF", letterwork.MAX_WORK),
+                                        scope="letters",
+                                        override_defaults=False, cost=letter_work)
     for endpoint in LETTER_VIEWS:
         app.view_functions[endpoint] = letter_limit(app.view_functions[endpoint])
-    text_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PDF"],
-                               override_defaults=False)
-    for endpoint in TEXT_VIEWS:
-        app.view_functions[endpoint] = text_limit(app.view_functions[endpoint])
-    limiter.limit(lambda: current_app.config["RATELIMIT_API"])(app.blueprints["api"])
-    # Flask-Limiter keeps no hold on a limiter that is turned off, and the letter views'
-    # wrapper holds it only weakly: keep it here for the app's lifetime.
-    app.extensions["takedown_limiter"] = limiter
+    largest_page = math.ceil((app.config.get("MAX_CONTENT_LENGTH") or CASE_UNIT) / CASE_UNIT)
+    case_limit = limiter.shared_limit(limit_of("RATELIMIT_CASE", largest_page),
+                                      scope="case-pages",
+                                      override_defaults=False, cost=case_page_cost)
+    for endpoint in CASE_PAGE_VIEWS:
+        app.view_functions[endpoint] = case_limit(app.view_functions[endpoint])
+    limiter.shared_limit(limit_of("RATELIMIT_API"), scope="api")(app.blueprints["api"])
+    # (Flask-Limiter keeps no hold on a limiter that is turned off, and the letter views'
+    # wrapper holds it only weakly: app.extensions keeps it for the app's lifetime.)
     return limiter

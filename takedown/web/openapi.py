@@ -10,7 +10,7 @@ schema comes from its one declaration (the case in ``takedown/case.py``, each re
 from __future__ import annotations
 
 from takedown import case as case_model
-from takedown import letterkinds
+from takedown import jurisdictions, letterkinds
 from takedown.web import serialize
 
 VERSION = "1.0.0"
@@ -43,10 +43,11 @@ def _error(code: int) -> dict:
     return {"$ref": f"#/components/responses/{code}"}
 
 
-# Examples for the request bodies: a parent in England, an Instagram link and threats.
+# Examples for the request bodies: a parent where the question lists first, an Instagram link
+# and threats.
 EXAMPLE_CASE = {
     "schema": case_model.SCHEMA,
-    "jurisdiction": "england",
+    "jurisdiction": next(iter(jurisdictions.JURISDICTIONS)),
     "requester": {"role": "parent", "name": "Alex Example", "email": "alex@example.org"},
     "person": {"age": 14},
     "concerns": {"threats": True, "threat_account": "fake.account.22"},
@@ -147,7 +148,8 @@ def document(rate_limited: bool = False, max_content_length: int | None = None) 
         }},
         "/api/v1/calendar": {"post": {
             "operationId": "getCalendar",
-            "summary": "A calendar file (RFC 5545) with a reminder per chase-by time",
+            "summary": ("A calendar file (RFC 5545): the next morning at 09:00 for what is "
+                        "due now, each chase-by time, none at night"),
             "description": "Neutral text only: the case reference and 'Check on report'.",
             "requestBody": _json_body("Case", "The case, with its report log. Nothing in it "
                                       "is kept."),

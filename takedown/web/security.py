@@ -4,7 +4,7 @@ import logging
 import re
 
 from flask import current_app, jsonify, request
-from markupsafe import escape
+from markupsafe import Markup, escape
 from werkzeug.exceptions import BadRequest, SecurityError
 
 from takedown.web import serialize
@@ -136,10 +136,32 @@ class DropAnyQueryString(DropQueryStrings):
     pattern, replacement = _ANY_QUERY, "?…"
 
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class EscapeControls(logging.Filter):
+    """Write control characters in an access-log line as \\xNN: gunicorn logs the path
+    percent-decoded, so %0d%0a would start a line of the sender's and %1b a terminal escape."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if _CONTROLS.search(message):
+            record.msg = _CONTROLS.sub(_escaped, message)
+            record.args = ()
+        return True
+
+
 # What HTML text may not carry (controls, surrogates, noncharacters U+FDD0..U+FDEF and
-# U+xFFFE/U+xFFFF of every plane): a refused value typed with one comes back with U+FFFD.
+# U+xFFFE/U+xFFFF of every plane), and the line and paragraph separators no text field takes:
+# a refused value typed with one comes back with U+FFFD.
 _NOT_FOR_HTML = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
     + "]")
 
@@ -147,6 +169,12 @@ _NOT_FOR_HTML = re.compile(
 def html_text(value) -> str:
     """Text safe to write back into a page: characters HTML forbids become U+FFFD."""
     return _NOT_FOR_HTML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _finalize(value):
+    """Every value a page template writes goes through html_text, so no control character
+    reaches a page (a macro's output is markup made of values finalized already)."""
+    return value if isinstance(value, Markup) else html_text(value)
 
 
 UNKNOWN_HOST = "This site does not answer to that host name. Check the address you typed."
@@ -166,18 +194,22 @@ def refuse_unknown_host(error: SecurityError):
 
 
 def init_app(app):
-    """Install the headers on every response, the body check, and the log filters."""
+    """Install the headers on every response, the body check, and the log filters; behind
+    HTTPS the session (CSRF) cookie is sent over HTTPS only."""
+    if app.config.get("HTTPS"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     app.after_request(set_headers)
     app.register_error_handler(SecurityError, refuse_unknown_host)
     app.add_template_filter(html_text)
+    app.jinja_env.finalize = _finalize
     app.wsgi_app = CheckBodies(app.wsgi_app)
     for name, kind in (("werkzeug", DropQueryStrings), ("gunicorn.access", DropQueryStrings),
-                       ("gunicorn.error", DropAnyQueryString)):
+                       ("gunicorn.access", EscapeControls), ("gunicorn.error", DropAnyQueryString)):
         install_filter(logging.getLogger(name), kind)
 
 
-def install_filter(logger: logging.Logger, kind: type[DropQueryStrings]) -> None:
-    """Add a query-string filter to a logger, once."""
+def install_filter(logger: logging.Logger, kind: type[logging.Filter]) -> None:
+    """Add a filter (query strings, control characters) to a logger, once."""
     if not any(type(f) is kind for f in logger.filters):
         logger.addFilter(kind())
 

@@ -37,7 +37,7 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("about-you", "About you", ("requester_role", "requester_is_dsl", "jurisdiction")),
+    Step("about-you", "About you", ("requester_role", "requester_is_dsl", "jurisdiction", "area")),
     Step("the-person", "The person in the image", ("person_",)),
     Step("what-is-happening", "What is happening", ("concerns_",)),
     # The last step also asks for the details the letters need.

@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from tests.browser.kit import Mouse, download_pdf, fill_questions, letter_buttons
+from takedown import jurisdictions
+from tests.browser.kit import Mouse, download_pdf, fill_questions, heading, letter_buttons, squash
 
 WIDTHS = {"phone": 375, "desktop": 1280}
 
@@ -62,3 +63,37 @@ def test_screenshots(new_context, screenshots, tmp_path, device):
                     "-scale-to-x", str(scale), "-scale-to-y", "-1", str(pdf), str(out)],
                    check=True, timeout=60)
     assert (screenshots / f"letter-page-1-{device}.png").stat().st_size > 1000
+
+
+# The first phone screen of the plan, in four places: what a family sees before scrolling.
+FIRST_SCREENS = {
+    "us-parent": {"role": "parent", "jurisdiction": "us"},
+    "australia-parent": {"role": "parent", "jurisdiction": "australia"},
+    "scotland-dsl": {"role": "school", "jurisdiction": "scotland", "is_dsl": True},
+    "canada-parent": {"role": "parent", "jurisdiction": "canada"},
+}
+
+
+@pytest.mark.parametrize("name", list(FIRST_SCREENS))
+def test_the_plan_s_first_phone_screen_gives_the_place_s_own_emergency_number(
+        new_context, screenshots, name):
+    answers = {**ANSWERS, **FIRST_SCREENS[name], "concerns": ["shared_at_school"]}
+    page = new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
+                       is_mobile=True, has_touch=True).new_page()
+    page.goto("/case/start")
+    driver = Mouse(page)
+    fill_questions(driver, answers)
+    if answers.get("is_dsl"):
+        driver.tick("#requester_is_dsl")
+    driver.submit("#continue")
+    driver.submit("#continue")
+    assert heading(page) == "Your plan"
+    page.screenshot(path=str(screenshots / f"plan-first-screen-{name}.png"))
+    number = jurisdictions.get(answers["jurisdiction"]).emergency.phone
+    banner = page.locator("#emergency")
+    assert f"call {number}." in squash(banner.inner_text())
+    box = banner.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 740  # on the first screen
+    others = {item.emergency.phone for item in jurisdictions.all_jurisdictions().values()}
+    for other in others - {number}:
+        assert other not in banner.inner_text()

@@ -13,8 +13,14 @@ from __future__ import annotations
 import sys
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    NotFound,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 
 from takedown import case as case_model
 from takedown import deadlines, letters, platforms, reminders
@@ -69,7 +75,19 @@ def is_json_type(mimetype: str) -> bool:
 
 
 def _body() -> bytes:
-    """Return the request body as bytes, or raise 415 or 413."""
+    """Return the request body as bytes, or raise 415 or 413. Read once per request (the
+    letter limit reads a letter's case before the view does)."""
+    if "api_body" not in g:
+        try:
+            g.api_body = _read_body()
+        except HTTPException as error:
+            g.api_body = error
+    if isinstance(g.api_body, HTTPException):
+        raise g.api_body
+    return g.api_body
+
+
+def _read_body() -> bytes:
     if not is_json_type(request.mimetype):
         raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
     charset = request.mimetype_params.get("charset")
@@ -180,26 +198,61 @@ def calendar():
 def letter(kind: str):
     if kind not in letters.KINDS:
         raise NotFound(f"There is no letter of that kind. Kinds: {', '.join(letters.KINDS)}.")
-    case = read_case()
-    platform = request.args.get("platform") or None
-    as_text = request.accept_mimetypes.best_match(
-        ["application/pdf", "text/plain"], default="application/pdf") == "text/plain"
-    try:
-        if as_text:
-            text = letters.make_text(kind, case, platform=platform, today=date.today(),
-                                     now=datetime.now(UTC))
-        else:
-            made = letters.make(kind, case, platform=platform, today=date.today(),
-                                now=datetime.now(UTC),
-                                letterhead=request.args.get("letterhead") == "true")
-    except letters.LetterUnavailable as unavailable:
-        raise Unprocessable(_named(unavailable.errors, "case")) from None
-    if as_text:
+    prepared = prepared_letter()
+    if isinstance(prepared, letters.LetterUnavailable):
+        raise Unprocessable(_named(prepared.errors, "case"))
+    if isinstance(prepared, Exception):
+        raise prepared
+    if _as_text():
+        today, now = _now()
+        try:
+            text = letters.make_text(kind, read_case(), platform=_platform(), today=today,
+                                     now=now)
+        except letters.LetterUnavailable as unavailable:
+            raise Unprocessable(_named(unavailable.errors, "case")) from None
         return Response(text.text.encode("utf-8"), content_type="text/plain; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{text.filename}"'})
+    made = letters.render(prepared)
     return Response(made.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{made.filename}"',
     })
+
+
+def _as_text() -> bool:
+    return request.accept_mimetypes.best_match(
+        ["application/pdf", "text/plain"], default="application/pdf") == "text/plain"
+
+
+def _platform() -> str | None:
+    return request.args.get("platform") or None
+
+
+def _now() -> tuple[date, datetime]:
+    """Today and now, read once per request: the letter is laid out and made at one moment."""
+    if "letter_now" not in g:
+        g.letter_now = (date.today(), datetime.now(UTC))
+    return g.letter_now
+
+
+def prepared_letter():
+    """The letter this request asks for, laid out once: its letters.Prepared (the letter limit
+    counts its work, then the view renders it), or the error to answer with instead."""
+    if "prepared_letter" not in g:
+        today, now = _now()
+        try:
+            g.prepared_letter = letters.prepare(
+                request.view_args.get("kind", ""), read_case(), _platform(), today=today,
+                now=now, letterhead=request.args.get("letterhead") == "true")
+        except (HTTPException, Unprocessable, letters.LetterUnavailable) as error:
+            g.prepared_letter = error
+    return g.prepared_letter
+
+
+def work_asked() -> int:
+    """What the letter limit counts for this request: the letter's work (about a page a
+    unit), or one if it cannot be made."""
+    prepared = prepared_letter()
+    return prepared.work if isinstance(prepared, letters.Prepared) else 1
 
 
 @bp.get("/openapi.json", **ROUTE)

@@ -8,13 +8,14 @@ The case and progress views both build on this module; it imports neither.
 import functools
 from datetime import date
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from takedown import letterkinds, paste, platforms
 from takedown.case import IMAGES, MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
 from takedown.plan import make_plan
+from takedown.wall_time import asked_as
 from takedown.web.forms import (
     AGE_GROUPS,
     CONCERN_LABELS,
@@ -26,6 +27,7 @@ from takedown.web.forms import (
     case_form_from_data,
     case_from_form,
     case_json,
+    date_style,
     error_list,
     steps_with_errors,
 )
@@ -39,7 +41,10 @@ UNREADABLE = ("We could not read the answers sent from the last page. Nothing ha
 def _paste_block(case: Case, slug: str):
     """The block for this case's places on a platform that has a web form, else None."""
     platform = platforms.get(slug)
-    return paste.for_case(case, slug) if platform and platform.web_forms else None
+    if platform is None or not platforms.send_routes(
+            platform, case.jurisdiction, case.person.under_18).forms:
+        return None
+    return paste.for_case(case, slug)
 
 
 def template_helpers() -> dict:
@@ -57,6 +62,8 @@ def template_helpers() -> dict:
         "letter_kinds": letterkinds.BY_SLUG,
         "paste_block": _paste_block,
         "paste_for_guide": paste.for_guide,
+        # How to type a date and time without a picker, in a jurisdiction's style.
+        "date_hint": lambda jurisdiction: asked_as(date_style(jurisdiction)),
     }
 
 
@@ -84,6 +91,19 @@ def csrf_ok(form) -> bool:
     ok = not form.csrf_token.errors
     form.csrf_token.errors = []
     return ok
+
+
+def own_earlier_answers() -> bool:
+    """Whether a form whose token was refused can hold this person's own earlier answers (a
+    page from before a restart, or left open for hours): only if the browser sent our session
+    cookie, which (SameSite=Lax) it never sends with a form posted from another site."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def refused_from_elsewhere():
+    """The questions, empty, saying the page timed out: for a refused form that cannot be this
+    person's own, so nothing another site posted is shown back with a fresh token."""
+    return questions(CaseForm(formdata=None), notice=TIMED_OUT, status=400)
 
 
 def questions(form: CaseForm, notice: str | None = None, extra_errors=(), status: int = 200,
@@ -130,6 +150,8 @@ def carried_case():
     """Read the hidden case. Return (case, csrf ok, response to send instead)."""
     form = CarryForm(formdata())
     ok = csrf_ok(form)
+    if not ok and not own_earlier_answers():
+        return None, ok, refused_from_elsewhere()
     data = read_case_field(form.case.data)
     if data is None:
         return None, ok, questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)

@@ -44,6 +44,7 @@ from takedown.web.forms import (
     case_from_form,
     case_json,
     error_list,
+    index_in,
     keep_errors_of_step,
     read_carried,
 )
@@ -55,10 +56,12 @@ from takedown.web.views.carried import (
     check,
     csrf_ok,
     formdata,
+    own_earlier_answers,
     page,
     questions,
     questions_at_errors,
     read_case_field,
+    refused_from_elsewhere,
     with_carried_case,
 )
 
@@ -110,6 +113,9 @@ def answer():
     form = CaseForm(data)
     action = request.form.get("action") or "continue"
     show = functools.partial(questions, form, changing=changing)
+    if not csrf_ok(form):  # every action: adding a place or going back too
+        return show(step=step, notice=TIMED_OUT) if own_earlier_answers() else \
+            refused_from_elsewhere()
     if action == "add-place":
         if len(form.places.entries) >= MAX_LOCATIONS:
             return show(step=step and PLACES_STEP, extra_errors=[(
@@ -119,14 +125,12 @@ def answer():
         form.places.append_entry()
         return show(step=step and PLACES_STEP)
     if action.startswith("remove-place-"):
-        index = action.removeprefix("remove-place-")
-        if index.isdigit() and int(index) < len(form.places.entries) and len(form.places) > 1:
-            form.places.pop_entry(int(index))
+        index = index_in(action.removeprefix("remove-place-"), len(form.places.entries))
+        if index is not None and len(form.places) > 1:
+            form.places.pop_entry(index)
         return show(step=step and PLACES_STEP)
     if step and action == "back":
         return show(step=previous_step(step, answers_urgent(form)) or step)
-    if not csrf_ok(form):
-        return show(step=step, notice=TIMED_OUT)
     case = case_from_form(form)
     if step is None:
         return check(case) if case is not None else show(step=None)
@@ -150,6 +154,8 @@ def change():
     Change buttons ask for one), or every question on one page; a stale form says so."""
     carried = CarryForm(formdata())
     ok = csrf_ok(carried)
+    if not ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     data = read_case_field(carried.case.data)
     if data is None:
         return questions(CaseForm(formdata=None), notice=UNREADABLE, status=400)
@@ -202,6 +208,8 @@ def open_post():
     """Read a case file in memory and carry on at the questions, filled in."""
     form = OpenForm(formdata())
     ok = csrf_ok(form)
+    if not ok and not own_earlier_answers():
+        return refused_from_elsewhere()
     form.case_file.errors = []
     upload = request.files.get("case_file")
     if upload is None or not upload.filename:

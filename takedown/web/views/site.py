@@ -1,8 +1,8 @@
 """Site pages: the start page, who can help, and the health check."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
-from takedown import services, urgent
+from takedown import jurisdictions, services, urgent
 
 bp = Blueprint("site", __name__)
 
@@ -10,7 +10,7 @@ bp = Blueprint("site", __name__)
 @bp.get("/")
 def start():
     """The start page: urgent help about threats first, then one Start button."""
-    return render_template("site/start.html", ceop=services.get("ceop"),
+    return render_template("site/start.html",
                            threat_advice=urgent.threat_advice("anyone", short=True))
 
 
@@ -22,7 +22,14 @@ def cover_tracks():
 
 @bp.get("/help")
 def help_page():
-    return render_template("site/help.html", services=services.all_services().values())
+    """Who can help: the services that work anywhere, and, for the place chosen (``where``),
+    that place's own; each place is a link, so every page stays short on a phone."""
+    place = request.args.get("where")
+    where = jurisdictions.get(place) if place in jurisdictions.JURISDICTIONS else None
+    regions = {"worldwide", where.group.slug} if where else {"worldwide"}
+    found = [item for item in services.all_services().values() if regions & set(item.regions)]
+    return render_template("site/help.html", services=found, place=where.slug if where else None,
+                           places=jurisdictions.all_jurisdictions().values())
 
 
 @bp.get("/healthz")

@@ -1,0 +1,179 @@
+"""The letter asking a platform to look again after it refused: one entry in letterkinds.py,
+offered beside a refused place, the same on the web, the API and the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from helpers import API, Browser, a_letter_case, pdf_text
+
+from takedown import jurisdictions, letters, platforms
+from takedown.case import parse_case
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+URLS = {"instagram": "https://www.instagram.com/p/ABC123/", "whatsapp": None,
+        "x": "https://x.com/someone/status/1", "tiktok": "https://www.tiktok.com/@a/video/1"}
+
+
+def refused_case(jurisdiction="england", slug="instagram", channel="web-form", age=15,
+                 reference="IG-2026-4471", now=NOW, **changes) -> dict:
+    at, answered = now - timedelta(hours=30), now - timedelta(hours=20)
+    place = {"platform": slug, "account": "@sharer", "reports": [{
+        "channel": channel, "at": at.isoformat(), "reference": reference,
+        "outcome": "refused", "outcome_at": answered.isoformat()}]}
+    if URLS[slug]:
+        place["url"] = URLS[slug]
+    return a_letter_case(jurisdiction=jurisdiction, person={"age": age, "under_18": age < 18},
+                         locations=[place], **changes)
+
+
+def texts(data, slug="instagram") -> tuple[str, str]:
+    """The letter's PDF text and its text version."""
+    case = parse_case(data)
+    pdf = pdf_text(letters.make("review", case, slug, today=NOW.date(), now=NOW).pdf)
+    text = letters.make_text("review", case, slug, today=NOW.date(), now=NOW).text
+    return pdf, " ".join(text.split())
+
+
+@pytest.mark.parametrize("jurisdiction", jurisdictions.names())
+def test_every_jurisdiction_s_review_letter_quotes_the_refused_report_in_pdf_and_text(
+        jurisdiction):
+    pdf, text = texts(refused_case(jurisdiction))
+    zone = jurisdictions.get(jurisdiction).time_zone
+    style = jurisdictions.get(jurisdiction).letters
+    answered = (NOW - timedelta(hours=20)).astimezone(ZoneInfo(zone))
+    for words in ("IG-2026-4471", style.long_date(answered), "look at it again",
+                  "with a person reviewing it", "Reply in writing", "TD-7KQ2-M9XP",
+                  "the platform's web form"):
+        assert words in pdf, (jurisdiction, words)
+        assert words in text, (jurisdiction, words)
+    for letter in (pdf, text):
+        assert "Internet Watch Foundation (IWF) hotline:" not in letter  # never described
+        assert "Revenge Porn" not in letter  # a child's case
+
+
+def test_in_the_eu_an_online_platform_gets_an_article_20_complaint_and_its_bodies():
+    pdf, text = texts(refused_case("eu"))
+    for letter in (pdf, text):
+        assert "complaint against your decision under Article 20" in letter
+        assert "Appeals Centre Europe" in letter
+    # A private messaging service is not an online platform: no Article 20, no Article 21.
+    assert not platforms.get("whatsapp").online_platform
+    pdf, text = texts(refused_case("eu", "whatsapp"), "whatsapp")
+    for letter in (pdf, text):
+        assert "Article 20" not in letter and "Article 21" not in letter
+    # Nor outside the EU.
+    pdf, _ = texts(refused_case("england"))
+    assert "Article 20" not in pdf
+
+
+def test_the_take_it_down_act_s_48_hours_only_for_a_request_through_the_platform_s_process():
+    pdf, text = texts(refused_case("us", "x", channel="take-it-down-form"), "x")
+    for letter in (pdf, text):
+        assert "not later than 48 hours after it receives a valid removal request" in letter
+        assert "Federal Trade Commission" in letter
+    pdf, text = texts(refused_case("us", "x", channel="web-form"), "x")
+    for letter in (pdf, text):
+        assert "48 hours" not in letter and "Federal Trade Commission" not in letter
+        assert "as soon as possible" in letter
+
+
+def test_the_platform_s_own_complaint_route_for_the_region_is_named():
+    _, text = texts(refused_case("england", "x"), "x")
+    assert "X's internal complaints process for the UK" in text
+    assert "https://help.x.com/rules-and-policies/uk-resources" in text
+    _, text = texts(refused_case("us", "x"), "x")
+    assert "internal complaints process for the UK" not in text
+    assert "could not find a route of your own" in text
+
+
+def test_it_needs_a_refusal_logged_first():
+    data = refused_case()
+    data["locations"][0]["reports"][0]["outcome"] = "waiting"
+    data["locations"][0]["reports"][0].pop("outcome_at")
+    with pytest.raises(letters.LetterUnavailable) as unavailable:
+        letters.make_text("review", parse_case(data), "instagram", NOW.date(), NOW)
+    assert "Log the platform's refusal first" in unavailable.value.errors[0].message
+
+
+def test_an_adult_in_the_uk_gets_no_iwf_record_but_can_ask_the_platform_to_look_again():
+    case = parse_case(refused_case(age=30))
+    with pytest.raises(letters.LetterUnavailable):
+        letters.make_text("escalation", case, "instagram", NOW.date(), NOW)
+    assert "Revenge Porn Helpline" in letters.make_text("review", case, "instagram",
+                                                        NOW.date(), NOW).text
+
+
+def test_the_uk_next_step_letter_never_describes_the_iwf_to_the_iwf():
+    case = parse_case(refused_case(requester={"role": "caseworker"}))
+    text = letters.make_text("escalation", case, "instagram", NOW.date(), NOW).text
+    assert "Internet Watch Foundation (IWF)" in text  # it is addressed to it
+    assert "Internet Watch Foundation (IWF) hotline" not in text
+    assert "Report it to the IWF" not in text and "Revenge Porn" not in text
+    assert "Professionals Online Safety Helpline: please take this up with Instagram" in text
+
+
+def test_the_api_and_the_progress_page_offer_it(client):
+    now = datetime.now(UTC)
+    data = refused_case(now=now)
+    response = client.post(f"{API}/letters/review?platform=instagram", json=data)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "IG-2026-4471" in pdf_text(response.data)
+    assert response.headers["Content-Disposition"].endswith(
+        'takedown-TD-7KQ2-M9XP-instagram-review.pdf"')
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    place = browser.page.select_one("#place-0")
+    assert "Download the letter asking Instagram to look again" in place.text
+    assert "What to do next: Ask the platform to look again" in " ".join(place.text.split())
+    browser.press("#review-instagram")
+    assert browser.response.mimetype == "application/pdf"
+    assert "IG-2026-4471" in pdf_text(browser.response.data)
+
+
+def test_a_service_offered_only_after_some_reports_names_real_channels():
+    from takedown import services
+    from takedown.case import CHANNELS
+    named = {slug: s.only_after for slug, s in services.all_services().items() if s.only_after}
+    assert named, "no service is limited to some reports"
+    for slug, channels in named.items():
+        assert set(channels) <= set(CHANNELS), slug
+
+
+def test_the_send_page_for_a_review_shows_the_platform_s_own_complaint_route_first(client):
+    data = refused_case("england", "x", now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-review-x")
+    heading_ids = [h.get("id") for h in browser.page.select("h3")]
+    assert heading_ids[0] == "route-appeal"
+    appeal = platforms.get("x").appeal_for("england")
+    assert browser.page.select_one("#appeal-link")["href"] == appeal.url
+    assert "does not say that someone whose report was turned down can use it" in browser.text
+    assert "IG-2026-4471" in browser.page.select_one("#letter-text").text
+
+
+def test_the_next_step_letter_s_send_page_lists_the_next_services_and_the_links(client):
+    from takedown import deadlines, services
+    data = refused_case(requester={"role": "caseworker"}, now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-escalation-instagram")
+    shown = [a["href"] for a in browser.page.select("#next-services .route-link")]
+    rule = deadlines.rule_for(parse_case(data), None, "refusal", platform="instagram")
+    assert shown == [services.get(slug).url for slug in rule.routes]
+    assert "iwf.org.uk" in shown[0]
+    assert URLS["instagram"] in browser.page.select_one("#links-text").text
+    assert "Revenge Porn" not in browser.text
+
+
+def test_the_send_page_goes_back_to_the_progress_page_once_something_is_logged(client):
+    data = refused_case(now=datetime.now(UTC))
+    browser = Browser(client).get("/case/open")
+    browser.press("#open", files={"case_file": (json.dumps(data).encode(), "c.json")})
+    browser.press("#send-review-instagram")
+    browser.press("#back-to-progress")
+    assert browser.heading == "Your progress" and "IG-2026-4471" in browser.text

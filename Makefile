@@ -75,7 +75,7 @@ bench-instructions: $(STAMP_DEV) ## Count (callgrind) each letter's page against
 	$(PY) bench/instructions.py
 
 .PHONY: load
-load: $(STAMP_RUN) ## Load-test the make serve stack on loopback, attacks and surges, under 4 min
+load: $(STAMP_RUN) ## Load-test the make serve stack on loopback, surges and attacks, about 5.5 min
 	$(PY) bench/load.py
 
 .PHONY: requirements

@@ -224,6 +224,8 @@ def stage_kills(stack) -> dict:
                     if kind == "platform" and redis_stopped < t < redis_stopped
                     + REDIS_DOWN_SECONDS]
     return {"pages": len(pages.results), "page_failed": pages.failed(), "recovery": recovery,
+            "page_failures": sorted({str(status) for status, _ in pages.results
+                                     if status != 200}),
             "during_redis": during_redis,
             "errors": sum(1 for _, _, status in made if status not in (200, 503))}
 
@@ -328,7 +330,8 @@ def check_all(check, stack) -> None:
     print("load: kills ...", flush=True)
     kills = stage_kills(stack)
     check("kills", "no page lost (a letter worker, Redis, each pool and nginx killed in turn, "
-          "then Redis stopped 10 s)", f"{kills['page_failed']} of {kills['pages']} failed",
+          "then Redis stopped 10 s)", f"{kills['page_failed']} of {kills['pages']} failed"
+          + (f" ({', '.join(kills['page_failures'])})" if kills["page_failures"] else ""),
           kills["page_failed"] == 0)
     recovery = kills["recovery"]
     check("kills", f"letters and packs back within {RECOVERY_S} s of each kill",

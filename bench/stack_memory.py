@@ -57,7 +57,7 @@ def _children() -> dict[int, list[int]]:
 def stack_processes(stack: serve.Stack) -> list[int]:
     """The pids of every process the stack started, and their descendants."""
     children = _children()
-    found, todo = [], [process.pid for process in stack.processes.values()]
+    found, todo = [], list(stack.pids().values())
     while todo:
         pid = todo.pop()
         found.append(pid)

@@ -5,7 +5,9 @@ and in the case file they download (JSON, schema ``takedown-case/3``, which adde
 the EU member state or Canadian province, from the jurisdiction's declared members, and
 ``time_zone``, one of the zones the jurisdiction declares (left out: its first); files in
 ``takedown-case/2`` (no area) and ``takedown-case/1`` (no report log either) still open and
-are saved as /3). Each
+are saved as /3). It also added what happened: ``concerns.image`` (real, fake or not-sure;
+not-sure when left out), the threat's platform, who made a fake and with what, and no places
+when someone is threatening to share it (older files are read with the image not-sure). Each
 field below carries its rule (``takedown.declare``): from those rules come
 ``parse_case`` (untrusted JSON-like data to a ``Case``, or ``CaseInvalid``
 listing every problem with the field it belongs to), ``case_to_dict`` (its
@@ -52,6 +54,8 @@ MAX_TEXT = 500
 MAX_URL = 2000
 MAX_EMAIL = 254
 MAX_AREA = 10
+NO_PLACES = ("Add at least one place where the image is, or say that someone is threatening to "
+             "share it")
 # The most case JSON we read: a request's own limit (MAX_CONTENT_LENGTH).
 MAX_CASE_BYTES = 256 * 1024
 ROLES = {
@@ -59,6 +63,12 @@ ROLES = {
     "school": "School staff",
     "caseworker": "Caseworker or social worker",
     "young-person": "The young person in the image",
+}
+# What the image is. The family does not need to know, and is never asked to prove it.
+IMAGES = {
+    "not-sure": "I don't know, or I'm not sure",
+    "real": "A real photo or video",
+    "fake": "Fake: edited, made with AI or \u201cnudified\u201d to look like them",
 }
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_PATTERN = rf"^TD-[{_REFERENCE_ALPHABET}]{{4}}-[{_REFERENCE_ALPHABET}]{{4}}$"
@@ -185,6 +195,31 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Picked:
+    """One of a fixed set of values; left out, the default (so it is never "Select ...")."""
+
+    options: dict
+    default: str
+    description: str | None = None
+    required = False
+    always = True
+
+    def read(self, reader: Reader, value, where: str):
+        if value in (None, ""):
+            return self.default
+        if not isinstance(value, str) or value not in self.options:
+            return reader.error(where, f"must be one of: {', '.join(self.options)}")
+        return value
+
+    def dump(self, value):
+        return value
+
+    def schema(self) -> dict:
+        schema = {"type": "string", "enum": list(self.options), "default": self.default}
+        return {**schema, "description": self.description} if self.description else schema
+
+
+@dataclass(frozen=True, slots=True)
 class Concerns:
     """What makes it urgent. Always present, with every flag, in responses."""
 
@@ -200,11 +235,34 @@ class Concerns:
     threat_account: str | None = field(**_text(
         "The account making threats or demands (optional)",
         description="The name of the account making threats or demands, for the letters."))
+    threat_platform: str | None = field(**rule(Slug(), "The app or website they are using "
+                                               "(optional)", default=None))
+    # What the image is: real, fake (edited, AI-made, "nudified") or not sure (the default).
+    image: str = field(**rule(Picked(IMAGES, "not-sure", description=(
+        "What the image is: real, fake (edited, made with AI or 'nudified' to look like the "
+        "person) or not-sure (the default). The family is never asked to prove it.")),
+        "Is the image real?", default="not-sure"))
+    made_by: str | None = field(**_text(
+        "Who made it, if you know (optional)",
+        description="For a fake image: the pupils or people who made it, if known."))
+    made_with: str | None = field(**_text(
+        "The app or website used to make it, if you know (optional)",
+        description="For a fake image: the app or website used to make it, if known."))
 
     @property
     def any_urgent(self) -> bool:
         return (self.immediate_danger or self.threats or self.adult_involved
                 or self.asked_online)
+
+    @property
+    def threat_platform_entry(self) -> platforms.Platform | None:
+        """The directory's entry for the platform the threats come from, if given."""
+        return platforms.get(self.threat_platform) if self.threat_platform else None
+
+    @property
+    def fake(self) -> bool:
+        """True when the family says the image was made or altered to look like the person."""
+        return self.image == "fake"
 
 
 
@@ -329,8 +387,8 @@ class Version(Const):
 
     def schema(self) -> dict:
         return {"enum": list(SCHEMAS), "description": (
-            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no area) or "{SCHEMA_V1}" case (no '
-            f'reports either) is read and answered as "{SCHEMA}".')}
+            f'"{SCHEMA}"; an older "{SCHEMA_V2}" case (no area, no image) or "{SCHEMA_V1}" case '
+            f'(no reports either) is read and answered as "{SCHEMA}".')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,14 +468,20 @@ class Case:
     person: Person = field(**rule(Nested(Person)))
     concerns: Concerns = field(**rule(Nested(Concerns, required=False),
                                       default_factory=Concerns))
+    # No places only when someone is threatening to share it and nothing is posted yet.
     locations: tuple[Location, ...] = field(**rule(Many(
-        Location, MAX_LOCATIONS, fewest=1, empty="Add at least one place where the image is",
-        too_many=f"can list up to {MAX_LOCATIONS} places")))
+        Location, MAX_LOCATIONS, required=False,
+        too_many=f"can list up to {MAX_LOCATIONS} places"), default=()))
     school: School | None = field(**rule(Nested(School, required=False), default=None))
     time_zone: str | None = field(**rule(Text(64, description=(
         "The time zone the family chose for the case's dates and reminders: an IANA name, one "
         "of those its jurisdiction offers. Left out: the jurisdiction's first.")),
         "Time zone", default=None))
+
+    @property
+    def nothing_posted(self) -> bool:
+        """True when someone is threatening to share the image and no place is known."""
+        return not self.locations and self.concerns.threats
 
     @property
     def at_school(self) -> bool:
@@ -434,7 +498,13 @@ class Case:
     @classmethod
     def settle(cls, reader: Reader, raw: dict, values: dict, where: str, before: int) -> dict:
         """An area must be one of the members the case's jurisdiction declares, and a time zone
-        one of the zones it offers."""
+        one of the zones it offers; a case needs a place unless someone is threatening to share
+        the image."""
+        concerns = values.get("concerns")
+        threatened = concerns.threats if concerns is not None else bool(
+            isinstance(raw.get("concerns"), dict) and raw["concerns"].get("threats") is True)
+        if raw.get("locations") in (None, []) and not threatened:
+            reader.error("locations", NO_PLACES)
         area, slug, zone = values.get("area"), values.get("jurisdiction"), values.get("time_zone")
         if area is not None and slug in JURISDICTIONS:
             declared = jurisdictions.get(slug)

@@ -99,6 +99,9 @@ class School:
     no_nudes_advice: str | None
     adult_involved: str | None
     source: Source | None
+    # Guidance for schools there on sexual images of children made with AI or edited: named
+    # by the school letter and record only where the image is fake.
+    fake_guidance: tuple[services.Service, ...] = ()
 
     @property
     def lead_named(self) -> str:
@@ -313,7 +316,18 @@ def _school(reader: Entry) -> School:
         tells_parents=table.text("tells_parents"), guidance=guidance,
         no_guidance=no_guidance, no_nudes_advice=table.text("no_nudes_advice", False),
         adult_involved=table.text("adult_involved", False), source=_sourced(table),
+        fake_guidance=tuple(_service_list(table, "fake_guidance")),
     )
+
+
+def _service_list(reader: Entry, field: str) -> list[services.Service]:
+    found = []
+    for slug in reader.texts(field, required=False):
+        service = services.get(slug)
+        if service is None:
+            reader.fail(field, f"names service {slug!r}, which is not in services.toml")
+        found.append(service)
+    return found
 
 
 def _fact(reader: Entry | None) -> Fact | None:

@@ -41,6 +41,8 @@ TOPICS = (
     "au-end-user-notice",  # an eSafety removal notice to the person who posted it: never
                           # cited to a provider
     "au-objection",       # a complaint or objection notice to the eSafety Commissioner
+    "fake-image",         # the words that cover an image made or altered to look real (a
+                          # pseudo-photograph, a digital forgery): cited only for a fake image
     "plain",
 )
 # applies_to: whose image the law protects.
@@ -82,10 +84,10 @@ class Law:
     elements: tuple[Element, ...] = ()
     in_force: date | None = None
     plan_note: str | None = None
-    read: Source | None = None  # where it was read: the copy, its date, and why if secondary
     # The sentence a letter prints for this law, where no topic's wording fits it (a place's
     # own offence, worded as its statute is).
     letter_says: str | None = None
+    read: Source | None = None  # where it was read: the copy, its date, and why if secondary
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
         return jurisdiction in self.jurisdictions and (
@@ -108,8 +110,8 @@ def _law(reader: Entry, slug: str) -> Law:
                        for item in reader.tables("elements")),
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
-        read=source,
         letter_says=reader.text("letter_says", required=False),
+        read=source,
     )
 
 
@@ -128,21 +130,25 @@ def all_laws() -> tuple[Law, ...]:
 
 
 def laws_for(jurisdiction: str, under_18: bool, provider_country: str | None = None,
-             on: date | None = None, to_provider: bool = False) -> list[Law]:
+             on: date | None = None, to_provider: bool = False,
+             fake: bool = False) -> list[Law]:
     """Return the laws a letter may cite: the family's own first, each group in file order.
 
     Those of the case's jurisdiction for the person's age, then, when the platform is
     based in another jurisdiction that declares duties on providers (its
     ``provider_law_topics``), those duties, as an addition. A law not yet in force on
     ``on`` is left out; so, in a letter to a provider (``to_provider``), is a law about a
-    notice to someone else (NOT_FOR_PROVIDERS).
+    notice to someone else (NOT_FOR_PROVIDERS). The law on images made or altered to look
+    real (topic "fake-image") is cited only where the case says the image is fake (``fake``),
+    and then always.
     """
     extra = jurisdictions.get(provider_country).provider_law_topics if (
         provider_country and provider_country != jurisdiction) else ()
     own, added = [], []
     for item in all_laws():
         if (on and item.in_force and item.in_force > on) or (
-                to_provider and item.topic in NOT_FOR_PROVIDERS):
+                to_provider and item.topic in NOT_FOR_PROVIDERS) or (
+                item.topic == "fake-image" and not fake):
             continue
         if item.applies(jurisdiction, under_18):
             own.append(item)

@@ -166,21 +166,45 @@ def _legal_order(case: Case) -> list[str]:
     return first + [group for group in blocks if group != own]
 
 
+def threat_platform(case: Case) -> str | None:
+    """The platform of the account threatening to share the image, when a letter about that
+    account can be written to it: threats ticked, the account named, a platform we list."""
+    slug = case.concerns.threat_platform
+    if case.concerns.threats and case.concerns.threat_account and slug and slug != "other":
+        return slug
+    return None
+
+
+def fake_laws(case: Case) -> list[law.Law]:
+    """The family's own law on images made or altered to look real: only for a fake image."""
+    if not case.concerns.fake:
+        return []
+    return [item for item in law.laws_for(case.jurisdiction, case.person.under_18, fake=True)
+            if item.topic == "fake-image"]
+
+
 def platform_letter(draft: Draft) -> dict:
     """A letter to one platform: where the image is there, and the law it breaks."""
     case, slug = draft.case, draft.platform
     platform = platforms.get(slug)
     home = platform.provider_home
     chosen = law.laws_for(case.jurisdiction, case.person.under_18, home.slug if home else None,
-                          draft.today, to_provider=True)
+                          draft.today, to_provider=True, fake=case.concerns.fake)
     chosen = [item for item in chosen if item.topic not in law.AFTER_A_REFUSAL]
+    places = case.locations_on(slug)
+    # No place there, only the account making threats: a letter about the account, which
+    # cites no law on removing an image it does not say is there.
+    about_account = not places and slug == threat_platform(case)
+    if about_account:
+        chosen = []
     if platform.dsa_notice == "none":  # a private messaging service or a search engine
         chosen = [item for item in chosen if item.topic != "dsa-art-16"]
     return {
         "platform": platform,
         "platform_name": "the website" if slug == "other" else platform.name,
         "recipient": recipient(case, platform),
-        "places": case.locations_on(slug),
+        "places": places,
+        "about_account": about_account,
         "laws": _Laws(tuple(chosen), case.jurisdiction),
         "provider_home": home is not None,
         "legal_order": _legal_order(case),
@@ -220,4 +244,6 @@ def school_letter(draft: Draft) -> dict:
             "school_name": (school.name if school and school.name else case.person.school),
             "places": list(case.locations), "platform_names": and_list(names),
             "guidance": _school_guidance(case),
+            "fake_guidance": (jurisdictions.for_case(case).school.fake_guidance
+                              if case.concerns.fake else ()),
             "child_route": route.name if route else None}

@@ -86,16 +86,20 @@ class LetterKind:
 
 
 def platform_letter_slugs(case: Case) -> list[str]:
-    """Platforms a letter can work for: a place there has a link, an account or other detail.
+    """Platforms a letter can work for: a place there has a link, an account or other detail;
+    and the platform of an account threatening to share the image, named in the case (a
+    letter about the account).
 
     Places on unknown websites ("other") go in the IWF record when the person is under 18,
     because an unknown site may be run by the people sharing the image; for an adult there is
     no IWF route, so they get a letter to the website's owner or host.
     """
-    return [slug for slug in case.platform_slugs
-            if (slug != "other" or not case.person.under_18)
-            and any(place.url or place.account or place.description
-                    for place in case.locations_on(slug))]
+    slugs = [slug for slug in case.platform_slugs
+             if (slug != "other" or not case.person.under_18)
+             and any(place.url or place.account or place.description
+                     for place in case.locations_on(slug))]
+    threat = lettercontent.threat_platform(case)
+    return slugs + [threat] if threat and threat not in slugs else slugs
 
 
 def iwf_can_assess(case: Case) -> bool:
@@ -130,7 +134,10 @@ def _platform_problems(case: Case, slug: str | None, now: datetime) -> list[Fiel
         return [FieldError("platform", "is not a platform we list")]
     if slug in platform_letter_slugs(case):
         return []
-    if slug not in case.platform_slugs:
+    if slug not in case.platform_slugs and slug == case.concerns.threat_platform:
+        message = ("needs the name of the account making the threats first, so the platform "
+                   "can find it")
+    elif slug not in case.platform_slugs:
         message = "is not one of the places in this case"
     elif slug == "other" and case.person.under_18:
         hotline = jurisdictions.for_case(case).remove.hotline
@@ -244,7 +251,7 @@ KINDS: tuple[LetterKind, ...] = (
         who=UNDER_18,
         file_part="iwf",
         on_plan=iwf_can_assess,
-        in_pack=lambda case, now: [None] if hotline_record(case) else [],
+        in_pack=lambda case, now: [None] if hotline_record(case) and case.locations else [],
     ),
     LetterKind(
         slug="pack",

@@ -28,7 +28,7 @@ import markupsafe
 
 from takedown import deadlines, followups, jurisdictions, letterkinds, letterwork, platforms
 from takedown.case import Case, FieldError, FieldProblems, parse_case
-from takedown.lettercontent import Draft, base_context
+from takedown.lettercontent import Draft, base_context, fake_laws
 from takedown.letterkinds import LetterKind
 from takedown.plan import make_plan
 
@@ -167,7 +167,7 @@ def _check(kind: LetterKind, case: Case, platform: str | None, now: datetime) ->
 def _letter(kind: LetterKind, draft: Draft) -> dict:
     """One letter's own context: its kind, its title and what its content function gives."""
     return {"kind": kind.slug, "title": kind.title(draft.case, draft.platform),
-            **kind.content(draft)}
+            "fake_laws": fake_laws(draft.case), **kind.content(draft)}
 
 
 def _pack_letters(case: Case, today: date, now: datetime) -> list[dict]:

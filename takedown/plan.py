@@ -86,12 +86,14 @@ def make_plan(case: Case) -> Plan:
                else f"Support for you and {the_person(case)}")
     sections = [
         Section("urgent", "Do this now", tuple(_urgent_steps(case, where))),
-        Section("first", _first_title(case), tuple(_first_steps(case, where))),
+        Section("first", _first_title(case),
+                tuple(_first_steps(case, where) + _fake_steps(case, where))),
         Section("not-to-do", "What not to do", tuple(_not_to_do(case, where))),
         Section("report", "Report it where it appears",
                 tuple(_report_first(case, where) + _platform_steps(case, where)
                       + _member_steps(case, where))),
-        Section("stop-sharing", "Stop it being shared again", tuple(_hash_steps(case, where))),
+        Section("stop-sharing", f"Stop it being shared{_again(case)}",
+                tuple(_hash_steps(case, where))),
         Section("school", "The school", tuple(_school_steps(case, where))),
         Section("support", support, tuple(_support_steps(case, where))),
     ]
@@ -125,11 +127,13 @@ def _urgent_steps(case: Case, where: Jurisdiction) -> list[Step]:
         advice = urgent.threat_advice(reader(case))
         # "Not your fault" first for the person in the image; then what to do.
         body = (advice[-1], *advice[:-1]) if reader(case) == "you" else advice
-        if concerns.threat_account:
+        account_steps = _threat_account_steps(case)
+        if concerns.threat_account and not account_steps:
             body += (f"The account making the threats: {concerns.threat_account}. Report this "
                      "account in the app too.",)
-        steps.append(Step("sextortion-dont-pay", "Do not pay and do not send anything more",
-                          body))
+        steps.append(Step("sextortion-dont-pay", "Do not pay, even if you have paid before, "
+                          "and do not send anything more", body))
+        steps.extend(account_steps)
     # A line to talk to first for the young person; for an adult reader, the report first.
     crisis = _crisis_steps(case, where) if concerns.threats else []
     if reader(case) == "you":
@@ -138,6 +142,39 @@ def _urgent_steps(case: Case, where: Jurisdiction) -> list[Step]:
         steps.extend(_report_abuse_steps(case, where))
     if reader(case) != "you":
         steps.extend(crisis)
+    return steps
+
+
+def _threat_account_steps(case: Case) -> list[Step]:
+    """Report the account making the threats, and its messages, on the platform it uses: the
+    directory's steps for accounts and conversations (never a post's)."""
+    slug = case.concerns.threat_platform
+    platform = platforms.get(slug) if slug and slug != "other" else None
+    account = case.concerns.threat_account
+    first = "Take your screenshots first, then report and block."
+    named = (f"The account: {account}.",) if account else ()
+    if platform is None:
+        if not case.nothing_posted:
+            return []
+        return [Step("report-threat-account", "Report the account in the app it messaged from", (
+            *named, "Open its profile or the chat, look for Report, and say it is threatening to "
+            "share a sexual image. Then block it.", first))]
+    steps = []
+    for part, what, reporting in (("account", "the account", platform.report_account),
+                                  ("messages", "the messages", platform.report_conversation)):
+        if reporting is None:
+            continue
+        body = (*(named if part == "account" else ()),
+                *((first,) if not steps else ()),
+                *((reporting.content_note,) if reporting.content_note else ()))
+        steps.append(Step(
+            f"report-threat-{part}", f"Report {what} on {platform.name}", body,
+            links=(Link(reporting.title, reporting.help_page),) if reporting.help_page else (),
+            items=reporting.steps, items_title=reporting.title if reporting.steps else None))
+    if not steps:
+        steps.append(Step("report-threat-account", f"Report the account on {platform.name}", (
+            *named, f"Look for a Report option on its profile or in the chat on {platform.name}, "
+            "and say it is threatening to share a sexual image. Then block it.", first)))
     return steps
 
 
@@ -221,6 +258,36 @@ def _first_steps(case: Case, where: Jurisdiction) -> list[Step]:
     return [_service_step("your-procedures", "Follow your safeguarding procedures today", *body,
                           service=school.guidance if case.concerns.adult_involved
                           and school.adult_involved else None)]
+
+
+def _fake_steps(case: Case, where: Jurisdiction) -> list[Step]:
+    """A fake image is dealt with as a real one: said plainly, with no more law than the
+    family's own place has (its fake-image law, from the law file)."""
+    if not case.concerns.fake:
+        return []
+    you = reader(case) == "you"
+    under_18 = case.person.under_18
+    covered = any(item.topic == "fake-image"
+                  for item in law.laws_for(case.jurisdiction, under_18, fake=True))
+    like = "you" if you else ("someone under 18" if under_18 else "someone")
+    if covered and under_18:
+        law_says = (f" Sharing a sexual image made to look like {like} is against the law where "
+                    "you are, as it is for a real one.")
+    elif covered:
+        law_says = (f" Sharing a sexual image made to look like {like} without their consent can "
+                    "be a crime where you are, as it can for a real one.")
+    else:
+        law_says = ""
+    body = [f"It does not matter that it is fake.{law_says} It can be reported and removed in "
+            "the same ways as a real one, and nobody needs to prove whether it is real."]
+    if you:
+        body.append("You have done nothing wrong.")
+    # Childline, Ask Sam, "What do I do if there's someone faking nudes of me?" (read
+    # 2026-12-07): Report Remove helps "whether real or faked".
+    tool = where.remove.young_person_tool
+    if under_18 and tool is not None and tool.slug == "report-remove":
+        body.append(f"{_capital(tool.called)} helps with images whether they are real or faked.")
+    return [Step("fake-like-real", "A fake image is dealt with like a real one", tuple(body))]
 
 
 def _route_step(case: Case, route: Route, where: Jurisdiction, why: str | None = None) -> Step:
@@ -316,11 +383,12 @@ def _not_to_do(case: Case, where: Jurisdiction) -> list[Step]:
     leave_to = ("the platform or the police, following your procedures if the person who shared "
                 f"it is a {where.school.learner}" if case.requester.role == "school"
                 else "the platform, the school or the police")
-    steps.append(Step(
-        "dont-confront-sharer", "Do not contact the person who shared it",
-        ("Confronting them can lead them to share it more widely or delete evidence. "
-         f"Leave that to {leave_to}.",),
-    ))
+    if not case.nothing_posted:  # nothing shared yet: "stop replying" says it, above
+        steps.append(Step(
+            "dont-confront-sharer", "Do not contact the person who shared it",
+            ("Confronting them can lead them to share it more widely or delete evidence. "
+             f"Leave that to {leave_to}.",),
+        ))
     steps.append(Step(
         "keep-notes", "Keep notes instead",
         ("Write down each link, the account names, the dates you saw it and every report you make, "
@@ -450,7 +518,7 @@ def _hash_steps(case: Case, where: Jurisdiction) -> list[Step]:
         if remove.young_person_tool is not None:
             steps.append(_young_person_tool(case, remove.young_person_tool))
         hotline = remove.hotline
-        if hotline is not None and "other" not in case.platform_slugs:
+        if hotline is not None and case.locations and "other" not in case.platform_slugs:
             steps.append(_service_step(
                 f"report-{hotline.slug}", f"Report each link to {hotline.called}",
                 *_hotline_words(hotline, where), service=hotline))
@@ -459,12 +527,28 @@ def _hash_steps(case: Case, where: Jurisdiction) -> list[Step]:
         tool = remove.hash_adult
     if tool is not None:
         steps.append(_service_step(
-            f"hash-{tool.slug}", f"Use {tool.called} to stop it being shared again",
-            tool.offer or tool.what, service=tool))
+            f"hash-{tool.slug}", f"Use {tool.called} to stop it being shared{_again(case)}",
+            tool.offer or tool.what, *_hash_only_if(case), service=tool))
     helpline = where.support.adult_image
     if not case.person.under_18 and helpline is not None:
         steps.append(_adult_image_line(helpline))
     return steps
+
+
+def _again(case: Case) -> str:
+    """The word " again" after "shared", unless nothing has been posted yet."""
+    return "" if case.nothing_posted else " again"
+
+
+def _hash_only_if(case: Case) -> tuple[str, ...]:
+    """A hash tool needs the file on your own device (NCMEC's Take It Down FAQ): a fake made by
+    others, or an image only threatened, is often not there, and must never be fetched."""
+    if case.concerns.fake or case.nothing_posted:
+        return ("Only use it if the image is already on your own device"
+                + ("" if reader(case) == "you" else f" or {the_person(case)}'s")
+                + ". Never download, save or ask for a copy to use it: if you do not have it, "
+                "leave this step out.",)
+    return ()
 
 
 def _adult_image_line(helpline: services.Service) -> Step:

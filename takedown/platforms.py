@@ -62,6 +62,19 @@ class Steps:
 
 
 @dataclass(frozen=True, slots=True)
+class Reporting:
+    """How to report the account, or the messages, of someone threatening to share an image:
+    steps in the app, or the platform's own page that gives them, with its source."""
+
+    title: str
+    steps: tuple[str, ...]
+    help_page: str | None
+    needs_content_open: bool
+    source: Source
+    content_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class InApp:
     """Reporting from inside the app: its steps, who can do it there, and whether the steps put
     the content on screen (then they are only for someone who already has it in front of them)."""
@@ -207,6 +220,8 @@ class Platform:
     dsa: Dsa | None = None
     out_of_court: tuple[OutOfCourt, ...] = ()
     appeals: tuple[Appeal, ...] = ()
+    report_account: Reporting | None = None
+    report_conversation: Reporting | None = None
 
     def entity_for(self, jurisdiction: str) -> Entity | None:
         """The company the terms name for a family in this jurisdiction, the nearest first.
@@ -283,7 +298,8 @@ class Platform:
     def sources(self) -> tuple[Source, ...]:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
-        parts = [self.domains_source, self.in_app, *self.web_forms, self.after_report,
+        parts = [self.domains_source, self.in_app, self.report_account,
+                 self.report_conversation, *self.web_forms, self.after_report,
                  *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
                  *self.out_of_court, *self.appeals]
         for part in parts:
@@ -366,6 +382,24 @@ def _steps(reader: Entry | None) -> Steps | None:
     return Steps(reader.text("title"), reader.texts("steps"), reader.source())
 
 
+def _reporting(reader: Entry | None, in_app: InApp | None) -> Reporting | None:
+    """A report_account or report_conversation table: its own steps or help page, or
+    ``in_app = true`` for the platform's in-app steps (one fact in one place)."""
+    if reader is None:
+        return None
+    needs_open = reader.flag("needs_content_open")
+    if reader.flag("in_app", required=False):
+        if in_app is None:
+            reader.fail("in_app", "is true, but the platform has no [platform.in_app] steps")
+        return Reporting(in_app.title, in_app.steps, None, needs_open, in_app.source)
+    steps = reader.texts("steps", required=False)
+    help_page = reader.url("help_page") if "help_page" in reader.table else None
+    if not steps and help_page is None:
+        reader.fail("steps", "are missing: give the steps, a help_page, or in_app = true")
+    return Reporting(reader.text("title"), steps, help_page, needs_open, reader.source(),
+                     reader.text("content_note", required=False))
+
+
 def _in_app(reader: Entry | None) -> InApp | None:
     if reader is None:
         return None
@@ -439,6 +473,7 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
         for r in reader.tables("hash_list")
     )
     notes = tuple(Note(r.text("text"), r.source()) for r in reader.tables("note"))
+    in_app = _in_app(reader.optional_table("in_app"))
     return Platform(
         slug=slug,
         name=reader.text("name"),
@@ -447,7 +482,7 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
         domains=domains,
         hosts=hosts,
         domains_source=domains_source,
-        in_app=_in_app(reader.optional_table("in_app")),
+        in_app=in_app,
         web_forms=forms,
         after_report=_steps(reader.optional_table("after_report")),
         entities=entities,
@@ -457,6 +492,8 @@ def _platform(reader: Entry, slug: str, allowed: tuple[str, ...],
         dsa=_dsa(reader.optional_table("dsa")),
         out_of_court=out_of_court,
         appeals=appeals,
+        report_account=_reporting(reader.optional_table("report_account"), in_app),
+        report_conversation=_reporting(reader.optional_table("report_conversation"), in_app),
     )
 
 

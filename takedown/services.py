@@ -15,7 +15,9 @@ from takedown import datafile, jurisdictions
 from takedown.datafile import Entry, Source
 
 DATA_FILE = Path(__file__).parent / "data" / "services.toml"
-AUDIENCES = ("under-18", "adult", "everyone")
+# "schools": guidance written for schools, which their letters name; not a service to contact,
+# so "Who can help" leaves it out.
+AUDIENCES = ("under-18", "adult", "everyone", "schools")
 WORLDWIDE = "worldwide"
 
 

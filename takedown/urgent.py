@@ -11,7 +11,13 @@ Norfolk Constabulary's sextortion advice (https://www.norfolk.police.uk/advice/a
 Police Scotland's advice
 to take screenshots of the communication (https://www.centralfm.co.uk/local/police-scotland-online-extortion).
 A sexual image of an under-18 must never be screenshotted in the UK, so the screenshots are
-of the messages and the account only.
+of the messages and the account only. Read 2026-12-07: the same NCA alert, as republished there,
+on a payment already made ("If you have paid, don't panic but don't pay anything more") and on
+the image ("This could be a real photo taken by the victim, or a fake image created of them by
+the offender"); Lancashire Constabulary's own sextortion page, on images "faked using AI
+generators or other image altering technology"
+(https://lancashire.police.uk/help-advice/online-safety/financially-motivated-sexual-extortion-sextortion/).
+Neither point is the FBI's: its list has neither, so neither is attributed to anyone here.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 SOURCES = (
     "https://ciossafeguarding.org.uk/scp/p/parents-and-carers/online-safety-1",
     "https://www.norfolk.police.uk/advice/assault-abuse-threats/sextortion",
+    "https://lancashire.police.uk/help-advice/online-safety/financially-motivated-sexual-extortion-sextortion/",
 )
 
 # Who is reading: "you" (the person in the image), "parent", "staff", or "anyone".
@@ -31,9 +38,13 @@ _NOT_TO_BLAME = {
               "wrong.",
 }
 
+# The image they threaten to share may not be real: the same help works either way.
+_MAYBE_FAKE = ("The picture they have may not even be real: some blackmailers make fake images, "
+               "with AI or by editing a photo. Real or fake, the help here is the same.")
+
 
 _SHORT = (
-    "Do not pay, and do not send anything more.",
+    "Do not pay, and do not send anything more. If you have already paid, do not pay any more.",
     "Stop replying and block them, but do not delete the messages or the account.",
     "Screenshot the messages and their profile, never the image.",
     "It is not their fault, or yours.",
@@ -48,12 +59,13 @@ def threat_advice(reader: str, short: bool = False) -> tuple[str, ...]:
     you = reader == "you"
     return (
         "Do not pay, and do not send anything more. Paying rarely stops the threats and often "
-        "leads to more demands.",
+        "leads to more demands. If you have already paid, do not pay any more.",
         ("Stop replying and block them, but do not delete the messages or your account: "
          if you else
          "Stop replying and block them, but do not delete the messages or the account: ")
         + "they are evidence.",
         "Screenshot the messages and the account's profile page, with no image in shot. Never "
         "screenshot, save or send the image itself.",
+        _MAYBE_FAKE,
         _NOT_TO_BLAME[reader],
     )

@@ -75,7 +75,34 @@ def cases() -> dict[str, dict]:
             **found[f"{jurisdiction}-young-person"],
             "person": {"age": 19}, "concerns": {}, "school": None, "locations": PLACES[:5],
         }
+    found.update(_what_happened())
     return found
+
+
+def _what_happened() -> dict[str, dict]:
+    """The stories beyond a real image already posted: a threat with nothing posted, and a
+    fake image made by pupils."""
+    return {
+        "england-threat-nothing-posted": {
+            "schema": "takedown-case/3", "reference": "TD-7KQ2-M9XP", "jurisdiction": "england",
+            "requester": REQUESTERS["parent"],
+            "person": {"age": 14, "name": "Riley", "school": "Hill School"},
+            "concerns": {"threats": True, "threat_account": "@blackmailer",
+                         "threat_platform": "instagram"},
+            "locations": [],
+            "school": {"name": "Hill School", "email": "office@school.example"},
+        },
+        "scotland-fake-made-by-pupils": {
+            "schema": "takedown-case/3", "reference": "TD-7KQ2-M9XP", "jurisdiction": "scotland",
+            "requester": REQUESTERS["dsl"],
+            "person": {"age": 13, "name": "Riley", "school": "Hill School"},
+            "concerns": {"shared_at_school": True, "image": "fake",
+                         "made_by": "Two pupils in S2", "made_with": "A nudify app"},
+            "locations": [{"platform": "snapchat", "account": "snapper",
+                           "description": "Sent in a group chat"}],
+            "school": {"name": "Hill School", "email": "office@school.example"},
+        },
+    }
 
 
 def outputs() -> dict[str, str]:

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from takedown import letters, platforms
-from takedown.case import _REFERENCE, CONCERNS, JURISDICTIONS, ROLES
+from takedown.case import _REFERENCE, CONCERNS, IMAGES, JURISDICTIONS, ROLES
 from takedown.web import create_app
 from takedown.web.security import CONTENT_SECURITY_POLICY
 
@@ -423,7 +423,11 @@ def cases(draw):
     }
     if draw(st.booleans()):
         case["concerns"] = draw(st.fixed_dictionaries(
-            {}, optional={key: st.booleans() for key in CONCERNS}))
+            {}, optional={key: st.booleans() for key in CONCERNS}
+            | {"image": st.sampled_from(list(IMAGES))}))
+        # Someone threatening to share it, nothing posted yet: a case with no places.
+        if case["concerns"].get("threats") and draw(st.booleans()):
+            case["locations"] = []
     if draw(st.booleans()):
         case["school"] = _drop_none({"name": draw(optional_text),
                                      "contact_name": draw(optional_text),

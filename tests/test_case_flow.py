@@ -5,9 +5,11 @@ import json
 import pytest
 
 from takedown import platforms
-from takedown.case import JURISDICTIONS, MAX_LOCATIONS, ROLES
+from takedown.case import JURISDICTIONS, MAX_LOCATIONS, NO_PLACES, ROLES
 from takedown.web.forms import TIMED_OUT
 from tests.helpers import ANSWERS, Browser, answer, normalize_spaces, page_checks
+
+DONT_PAY = "Do not pay, even if you have paid before, and do not send anything more"
 
 
 def to_plan(browser, **changes):
@@ -95,13 +97,12 @@ def test_question_page_has_no_image_upload_and_needs_no_script(client):
 
 def test_sextortion_puts_urgent_steps_first_and_do_not_pay_before_reporting(browser):
     to_plan(browser, concerns_threats="y")
-    assert section_ids(browser)[0] == "section-urgent"
+    assert section_ids(browser)[:2] == ["urgent-now", "section-urgent"]
     urgent = browser.page.select_one("section.urgent")
     assert urgent is not None and "Do this now" in urgent.h2.text
     titles = step_titles(browser)
-    assert titles[0] == "Do not pay and do not send anything more"
-    assert titles.index("Do not pay and do not send anything more") < titles.index(
-        "Report it on Instagram")
+    assert titles[0] == DONT_PAY
+    assert titles.index(DONT_PAY) < titles.index("Report it on Instagram")
     assert any("CEOP" in t for t in titles[:3])
 
 
@@ -227,7 +228,7 @@ def test_empty_answers_show_an_error_summary_linking_to_each_field(browser):
         ("#requester_role-0", "Select who you are"),
         ("#jurisdiction-0", "Select where you are"),
         ("#person_age_group-0", "Select how old the person in the image is"),
-        ("#places-0-url", "Add at least one place where the image is"),
+        ("#places-0-url", NO_PLACES),
     ]
     for href, message in links:
         target = browser.page.select_one(href)

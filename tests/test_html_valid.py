@@ -67,6 +67,19 @@ def _states(client) -> dict[str, str]:
     keep("check: urgent")
     browser.press("button[formaction='/case/change#requester_role-0']")
     keep("questions: changed, schemeless link refilled")
+    answer(browser, **{"places-0-url": None, "concerns_threats": "y",
+                       "concerns_threat_account": "bad.account",
+                       "concerns_threat_platform": "instagram"})
+    keep("check: a threat with nothing posted")
+    browser.press("#continue")
+    keep("plan: a threat with nothing posted")
+    answer(browser, concerns_image="fake", concerns_made_by="Two pupils",
+           concerns_made_with="An app")
+    keep("check: a fake image")
+    browser.press("#continue")
+    keep("plan: a fake image")
+    answer(browser, concerns_image="photoshopped")
+    keep("questions: what the image is, refused")
     for role in ROLES:
         for changes in ({}, {"concerns_threats": "y", "concerns_adult_involved": "y"},
                         {"person_age_group": "adult", "person_age": ""}):

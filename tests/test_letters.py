@@ -10,12 +10,20 @@ from takedown import law, lettercontent, letters, services
 from takedown.case import parse_case
 from tests.helpers import LETTER_DATE as TODAY
 from tests.helpers import a_letter_case as case_data
-from tests.helpers import pdf_pages, pdf_text
+from tests.helpers import pdf_pages
+from tests.helpers import pdf_text as pdf_text_with_footers
 
 REFERENCE = "TD-7KQ2-M9XP"
 
 # The small directory and law file in tests/data, not what the researcher has filled in.
 pytestmark = pytest.mark.usefixtures("small_directory")
+_FOOTER = re.compile(r" Private and confidential · Case reference \S+ Page \d+ of \d+")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The letter's text without its running footer, which a page break can put in the middle
+    of a sentence."""
+    return _FOOTER.sub("", pdf_text_with_footers(pdf))
 
 
 def make_case(**changes):
@@ -390,19 +398,19 @@ def test_real_2258a_entry_follows_the_report_act(monkeypatch):
 
 def test_northern_ireland_possession_is_article_15_of_the_1988_order_not_article_3():
     text = pdf_text(platform_pdf(jurisdiction="northern-ireland"))
-    assert ("Taking, making, distributing or showing an indecent photograph of a child is a "
+    assert ("Taking, making, distributing or showing an indecent photograph or pseudo-photograph of a child is a "
             "criminal offence under Protection of Children (Northern Ireland) Order 1978, "
             "Article 3.") in text
-    assert ("Possessing an indecent photograph of a child is a criminal offence under Criminal "
+    assert ("Possessing an indecent photograph or pseudo-photograph of a child is a criminal offence under Criminal "
             "Justice (Evidence, Etc.) (Northern Ireland) Order 1988, Article 15.") in text
     assert "possessing" not in text
 
 
 def test_england_possession_is_cited_to_section_160():
     text = pdf_text(platform_pdf())
-    assert ("Possessing an indecent photograph of a child is a criminal offence under Criminal "
+    assert ("Possessing an indecent photograph or pseudo-photograph of a child is a criminal offence under Criminal "
             "Justice Act 1988, section 160.") in text
-    assert "Taking, making, distributing or showing an indecent photograph of a child is a " \
+    assert "Taking, making, distributing or showing an indecent photograph or pseudo-photograph of a child is a " \
            "criminal offence under Protection of Children Act 1978, section 1." in text
 
 

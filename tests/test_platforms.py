@@ -327,3 +327,57 @@ def test_identify_never_makes_a_network_request(monkeypatch):
     platforms._host_index.cache_clear()
     assert identify("https://www.instagram.com/p/x").slug == "instagram"
     assert identify("https://ex\u00e4mple.com/") is None
+
+
+def _with_table(table: str) -> str:
+    """GOOD with one more table on the example platform."""
+    first, other = GOOD.split("\n[[platform]]\nslug = \"other\"")
+    return first + table + '\n[[platform]]\nslug = "other"' + other
+
+
+_IN_APP = ('\n[platform.in_app]\ntitle = "Report it in the app"\nsteps = ["Tap Report."]\n'
+           'source = "https://example.com/help"\nsource_kind = "primary"\n'
+           'needs_content_open = false\nlast_checked = 2026-11-25\n')
+
+
+def test_reporting_the_account_can_reuse_the_in_app_steps():
+    example = parse_directory(_with_table(
+        _IN_APP + "\n[platform.report_conversation]\nin_app = true\nneeds_content_open = false\n"
+    ))["example"]
+    assert example.report_conversation.steps == ("Tap Report.",)
+    assert example.report_conversation.source == example.in_app.source
+    assert example.report_account is None
+
+
+def test_reporting_the_account_can_be_the_platforms_own_page():
+    example = parse_directory(_with_table(
+        '\n[platform.report_account]\ntitle = "Example\'s own steps"\n'
+        'help_page = "https://example.com/help/report-a-user"\nneeds_content_open = false\n'
+        'source = "https://example.com/rules"\nsource_kind = "primary"\nlast_checked = 2026-11-25\n'
+    ))["example"]
+    assert example.report_account.help_page == "https://example.com/help/report-a-user"
+    assert example.report_account.steps == ()
+    assert example.report_account.source in example.sources
+
+
+@pytest.mark.parametrize("table, message", [
+    ("\n[platform.report_account]\nin_app = true\nneeds_content_open = false\n",
+     "report_account[0]: field 'in_app' is true, but the platform has no"),
+    ('\n[platform.report_account]\ntitle = "x"\nneeds_content_open = false\n'
+     'source = "https://example.com/help"\nsource_kind = "primary"\nlast_checked = 2026-11-25\n',
+     "report_account[0]: field 'steps' are missing"),
+    (_IN_APP + "\n[platform.report_conversation]\nin_app = true\n",
+     "report_conversation[0]: field 'needs_content_open'"),
+])
+def test_a_broken_reporting_table_names_its_field(table, message):
+    with pytest.raises(DirectoryError) as error:
+        parse_directory(_with_table(table))
+    assert message in str(error.value)
+
+
+def test_the_apps_where_threats_usually_come_have_a_sourced_way_to_report_them():
+    """Where sextortion usually starts: a sourced way to report the account or the messages."""
+    for slug in ("instagram", "snapchat", "tiktok", "facebook", "messenger", "whatsapp", "x",
+                 "discord", "telegram"):
+        platform = platforms.get(slug)
+        assert platform.report_account or platform.report_conversation, slug

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from takedown.case import NO_PLACES
 from takedown.web.forms import TIMED_OUT, step_of
 from tests.helpers import ANSWERS, Browser, answer, normalize_spaces
 
@@ -116,7 +117,8 @@ def test_an_urgent_case_goes_straight_to_the_plan_with_a_short_check(browser, co
     assert panel.h2.text == "Check your answers"
     for expected in ("Parent or carer", "England", "14", "Instagram"):
         assert expected in text, expected
-    assert browser.page.select("main section")[0]["id"] == "section-urgent"
+    assert [s["id"] for s in browser.page.select("main section")][:2] == [
+        "urgent-now", "section-urgent"]
     assert len(panel.select(".summary-list > div")) == 4  # short: not the whole check page
     case = browser.case
     browser.press("#quick-change")
@@ -167,7 +169,7 @@ def test_a_mistake_in_a_change_stays_on_its_step(browser):
     browser.press("button[formaction='/case/change#places-0-url']")
     browser.press("#continue", {"places-0-url": None})
     assert step(browser) == "Step 4 of 4"
-    assert browser.error_links() == [("#places-0-url", "Add at least one place where the image is")]
+    assert browser.error_links() == [("#places-0-url", NO_PLACES)]
 
 
 def test_all_the_answers_at_once_still_reach_the_check_page(make_app):

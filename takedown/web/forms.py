@@ -42,6 +42,7 @@ from takedown.case import (
     FieldError,
     Location,
     Person,
+    Picked,
     Requester,
     School,
     Slug,
@@ -63,6 +64,9 @@ AGE_GROUPS = {
 }
 CONCERN_LABELS = {name: label for name, kind, label in declared_fields(Concerns)
                   if isinstance(kind, Flag)}
+# The concerns asked as one of a fixed set (what the image is): left out, their default.
+_PICKED = {name: kind.default for name, kind, _ in declared_fields(Concerns)
+           if isinstance(kind, Picked)}
 # Form entries beyond the case limit are read (so a 21st place is refused with a
 # message rather than silently dropped) but never more than this.
 _MAX_FORM_PLACES = MAX_LOCATIONS * 2
@@ -71,6 +75,7 @@ _SELECT = {
     "role": "Select who you are",
     "jurisdiction": "Select where you are",
     "age_group": "Select how old the person in the image is",
+    "image": "Select whether the image is real, fake, or you are not sure",
 }
 # Where a case field is asked under another name on the form.
 _ASKED_AS = {"locations": "places", "under_18": "age_group", "reports": "in_app_at"}
@@ -113,6 +118,9 @@ def _field_for(kind, label: str):
     """The form field that asks a declared field's question."""
     if isinstance(kind, Choice):
         return RadioField(label, choices=_choices(kind.options), validate_choice=False)
+    if isinstance(kind, Picked):
+        return RadioField(label, choices=_choices(kind.options), validate_choice=False,
+                          default=kind.default)
     if isinstance(kind, Flag):
         return BooleanField(label)
     if isinstance(kind, Slug):
@@ -254,8 +262,10 @@ def form_data_from_case(data) -> dict:
         "requester": {**_texts(data.get("requester"), RequesterForm),
                       "is_dsl": _dict(data.get("requester")).get("is_dsl") is True},
         "person": _person_data(_dict(data.get("person"))),
-        "concerns": {**{key: concerns.get(key) is True for key in CONCERN_LABELS},
-                     "threat_account": _text(concerns.get("threat_account"))},
+        "concerns": {**_texts(concerns, ConcernsForm),
+                     **{key: _text(concerns.get(key)) or default
+                        for key, default in _PICKED.items()},
+                     **{key: concerns.get(key) is True for key in CONCERN_LABELS}},
         "places": places or [{}],
         "school": _texts(data.get("school"), SchoolForm),
     }
@@ -407,7 +417,7 @@ def case_from_form(form: CaseForm) -> Case | None:
             message = unreadable_moment(field, form.jurisdiction.data,
                                         "When did you report it in the app?") or message
         if field.type == "RadioField":  # an empty or unknown choice: ask for one of ours
-            message = _SELECT[field.short_name]
+            message = _SELECT.get(field.short_name, message)
         problems.append((field, _message(field, message, place)))
     if case is not None and not problems:
         form.reference.data = case.reference

@@ -71,9 +71,9 @@ def test_parent_sextortion_on_instagram_and_snapchat(new_context, how, javascrip
 
     assert heading(page) == "Your plan"
     # Threats: the urgent steps come first, and "do not pay" before anything else.
-    assert _plan_sections(page)[0] == "section-urgent"
+    assert _plan_sections(page)[:2] == ["urgent-now", "section-urgent"]
     urgent = _step_titles(page, "section.urgent")
-    assert urgent[0] == "Do not pay and do not send anything more"
+    assert urgent[0] == "Do not pay, even if you have paid before, and do not send anything more"
     assert any("CEOP" in title for title in urgent)
     titles = _step_titles(page)
     assert titles.index(urgent[-1]) < titles.index("Report it on Instagram")
@@ -223,7 +223,7 @@ def test_caseworker_opens_a_saved_case_adds_a_place_and_saves_again(page, tmp_pa
 
     driver.submit("#continue")
     assert heading(page) == "Your plan"
-    assert _plan_sections(page)[0] == "section-urgent"  # an adult is involved
+    assert _plan_sections(page)[:2] == ["urgent-now", "section-urgent"]  # an adult is involved
     letters = letter_buttons(page)
     telegram = download_pdf(driver, letters["Letter to Telegram"])
     assert "TD-7KQ2-M9XP" in telegram and "kylepics_channel" in telegram

@@ -54,8 +54,8 @@ def test_an_urgent_case_through_the_steps_to_the_plan(new_context, how, javascri
     assert heading(page) == "Your plan"
     panel = squash(page.inner_text("#quick-check"))
     assert "Check your answers" in panel and "Parent or carer" in panel and "Instagram" in panel
-    assert page.eval_on_selector_all("main section", "els => els.map(e => e.id)")[0] == (
-        "section-urgent")
+    assert page.eval_on_selector_all("main section", "els => els.map(e => e.id)")[:2] == [
+        "urgent-now", "section-urgent"]
     driver.submit("#quick-change")
     assert _step(page) == "Step 1 of 4"
     driver.submit("#continue")

@@ -12,8 +12,9 @@ from flask import Flask, current_app, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from takedown import letterkinds, paste, platforms
-from takedown.case import MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
+from takedown.case import IMAGES, MAX_LOCATIONS, ROLES, Case, CaseInvalid, parse_case, read_json
 from takedown.jurisdictions import JURISDICTIONS
+from takedown.plan import make_plan
 from takedown.wall_time import asked_as
 from takedown.web.forms import (
     AGE_GROUPS,
@@ -53,6 +54,7 @@ def template_helpers() -> dict:
         "jurisdictions": JURISDICTIONS,
         "age_groups": AGE_GROUPS,
         "concern_labels": CONCERN_LABELS,
+        "images": IMAGES,
         "platform_name": lambda slug: platforms.get(slug).name,
         "max_places": MAX_LOCATIONS,
         "question_steps": STEPS,
@@ -127,8 +129,11 @@ def questions_at_errors(form: CaseForm, notice: str | None = None, changing: str
 
 
 def check(case: Case, notice: str | None = None):
-    """The answers shown back to check, each with its Change button."""
-    return page("case/check.html", case=case, case_json=case_json(case), notice=notice)
+    """The answers shown back to check, each with its Change button; for an urgent case, what
+    to do now comes first."""
+    urgent = make_plan(case).section("urgent") if case.concerns.any_urgent else None
+    return page("case/check.html", case=case, case_json=case_json(case), notice=notice,
+                urgent=urgent)
 
 
 def read_case_field(text):

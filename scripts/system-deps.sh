@@ -4,13 +4,13 @@
 # may be in: fonts-noto-core (Arabic, Hebrew, Devanagari, Bengali, Gurmukhi and more, 43 MB),
 # fonts-noto-cjk (Chinese, Japanese, Korean in one collection, 91 MB: the only Debian family
 # with all three in matching style) and fonts-noto-color-emoji (11 MB); tests read PDFs with poppler;
-# the browser tests drive Debian's Chromium (never a browser downloaded by Playwright);
+# the browser tests drive Debian's Chromium headless shell (never a browser downloaded by Playwright);
 # the HTML tests run the W3C Nu checker (vnu-jar, from npm) on Java.
 # `make serve` runs nginx in front and Redis for the rate limits (deploy/, as this user, never as a service);
 # libnginx-mod-stream lets nginx cap connections per address before any header arrives.
 set -euo pipefail
 needed=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
-        fonts-noto-color-emoji poppler-utils chromium openjdk-17-jre-headless nodejs
+        fonts-noto-color-emoji poppler-utils chromium-headless-shell openjdk-17-jre-headless nodejs
         nginx libnginx-mod-stream redis-server)
 missing=()
 for pkg in "${needed[@]}"; do

@@ -435,3 +435,16 @@ def test_the_send_page_and_the_guide_say_who_can_report_with_its_own_source(make
     for html in (page, guide):
         assert "Who can report it from inside the app: Anyone in the Instagram community" in html
         assert "about.instagram.com/blog/announcements/protecting-intimate-images" in html
+
+
+# --- Meta's companies -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug, jurisdiction", [
+    ("facebook", "england"), ("messenger", "us"), ("threads", "us"), ("instagram", "scotland")])
+def test_letters_to_meta_outside_the_eu_go_to_meta_platforms_inc_at_its_address(slug,
+                                                                                jurisdiction):
+    entity = platforms.get(slug).entity_for(jurisdiction)
+    assert entity.name == "Meta Platforms, Inc."
+    assert entity.address == "1 Meta Way, Menlo Park, CA 94025, United States"
+    assert entity.source.url != "https://help.instagram.com/1055435822080964"

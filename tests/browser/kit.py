@@ -55,9 +55,10 @@ def focus_state(page):
     return page.evaluate(_FOCUS_STATE)
 
 
-def assert_focus_visible(page) -> dict:
-    """The focused element shows a focus indicator and is not hidden (WCAG 2.4.7, 2.4.11)."""
-    state = focus_state(page)
+def assert_focus_visible(page, state=None) -> dict:
+    """The focused element shows a focus indicator and is not hidden (WCAG 2.4.7, 2.4.11).
+    state: focus_state(page) when the caller has just read it."""
+    state = focus_state(page) if state is None else state
     assert state is not None, "nothing has focus"
     assert state["outline"] or state["shadow"], f"no visible focus indicator on {state}"
     assert state["inView"] and not state["covered"], f"focused element is hidden: {state}"

@@ -189,15 +189,16 @@ def test_focus_is_always_visible(new_context, state, width):
         state_now = focus_state(page)
         if state_now is None or (seen and state_now == seen[0]):
             break
-        assert_focus_visible(page)
+        assert_focus_visible(page, state_now)
         seen.append(state_now)
     assert len(seen) > 3
     # Backwards, the sticky exit bar is above the element being moved to.
     for _ in range(min(len(seen), 60)):
         page.keyboard.press("Shift+Tab")
-        if focus_state(page) is None:
+        state_now = focus_state(page)
+        if state_now is None:
             break
-        assert_focus_visible(page)
+        assert_focus_visible(page, state_now)
 
 
 def test_first_tab_stops_are_skip_link_then_exit(page):

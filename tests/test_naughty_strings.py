@@ -110,6 +110,11 @@ def test_a_letter_as_text_with_the_string_everywhere(client, kind, platform):
         for download in ("", "txt"):
             check(client.post("/letters/text", data={"case": case, "letter": f"{kind}/{platform}",
                                                      "download": download}), string)
+
+
+def test_a_letter_named_by_the_string(client):
+    for string in STRINGS:
+        case = json.dumps(case_with(string), ensure_ascii=False)
         check(client.post("/letters/text", data={"case": case, "letter": string}), string)
 
 

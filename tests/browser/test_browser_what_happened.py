@@ -9,7 +9,8 @@ axe runs on every new state with JavaScript on. With JavaScript off a page runs 
 axe (whose run waits on one) would wait for ever: the same server HTML is checked by axe in the
 JavaScript run and by the Nu checker (tests/test_html_valid.py). Every wait here is for
 something that must happen (a page, a download) or fails at once: controls are found by their
-labels and roles, which are on the page as soon as it has loaded.
+labels and roles, which are on the page as soon as it has loaded. (9b960b5's journeys stalled
+because axe ran with JavaScript off.)
 """
 
 import re
@@ -48,16 +49,20 @@ class Phone:
         """Choose an option (by its text) in the drop-down with this label."""
         self.page.get_by_label(label, exact=True).select_option(label=option)
 
+    # A click waits for the page it starts within the click's own limit (NOW), and a loaded
+    # server can take longer: so the click does not wait (no_wait_after), and the page or the
+    # download is waited for within SERVER instead.
+
     def press(self, name):
         """Press a button (its name, or a pattern) that loads the next page."""
         with self.page.expect_navigation(timeout=SERVER):
-            self.page.get_by_role("button", name=name, exact=True).click()
+            self.page.get_by_role("button", name=name, exact=True).click(no_wait_after=True)
 
     def download(self, title) -> Pdf:
         """Press a letter's Download button and read the PDF back."""
         button = self.page.get_by_role("button", name=f"Download {title}", exact=True)
         with self.page.expect_download(timeout=SERVER) as info:
-            button.click()
+            button.click(no_wait_after=True)
         assert info.value.failure() is None
         pdf = Pdf(info.value)
         assert pdf.data.startswith(b"%PDF-"), pdf.data[:200]

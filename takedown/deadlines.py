@@ -236,9 +236,12 @@ def rule_for(case: Case, report: Report, after: str, to_platform: bool = False,
 
 
 def routes_for(rule: Deadline | None, case: Case) -> tuple[services.Service, ...]:
+    """The services a rule sends this case to: those for its audience, the member's own where
+    the case names one (its national hotline, its Digital Services Coordinator)."""
     if rule is None:
         return ()
     audience = "under-18" if case.person.under_18 else "adult"
+    where = jurisdictions.for_case(case)
     chosen = []
     for slug in rule.routes:
         service = services.get(slug)
@@ -246,7 +249,7 @@ def routes_for(rule: Deadline | None, case: Case) -> tuple[services.Service, ...
             continue
         if slug == "posh" and case.requester.role not in ("school", "caseworker"):
             continue
-        chosen.append(service)
+        chosen.append(where.own(service))
     return tuple(chosen)
 
 

@@ -17,13 +17,8 @@ from takedown.letterwork import MAX_ROWS, capped
 
 
 def escalation_title(case: Case, slug: str | None = None) -> str:
-    """The next-step letter's title, which says where it goes in the case's jurisdiction
-    (and, where that differs, whether the provider is an online platform)."""
-    escalation = jurisdictions.get(case.jurisdiction).escalation
-    if escalation.title_not_an_online_platform and not (
-            slug and platforms.get(slug).online_platform):
-        return escalation.title_not_an_online_platform
-    return escalation.title
+    """The next-step letter's title, which says where it goes in the case's jurisdiction."""
+    return jurisdictions.get(case.jurisdiction).escalation.title
 
 
 def record_title(case: Case, slug: str | None = None) -> str:
@@ -147,6 +142,7 @@ def escalation(draft: Draft) -> dict:
 def _after_report(draft: Draft, escalating: bool) -> dict:
     case, slug, now = draft.case, draft.platform, draft.now
     when = deadlines.moment_words(case)
+    where = jurisdictions.for_case(case)
     steps = [step for step in deadlines.next_steps(case, now) if step.location.platform == slug]
     step = next((s for s in steps if s.first), steps[0])
     first = step.first
@@ -172,7 +168,12 @@ def _after_report(draft: Draft, escalating: bool) -> dict:
         "rule": rule,
         "due_when": when(step.due_at) if step.due_at else None,
         "routes": list(step.routes) or list(deadlines.routes_for(rule, case)),
-        "route": jurisdictions.get(case.jurisdiction).escalation.route,
+        "route": where.escalation.route,
+        # Who the next step goes to, the member's own where the case names one: the regulator
+        # (a Digital Services Coordinator) and the hotline, with the member's name.
+        "regulator": where.escalation.regulator,
+        "hotline": where.remove.hotline,
+        "member": where.member,
         "online_platform": platforms.get(slug).online_platform,
         "out_of_court": list(platforms.get(slug).out_of_court),
         # A follow-up lists its own platform's reports; the next-step letter, to a hotline or
@@ -187,6 +188,7 @@ def review(draft: Draft) -> dict:
     the platform's own complaint route for the family's region, and where the family goes next."""
     case, slug, now = draft.case, draft.platform, draft.now
     when = deadlines.moment_words(case)
+    where = jurisdictions.for_case(case)
     platform = platforms.get(slug)
     step = next(s for s in deadlines.next_steps(case, now)
                 if s.location.platform == slug and s.state == "refused")
@@ -204,6 +206,11 @@ def review(draft: Draft) -> dict:
         "appeal": platform.appeal_for(case.jurisdiction),
         "complaint": complaint,  # the DSA's Article 20, only where the platform is an online one
         "out_of_court": list(platform.out_of_court) if complaint else [],
+        # After the complaint: the coordinator (the member's own where the case names one) and,
+        # for an image of someone under 18, the hotline.
+        "regulator": where.escalation.regulator,
+        "member": where.member,
+        "hotline": where.remove.hotline if case.person.under_18 else None,
         "next_routes": [service.name for service in step.routes
                         if not service.only_after or refused.channel in service.only_after],
         **_table(_report_rows(case, now, when, slug)),  # its own platform's reports

@@ -116,15 +116,12 @@ class School:
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """The next step after a refusal or no answer: its letter's route and title.
-
-    ``title_not_an_online_platform``: the title where the step differs for a service the
-    directory does not declare an online platform (the EU's Article 20 binds those only).
-    """
+    """The next step after a refusal or no answer: its letter's route and title, and the
+    regulator it goes to (a member's own stands in for it where the case names the member)."""
 
     route: str
     title: str
-    title_not_an_online_platform: str | None = None
+    regulator: services.Service | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +159,7 @@ class Fact:
     anonymous: bool | None
     says: str | None
     source: Source
+    limit: str | None = None  # what it says it does not do (a regulator that judges no content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +199,8 @@ class Jurisdiction:
     members: tuple[Member, ...] = ()
     members_label: str | None = None
     member: Member | None = None  # the member the case names, applied by for_case
+    # (group-wide service slug, the member's own service standing in for it), by with_member
+    own_services: tuple[tuple[str, services.Service], ...] = ()
 
     @property
     def time_zone(self) -> str:
@@ -223,10 +223,21 @@ class Jurisdiction:
         if member is None:
             return self
         zones = (member.time_zone, *(z for z in self.time_zones if z != member.time_zone))
-        remove = self.remove
+        remove, escalation, own = self.remove, self.escalation, []
         if member.hotline is not None:
             remove = replace(remove, hotline=_hotline_service(member, self.group.slug))
-        return replace(self, member=member, time_zones=zones, remove=remove)
+            if self.remove.hotline is not None:
+                own.append((self.remove.hotline.slug, remove.hotline))
+        if member.dsc is not None and escalation.regulator is not None:
+            escalation = replace(escalation, regulator=_dsc_service(member, escalation.regulator))
+            own.append((self.escalation.regulator.slug, escalation.regulator))
+        return replace(self, member=member, time_zones=zones, remove=remove,
+                       escalation=escalation, own_services=tuple(own))
+
+    def own(self, service: services.Service) -> services.Service:
+        """The member's own service where one stands in for this group-wide one (its national
+        hotline for the hotlines' network, its coordinator for the list of them), else it."""
+        return dict(self.own_services).get(service.slug, service)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -335,7 +346,7 @@ def _fact(reader: Entry | None) -> Fact | None:
         return None
     return Fact(reader.text("name"), reader.url("url") if "url" in reader.table else None,
                 reader.text("phone", False), reader.flag("anonymous", False),
-                reader.text("says", False), reader.source())
+                reader.text("says", False), reader.source(), reader.text("limit", False))
 
 
 def _member(reader: Entry) -> Member:
@@ -365,6 +376,20 @@ def _hotline_service(member: Member, group: str) -> services.Service:
         offer=f"The national hotline in {member.name} takes reports of links to sexual images "
         "of children" + (", anonymously if you wish" if hotline.anonymous else "") + ", and "
         "works with the police and the hosting company to have them removed.")
+
+
+def _dsc_service(member: Member, regulator: services.Service) -> services.Service:
+    """A member's own Digital Services Coordinator, standing in for the list of them: the
+    list's address where the member's own page for complaints is not sourced."""
+    dsc = member.dsc
+    limit = f" It says: {dsc.limit}" if dsc.limit else ""
+    return replace(
+        regulator, slug=f"dsc-{member.code.lower()}", name=dsc.name, short_name=dsc.name,
+        what=f"The Digital Services Coordinator in {member.name}. You can complain to it about "
+        "a platform that you think has not met its duties under the Digital Services Act, for "
+        "example in how it dealt with your notice or your complaint (Article 53); it can pass "
+        f"the complaint to the coordinator where the platform is established.{limit}",
+        url=dsc.url or regulator.url, source=dsc.source, offer=None)
 
 
 def _jurisdiction(reader: Entry, slug: str, groups: dict[str, Group]) -> Jurisdiction:
@@ -403,7 +428,7 @@ def _jurisdiction(reader: Entry, slug: str, groups: dict[str, Group]) -> Jurisdi
             record=remove.text("record", False)),
         school=_school(reader),
         escalation=Escalation(escalation.text("route"), escalation.text("title"),
-                              escalation.text("title_not_an_online_platform", False)),
+                              _service(escalation, "regulator")),
         time_zones=_zones(_convention(reader, "time_zones")),
         letters=LetterStyle(letters.text("lang"), letters.choice("paper", PAPERS),
                             letters.choice("date_style", DATE_STYLES),

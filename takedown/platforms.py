@@ -84,6 +84,7 @@ class InApp:
     source: Source
     needs_content_open: bool
     who: str | None = None  # who can report from inside the app, as the source says
+    who_source: Source | None = None  # where ``who`` was read, when not on the steps' own page
 
     @property
     def heading(self) -> str:
@@ -298,7 +299,8 @@ class Platform:
     def sources(self) -> tuple[Source, ...]:
         """Every source behind this entry, without repeats, in page order."""
         found: list[Source] = []
-        parts = [self.domains_source, self.in_app, self.report_account,
+        parts = [self.domains_source, self.in_app,
+                 self.in_app.who_source if self.in_app else None, self.report_account,
                  self.report_conversation, *self.web_forms, self.after_report,
                  *self.entities, *self.hash_lists, *self.notes, *self.emails, self.dsa,
                  *self.out_of_court, *self.appeals]
@@ -401,10 +403,15 @@ def _reporting(reader: Entry | None, in_app: InApp | None) -> Reporting | None:
 
 
 def _in_app(reader: Entry | None) -> InApp | None:
+    """The in-app steps; ``who`` is words read on the steps' own page, or a table (text and
+    its own source) where they were read on another of the platform's pages."""
     if reader is None:
         return None
+    who = reader.optional_table("who") if isinstance(reader.table.get("who"), dict) else None
     return InApp(reader.text("title"), reader.texts("steps"), reader.source(),
-                 reader.flag("needs_content_open"), reader.text("who", required=False))
+                 reader.flag("needs_content_open"),
+                 who.text("text") if who else reader.text("who", required=False),
+                 who.source() if who else None)
 
 
 def _host(value: str, reader: Entry, field: str) -> str:

@@ -64,7 +64,7 @@ sign_off_named = "Yours sincerely,"
 def test_a_declaration_is_read_with_its_services_resolved():
     found = jurisdictions.parse_jurisdictions(GOOD, TODAY)["atlantis"]
     assert found.emergency.phone == "999" and found.time_zone == "Europe/London"
-    assert found.school.guidance is None and found.escalation.title_not_an_online_platform is None
+    assert found.school.guidance is None and found.escalation.regulator is None
     assert found.letters.sign_off == "Yours faithfully," and found.letters.parent == "parent or carer"
     assert found.police.service.phone == "101" and found.group.the_name == "Atlantis"
     assert found.letters.long_date(date(2026, 12, 2)) == "2 December 2026"

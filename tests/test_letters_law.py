@@ -253,28 +253,40 @@ def refused_on(slug: str, **changes) -> dict:
 @pytest.mark.parametrize("slug", ["whatsapp", "signal", "mega", "google-drive", "messenger"])
 def test_no_article_20_complaint_to_a_service_that_is_not_an_online_platform(slug):
     letter = text("escalation", slug, **refused_on(slug, jurisdiction="eu"))
-    assert "Article 20" in letter  # only to say that it binds online platforms only
-    assert "Complaint under Article 20" not in letter and "I complain against" not in letter
+    # Articles 20 and 21 are named only to say that they bind online platforms only.
+    assert "Articles 20 and 21 of the Digital Services Act apply to providers of online " \
+        "platforms only" in letter
+    assert "no out-of-court dispute settlement body is named here" in letter
+    assert "complaint against your decision" not in letter and "I complain against" not in letter
     assert "Record for a complaint to a Digital Services Coordinator" in letter
     assert "Article 53" in letter
 
 
 @pytest.mark.parametrize("slug, bodies", [
-    ("instagram", "Appeals Centre Europe or User Rights takes disputes about Instagram"),
-    ("tiktok", "Appeals Centre Europe or User Rights takes disputes about TikTok"),
-    ("facebook", "Appeals Centre Europe takes disputes about Facebook"),
-    ("youtube", "Appeals Centre Europe takes disputes about YouTube"),
-    ("x", None),
+    ("instagram", ["Appeals Centre Europe", "User Rights"]),
+    ("tiktok", ["Appeals Centre Europe", "User Rights"]),
+    ("facebook", ["Appeals Centre Europe"]),
+    ("youtube", ["Appeals Centre Europe"]),
+    ("x", []),
 ])
-def test_an_online_platform_gets_the_article_20_complaint_and_the_article_21_bodies(slug, bodies):
-    letter = text("escalation", slug, **refused_on(slug, jurisdiction="eu"))
-    assert "Complaint under Article 20 of the Digital Services Act" in letter
-    assert ("I can take the dispute to an out-of-court dispute settlement body certified under "
-            "Article 21 of the Digital Services Act") in letter
-    if bodies:
-        assert bodies in letter
-    else:
-        assert "Appeals Centre Europe" not in letter
+def test_after_the_article_20_complaint_an_online_platform_s_next_step_is_article_21_and_53(
+        slug, bodies):
+    """The letter asking the platform to look again is the Article 20 complaint; the next step
+    is the record for the coordinator with the platform's Article 21 bodies, never a second
+    complaint to the platform."""
+    case = refused_on(slug, jurisdiction="eu")
+    review = text("review", slug, **case)
+    assert "complaint, under Article 20 of the Digital Services Act" in review
+    letter = text("escalation", slug, **case)
+    assert "Article 20" not in letter and "complaint against your decision" not in letter
+    assert "complain under Article 53 of the Digital Services Act" in letter
+    assert "out-of-court dispute settlement body certified under Article 21" in letter
+    for body in platforms.get(slug).out_of_court:
+        assert f"{body.name}: {body.url}" in letter
+    assert [body.name for body in platforms.get(slug).out_of_court] == bodies
+    if not bodies:
+        assert "found no certified body that says it takes disputes about" in " ".join(
+            letter.split())
 
 
 def test_the_progress_rule_for_a_refusal_follows_what_the_service_is():

@@ -1,3 +1,4 @@
+import json
 import socket
 from datetime import date
 
@@ -381,3 +382,69 @@ def test_the_apps_where_threats_usually_come_have_a_sourced_way_to_report_them()
                  "discord", "telegram"):
         platform = platforms.get(slug)
         assert platform.report_account or platform.report_conversation, slug
+
+
+# --- who can report from inside the app ---------------------------------------------------------
+
+WHO = {  # the platforms' own words, as the directory holds them (issue 25)
+    "instagram": "Anyone in the Instagram community can report an intimate image",
+    "discord": "A parent, or someone without a Discord account, can use Discord's report form",
+    "youporn": "Anyone visiting the site can use the form",
+    "redtube": "Anyone visiting the site can use the form",
+    "google-photos": "Someone signed in to a Google Account",
+    "roblox": "A player in the game",
+    "twitch": "Anyone on Twitch who comes across a broadcaster or user",
+    "tumblr": "Anyone who sees it on Tumblr",
+    "yubo": "Yubo asks its users, and their families",
+    "kik": "Someone in the chat with that person, from their own Kik account",
+    "wizz": "Someone in a conversation with that person, from their own Wizz account",
+}
+
+
+@pytest.mark.parametrize("slug", sorted(WHO))
+def test_who_can_report_is_said_from_the_platform_s_own_page(slug):
+    in_app = platforms.get(slug).in_app
+    assert in_app.who.startswith(WHO[slug]) or WHO[slug] in in_app.who
+    source = in_app.who_source or in_app.source
+    assert source.kind == "primary" and source in platforms.get(slug).sources
+    assert source.last_checked <= date(2026, 12, 7)
+
+
+def test_who_read_on_another_page_carries_that_page_as_its_source():
+    example = parse_directory(_with_table(
+        _IN_APP + '\n[platform.in_app.who]\ntext = "Anyone using Example."\n'
+        'source = "https://example.com/safety"\nsource_kind = "primary"\n'
+        'last_checked = 2026-11-25\n'))["example"]
+    assert example.in_app.who == "Anyone using Example."
+    assert example.in_app.who_source.url == "https://example.com/safety"
+    assert example.in_app.who_source in example.sources
+    with pytest.raises(DirectoryError) as error:
+        parse_directory(_with_table(_IN_APP + '\n[platform.in_app.who]\ntext = "Anyone."\n'))
+    assert "in_app[0] > who[0]: field 'last_checked'" in str(error.value)
+
+
+def test_the_send_page_and_the_guide_say_who_can_report_with_its_own_source(make_app):
+    from tests.helpers import a_letter_case
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()
+    case = a_letter_case(jurisdiction="england", locations=[
+        {"platform": "instagram", "account": "@sharer", "description": "A post"}])
+    page = client.post("/letters/text", data={"case": json.dumps(case),
+                                              "letter": "platform/instagram"},
+                       ).get_data(as_text=True)
+    guide = client.get("/platforms/instagram").get_data(as_text=True)
+    for html in (page, guide):
+        assert "Who can report it from inside the app: Anyone in the Instagram community" in html
+        assert "about.instagram.com/blog/announcements/protecting-intimate-images" in html
+
+
+# --- Meta's companies -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug, jurisdiction", [
+    ("facebook", "england"), ("messenger", "us"), ("threads", "us"), ("instagram", "scotland")])
+def test_letters_to_meta_outside_the_eu_go_to_meta_platforms_inc_at_its_address(slug,
+                                                                                jurisdiction):
+    entity = platforms.get(slug).entity_for(jurisdiction)
+    assert entity.name == "Meta Platforms, Inc."
+    assert entity.address == "1 Meta Way, Menlo Park, CA 94025, United States"
+    assert entity.source.url != "https://help.instagram.com/1055435822080964"

@@ -423,7 +423,7 @@ def test_the_follow_up_needs_a_logged_report():
 @pytest.mark.parametrize("jurisdiction, words", [
     ("england", "Updated record for the Internet Watch Foundation"),
     ("us", "NCMEC CyberTipline"),
-    ("eu", "Article 20"),
+    ("eu", "complain under Article 53"),
     ("australia", "eSafety"),
 ])
 def test_the_next_step_letter_follows_the_jurisdiction(jurisdiction, words):

@@ -58,8 +58,11 @@ def test_every_jurisdiction_s_review_letter_quotes_the_refused_report_in_pdf_and
 def test_in_the_eu_an_online_platform_gets_an_article_20_complaint_and_its_bodies():
     pdf, text = texts(refused_case("eu"))
     for letter in (pdf, text):
-        assert "complaint against your decision under Article 20" in letter
+        assert "This letter is our complaint, under Article 20 of the Digital Services Act" in (
+            letter)
         assert "Appeals Centre Europe" in letter
+        assert "complain to the Digital Services Coordinator of the Member State where we are" \
+            " (Article 53)" in letter
     # A private messaging service is not an online platform: no Article 20, no Article 21.
     assert not platforms.get("whatsapp").online_platform
     pdf, text = texts(refused_case("eu", "whatsapp"), "whatsapp")
@@ -68,6 +71,66 @@ def test_in_the_eu_an_online_platform_gets_an_article_20_complaint_and_its_bodie
     # Nor outside the EU.
     pdf, _ = texts(refused_case("england"))
     assert "Article 20" not in pdf
+
+
+def _eu_letters(slug="instagram", area="IE", age=15, **changes) -> tuple[str, str]:
+    """An EU case's review letter and next-step record after a refusal, as text on one line."""
+    data = refused_case("eu", slug, age=age, **changes)
+    if area:
+        data["area"] = area
+    case = parse_case(data)
+    return tuple(" ".join(letters.make_text(kind, case, slug, NOW.date(), NOW).text.split())
+                 for kind in ("review", "escalation"))
+
+
+def test_in_the_eu_the_review_letter_is_the_one_article_20_complaint_and_then_the_coordinator():
+    review, record = _eu_letters()
+    assert review.count("under Article 20 of the Digital Services Act") == 1
+    assert "complain to Coimisiún na Meán, the Digital Services Coordinator in Ireland " \
+        "(Article 53), and report each link to Hotline.ie, the national hotline in Ireland." in review
+    # The next step is the record for the family's own coordinator, never a second complaint to
+    # the platform: not addressed to it, no Article 20, and Article 21's bodies for the platform.
+    assert "Record for a complaint to a Digital Services Coordinator ====" in record
+    assert "For: Coimisiún na Meán, the Digital Services Coordinator in Ireland, and " \
+        "Hotline.ie, the national hotline in Ireland" in record
+    assert "We complain under Article 53 of the Digital Services Act" in record
+    assert "Article 20" not in record and "Meta Platforms Ireland Limited" not in record
+    assert "complaints team" not in record and "complaint against your decision" not in record
+    assert "Appeals Centre Europe: https://www.appealscentre.eu/" in record
+    assert "User Rights: https://user-rights.org/en" in record
+    # Neither recipient is described to itself.
+    assert "Each EU Member State has a Digital Services Coordinator" not in record
+    assert "The national hotline in Ireland for reporting" not in record
+
+
+def test_the_eu_record_says_plainly_where_no_out_of_court_body_is_named():
+    _, record = _eu_letters("whatsapp", area="BE")
+    assert "BIPT (Belgian Institute for Postal Services and Telecommunications), the Digital " \
+        "Services Coordinator in Belgium" in record
+    assert "only some parts of WhatsApp are online platforms (a private chat is not one), so " \
+        "no out-of-court dispute settlement body is named here" in record
+    assert "Appeals Centre Europe" not in record
+    assert not platforms.get("snapchat").out_of_court  # an online platform with none known
+    _, record = _eu_letters("x", area=None, age=30)
+    assert "For: The Digital Services Coordinator of the Member State where we are " in record
+    assert "X (Twitter) is an online platform, so we can also take the dispute to an " \
+        "out-of-court dispute settlement body certified under Article 21, but we found no " \
+        "certified body that says it takes disputes about X (Twitter)." in record
+    assert "hotline" not in record.lower()  # an adult's case: no children's hotline
+
+
+def test_the_eu_next_step_goes_to_the_family_s_own_coordinator_on_the_send_page(make_app):
+    data = refused_case("eu", requester={"role": "parent", "name": "Sam Taylor"})
+    data["area"] = "IE"
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()
+    response = client.post("/letters/text", data={"case": json.dumps(data),
+                                                  "letter": "escalation/instagram"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="next-services"' in page and "Coimisiún na Meán" in page
+    assert "https://cnam.ie/general-public/report-complain/" in page
+    assert "does not have the powers to immediately remove" in page
+    assert "Hotline.ie" in page
 
 
 def test_the_take_it_down_act_s_48_hours_only_for_a_request_through_the_platform_s_process():

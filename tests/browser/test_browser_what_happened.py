@@ -110,6 +110,7 @@ def test_a_parent_whose_son_is_blackmailed_with_nothing_posted(new_context, scre
     _axe(phone, javascript, "what is happening: a threat")
     phone.press("Continue")
     assert "it has not been posted anywhere yet" in squash(page.inner_text("#nothing-posted"))
+    _axe(phone, javascript, "where it is: nothing posted yet")
     phone.type("Your name", "Alex Rivers")
     phone.type("Your email address", "alex.rivers@example.org")
     phone.press("Continue")

@@ -253,3 +253,20 @@ def test_the_eu_next_step_offers_the_commission_s_list_of_out_of_court_bodies_on
     assert 'id="next-services"' in page
     link = "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-court-dispute-settlement"
     assert (link in page) is listed
+
+
+@pytest.mark.parametrize("jurisdiction", jurisdictions.names())
+@pytest.mark.parametrize("age", [15, 30])
+def test_no_next_step_record_describes_its_recipients_to_themselves(jurisdiction, age):
+    """The record goes to the hotline, regulator or police the rule names: what each of those
+    does is for the family's own pages, never repeated to them in the record."""
+    from takedown import deadlines
+    case = parse_case(refused_case(jurisdiction, age=age))
+    rule = deadlines.rule_for(case, None, "refusal", platform="instagram")
+    if rule is None or rule.letter != "escalation":
+        return  # no record after a refusal here (the UK for an adult)
+    text = " ".join(letters.make_text("escalation", case, "instagram", NOW.date(), NOW)
+                    .text.split())
+    for service in deadlines.routes_for(rule, case):
+        assert " ".join(service.what.split()) not in text, (jurisdiction, service.slug)
+    assert "Revenge Porn" not in text or age >= 18

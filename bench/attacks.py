@@ -1,15 +1,17 @@
 """`make load`'s attack stages (issue 26), each bounded in time and count, on loopback only.
 
 * hold: one client, under the limits, asks for the costliest letters it can (records of a
-  206 KB case, packs of a case of 20 places with overdue reports) while four families ask for
+  204 KB case, packs of a case of 20 places with overdue reports) while four families ask for
   platform letters: theirs must come back in under 5 s (p95), none refused.
 * headers: one address opens thousands of sockets that never finish their headers, while
   pages are asked for: p95 under 200 ms, at least 99 % served.
 * kills: a letter worker, Redis, each pool's master and nginx are killed in turn (SIGKILL),
   then Redis is stopped for 10 s, while pages, letters and packs are asked for: no page lost,
   letters and packs back within 10 s of each kill, letters served while Redis is stopped.
+  nginx's own kill is a target of its own: a new master within 5 s, and nothing lost but
+  what nginx held at the moment of the kill (the requests then in flight, counted).
 * text: 28 text versions of packs at once, while pages are asked for: page p95 under 200 ms.
-* progress: eight clients post a 206 KB case to the progress page as fast as they may, while
+* progress: eight clients post a 204 KB case to the progress page as fast as they may, while
   pages are asked for: page p95 under 200 ms.
 
 Each source address is its own visitor (Linux routes all of 127.0.0.0/8 to loopback);
@@ -25,9 +27,10 @@ import signal
 import socket
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+import xmlrpc.client
 
-from bench.clients import HOST, Prober, letter, percentile, request
+from bench.clients import HOST, Clients, Prober, all_at_once, asking, letter, percentile, request
+from tests.logged_cases import largest_case, logged_case
 
 ATTACKER = "127.0.7.1"
 FAMILIES = tuple(f"127.0.6.{n}" for n in range(1, 5))
@@ -47,48 +50,23 @@ PROGRESS_CLIENTS, PROGRESS_SECONDS = 8, 15
 HOLD_LETTER_P95_S = 5
 HEADER_PAGE_P95_MS, HEADER_SERVED = 200, 0.99
 RECOVERY_S = 10
+NGINX_BACK_S = 5
 TEXT_PAGE_P95_MS = 200
 PROGRESS_PAGE_P95_MS = 200
 
 
 # --- cases ---------------------------------------------------------------------------
 
-SLUGS = ("instagram", "tiktok", "snapchat", "facebook", "youtube", "reddit", "discord",
-         "telegram", "x", "whatsapp")
-
-
-def _case(places: int, reports: int, text: int, hours_ago: int) -> dict:
-    """A valid case of ``places`` places, each with ``reports`` reports logged, the first
-    ``hours_ago`` hours ago, each report's reference and note ``text`` characters long."""
-    first = datetime.now(UTC) - timedelta(hours=hours_ago)
-    locations = []
-    for i in range(places):
-        logged = [{"channel": "in-app", "at": (first + timedelta(minutes=j)).isoformat(
-            timespec="seconds"), "reference": f"R{i}-{j}-" + "x" * text,
-            "outcome": "waiting", "note": "n" * text} if text else
-            {"channel": "in-app", "at": (first + timedelta(minutes=j)).isoformat(
-                timespec="seconds")} for j in range(reports)]
-        place = {"platform": SLUGS[i % len(SLUGS)], "account": f"@account{i}",
-                 "reports": logged}
-        if text:
-            place["description"] = "d" * 200
-        locations.append(place)
-    return {"schema": "takedown-case/2", "reference": "TD-7KQ2-M9XP", "jurisdiction": "england",
-            "requester": {"role": "parent", "name": "Sam Carter", "email": "sam@example.com",
-                          "address": "1 Road\nTown"},
-            "person": {"under_18": True, "age": 14, "name": "Alex", "school": "Hill School"},
-            "concerns": {"threats": True}, "locations": locations}
-
 
 def big_case() -> bytes:
-    """The largest valid case: 20 places, 30 reports each, long references and notes
-    (about 206 KB)."""
-    return json.dumps(_case(20, 30, 118, hours_ago=200)).encode()
+    """The largest valid case (20 places, 30 reports each, every reference at its limit),
+    with a note on each report (about 204 KB)."""
+    return json.dumps(largest_case(note=40)).encode()
 
 
 def overdue_case() -> bytes:
-    """20 places with 5 overdue reports each (about 11.5 KB): a pack of every letter."""
-    return json.dumps(_case(20, 5, 0, hours_ago=100)).encode()
+    """20 places with 5 overdue reports each (about 14 KB): a pack of every letter."""
+    return json.dumps(logged_case(20, 5, hours_ago=100)).encode()
 
 
 # --- hold ------------------------------------------------------------------------------
@@ -96,53 +74,42 @@ def overdue_case() -> bytes:
 
 def stage_hold(port: int) -> dict:
     big, overdue = big_case(), overdue_case()
-    stop = threading.Event()
-    attacker: list[int | str] = []
-    families: list[tuple[int | str, float]] = []
-
-    def attack(kind: str, case: bytes):
-        while not stop.is_set():
-            status, _ = letter(port, kind, source=ATTACKER, case=case, timeout=40)
-            attacker.append(status)
-            if status == 429:
-                stop.wait(2)  # refused for now: try again shortly, as a script would
-
-    def family(source: str):
-        while not stop.is_set():
-            families.append(letter(port, source=source, timeout=40))
-            stop.wait(FAMILY_GAP)
-
-    threads = [threading.Thread(target=attack, args=args, daemon=True)
-               for args in (("record", big), ("record", big), ("pack", overdue),
-                            ("pack", overdue))]
-    threads += [threading.Thread(target=family, args=(source,), daemon=True)
-                for source in FAMILIES]
-    for thread in threads[:4]:
-        thread.start()
-    time.sleep(2)  # the attack is under way before the families ask
-    for thread in threads[4:]:
-        thread.start()
-    time.sleep(HOLD_SECONDS)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
-    times = sorted(seconds for _, seconds in families)
+    attacker: list[tuple] = []
+    families: list[tuple] = []
+    # Refused for now (429): the attacker tries again shortly, as a script would.
+    attacks = [asking(lambda kind=kind, case=case: letter(port, kind, source=ATTACKER, case=case,
+                                                          timeout=40),
+                      attacker, after_refusal=2, refusals=(429,))
+               for kind, case in (("record", big), ("record", big), ("pack", overdue),
+                                  ("pack", overdue))]
+    asking_families = [asking(lambda source=source: letter(port, source=source, timeout=40),
+                              families, gap=FAMILY_GAP) for source in FAMILIES]
+    with Clients(*attacks):
+        time.sleep(2)  # the attack is under way before the families ask
+        with Clients(*asking_families):
+            time.sleep(HOLD_SECONDS)
+    times = sorted(seconds for _, seconds, _ in families)
     return {"p95": percentile(times, 95), "families": len(families),
-            "refused": sum(1 for status, _ in families if status != 200),
-            "attacker": {str(s): attacker.count(s) for s in sorted(set(attacker), key=str)}}
+            "refused": sum(1 for status, _, _ in families if status != 200),
+            "attacker": statuses(attacker)}
+
+
+def statuses(answers: list[tuple]) -> dict[str, int]:
+    """How many answers had each status."""
+    found = [str(answer[0]) for answer in answers]
+    return {status: found.count(status) for status in sorted(set(found))}
 
 
 # --- headers --------------------------------------------------------------------------
 
 
 def stage_headers(port: int) -> dict:
-    stop = threading.Event()
     held: list[socket.socket] = []
     opened = {"count": 0, "refused": 0}
 
     lock = threading.Lock()
 
-    def flood():
+    def flood(stop: threading.Event):
         while not stop.is_set():
             with lock:
                 if opened["count"] >= HEADER_SOCKETS:
@@ -160,19 +127,14 @@ def stage_headers(port: int) -> dict:
             # About HEADER_SOCKETS over three quarters of the stage, from four threads.
             time.sleep(HEADER_SECONDS * 0.75 * FLOOD_THREADS / HEADER_SOCKETS)
 
-    flooders = [threading.Thread(target=flood, daemon=True) for _ in range(FLOOD_THREADS)]
-    with Prober(port) as ours, Prober(port, source=VISITOR, gap=0.1) as visitor:
-        for flooder in flooders:
-            flooder.start()
+    with Prober(port) as ours, Prober(port, source=VISITOR, gap=0.1) as visitor, \
+            Clients(*[flood] * FLOOD_THREADS, join_timeout=30):
         time.sleep(HEADER_SECONDS)
-        stop.set()
-        for flooder in flooders:
-            flooder.join(timeout=30)
     for sock in held:
         sock.close()
     results = ours.results + visitor.results
-    failed = sum(1 for status, _ in results if status != 200)
-    return {"p95": percentile(sorted(s for _, s in results), 95) * 1000,
+    failed = sum(1 for status, _, _ in results if status != 200)
+    return {"p95": percentile(sorted(s for _, s, _ in results), 95) * 1000,
             "served": 1 - failed / max(1, len(results)), "pages": len(results),
             "failed": failed, "sockets": opened["count"], "refused": opened["refused"]}
 
@@ -180,54 +142,84 @@ def stage_headers(port: int) -> dict:
 # --- kills ------------------------------------------------------------------------------
 
 
+KILLED = ("letter worker", "redis", "pages-0", "pages-b-0", "letters-0", "packs-0", "nginx")
+
+
 def stage_kills(stack) -> dict:
     port = stack.port
-    made: list[tuple[str, float, int | str]] = []
-    stop = threading.Event()
-
-    def keep_making(kind: str):
-        while not stop.is_set():
-            status, _ = letter(port, kind)
-            made.append((kind, time.monotonic(), status))
-            if status != 200:
-                stop.wait(0.2)
-
-    makers = [threading.Thread(target=keep_making, args=(kind,), daemon=True)
-              for kind in ("platform", "platform", "pack")]
-    kills: list[tuple[str, float]] = []
-    with Prober(port) as pages:
-        for maker in makers:
-            maker.start()
+    platform_letters: list[tuple] = []
+    packs: list[tuple] = []
+    makers = [asking(lambda kind=kind: letter(port, kind), answers, after_refusal=0.2)
+              for kind, answers in (("platform", platform_letters),
+                                    ("platform", platform_letters), ("pack", packs))]
+    kills: dict[str, float] = {}
+    nginx_back = None
+    with Prober(port) as pages, Clients(*makers):
         time.sleep(2)
-        for name in ("letter worker", "redis", "pages-0", "pages-b-0", "letters-0", "packs-0",
-                     "nginx"):
+        for name in KILLED:
             pid = (stack.worker_pids(0, "letters")[0] if name == "letter worker"
                    else stack.pid(name))
-            kills.append((name, time.monotonic()))
+            kills[name] = time.monotonic()
             os.kill(pid, signal.SIGKILL)
-            time.sleep(KILL_GAP)
+            if name == "nginx":
+                nginx_back = restarted(stack, name, pid, KILL_GAP)
+            time.sleep(max(0.0, kills[name] + KILL_GAP - time.monotonic()))
         stack.stop_redis()
         redis_stopped = time.monotonic()
         time.sleep(REDIS_DOWN_SECONDS)
         stack.start_redis()
         time.sleep(2)
-        stop.set()
-        for maker in makers:
-            maker.join(timeout=60)
-    recovery = {}
-    for name, at in kills:
-        kind = "pack" if name == "packs-0" else "platform"
-        if name in ("letter worker", "letters-0", "packs-0"):
-            served = [t for k, t, status in made if k == kind and t > at and status == 200]
-            recovery[name] = served[0] - at if served else None
-    during_redis = [status for kind, t, status in made
-                    if kind == "platform" and redis_stopped < t < redis_stopped
-                    + REDIS_DOWN_SECONDS]
-    return {"pages": len(pages.results), "page_failed": pages.failed(), "recovery": recovery,
-            "page_failures": sorted({str(status) for status, _ in pages.results
-                                     if status != 200}),
-            "during_redis": during_redis,
-            "errors": sum(1 for _, _, status in made if status not in (200, 503))}
+    nginx_at = kills["nginx"]
+
+    def held_by_nginx(answer: tuple) -> bool:
+        """Sent before nginx was killed and not yet answered: what nginx itself held."""
+        _, seconds, sent = answer
+        return sent <= nginx_at <= sent + seconds
+
+    letters = platform_letters + packs
+    lost_pages = [answer for answer in pages.results if answer[0] != 200]
+    lost_letters = [answer for answer in letters if answer[0] not in (200, 503)]
+    # Back: the first letter (or pack) served after the kill, and, for information, the first
+    # served of those asked for after it (which waits for a killed pool's new master).
+    recovery, asked_after = {}, {}
+    for name in ("letter worker", "redis", "letters-0", "packs-0", "nginx"):
+        answered = [(sent, sent + seconds - kills[name]) for status, seconds, sent in
+                    (packs if name == "packs-0" else platform_letters) if status == 200]
+        served = [after for _, after in answered if after > 0]
+        recovery[name] = min(served) if served else None
+        served = [after for sent, after in answered if sent > kills[name]]
+        asked_after[name] = min(served) if served else None
+    return {
+        "pages": len(pages.results),
+        "page_failed": [a for a in lost_pages if not held_by_nginx(a)],
+        "letter_errors": [a for a in lost_letters if not held_by_nginx(a)],
+        "recovery": recovery,
+        "asked_after": asked_after,
+        "during_redis": [status for status, _, sent in platform_letters
+                         if redis_stopped < sent < redis_stopped + REDIS_DOWN_SECONDS],
+        "nginx_back": nginx_back,
+        "nginx_held": sum(1 for a in pages.results + letters if held_by_nginx(a)),
+        "nginx_lost": sum(1 for a in lost_pages + lost_letters if held_by_nginx(a)),
+        # Sent while nginx was being started again, and lost: none may be.
+        "nginx_refused": sum(1 for a in lost_pages + lost_letters
+                             if nginx_at < a[2] <= nginx_at + KILL_GAP),
+        "nginx_slowest": max((seconds for _, seconds, sent in pages.results
+                              if sent <= nginx_at + KILL_GAP and sent + seconds >= nginx_at),
+                             default=0.0),
+    }
+
+
+def restarted(stack, name: str, old: int, seconds: float) -> float | None:
+    """Seconds until supervisord runs the program again (a new process id), or None."""
+    killed = time.monotonic()
+    while time.monotonic() < killed + seconds:
+        try:
+            if stack.pid(name) not in (0, old):
+                return time.monotonic() - killed
+        except (OSError, xmlrpc.client.Fault):
+            pass
+        time.sleep(0.02)
+    return None
 
 
 # --- text versions and the progress page -------------------------------------------------
@@ -235,22 +227,11 @@ def stage_kills(stack) -> dict:
 
 def stage_text(port: int) -> dict:
     overdue = overdue_case()
-    results: list = [None] * TEXT_PACKS
-    barrier = threading.Barrier(TEXT_PACKS)
-
-    def one(i):
-        barrier.wait()
-        results[i] = letter(port, "pack", case=overdue, accept="text/plain", timeout=60)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(TEXT_PACKS)]
     with Prober(port, source=VISITOR) as pages:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=90)
-    statuses = [r[0] if r else "no answer" for r in results]
+        texts = all_at_once(TEXT_PACKS, lambda: letter(port, "pack", case=overdue,
+                                                        accept="text/plain", timeout=60))
     return {"p95": pages.p95_ms(), "failed": pages.failed(), "pages": len(pages.results),
-            "texts": {str(s): statuses.count(s) for s in sorted(set(statuses), key=str)}}
+            "texts": statuses(texts)}
 
 
 _TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -284,28 +265,24 @@ def _multipart(fields: dict[str, bytes]) -> tuple[bytes, str]:
 
 def stage_progress(port: int) -> dict:
     big = big_case()
-    stop = threading.Event()
-    answers: list[int | str] = []
+    answers: list[tuple] = []
 
-    def flood():
+    def flooder():
         cookie, token = _session(port, PROGRESS_FLOODER)
         body, kind = _multipart({"csrf_token": token.encode(), "case": big})
-        while not stop.is_set():
-            status, _ = request(port, "POST", "/case/progress", body,
-                                {"Content-Type": kind, "Cookie": cookie}, timeout=30,
-                                source=PROGRESS_FLOODER)
-            answers.append(status)
+        return asking(lambda: request(port, "POST", "/case/progress", body,
+                                      {"Content-Type": kind, "Cookie": cookie}, timeout=30,
+                                      source=PROGRESS_FLOODER), answers)
 
-    threads = [threading.Thread(target=flood, daemon=True) for _ in range(PROGRESS_CLIENTS)]
-    with Prober(port) as pages:
-        for thread in threads:
-            thread.start()
+    with Prober(port) as pages, Clients(*[flooder() for _ in range(PROGRESS_CLIENTS)]):
         time.sleep(PROGRESS_SECONDS)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
     return {"p95": pages.p95_ms(), "failed": pages.failed(), "pages": len(pages.results),
-            "answers": {str(s): answers.count(s) for s in sorted(set(answers), key=str)}}
+            "answers": statuses(answers)}
+
+
+def _seconds(figures: dict[str, float | None]) -> str:
+    return ", ".join(f"{name} {seconds:.1f} s" if seconds is not None else f"{name} never"
+                     for name, seconds in figures.items())
 
 
 def check_all(check, stack) -> None:
@@ -329,19 +306,28 @@ def check_all(check, stack) -> None:
 
     print("load: kills ...", flush=True)
     kills = stage_kills(stack)
-    check("kills", "no page lost (a letter worker, Redis, each pool and nginx killed in turn, "
-          "then Redis stopped 10 s)", f"{kills['page_failed']} of {kills['pages']} failed"
-          + (f" ({', '.join(kills['page_failures'])})" if kills["page_failures"] else ""),
-          kills["page_failed"] == 0)
+    failed = kills["page_failed"]
+    check("kills", "no page lost (a letter worker, Redis, each pool killed in turn, then Redis "
+          "stopped 10 s; and nginx killed, but for what it held)",
+          f"{len(failed)} of {kills['pages']} failed"
+          + (f" ({', '.join(statuses(failed))})" if failed else ""), not failed)
     recovery = kills["recovery"]
     check("kills", f"letters and packs back within {RECOVERY_S} s of each kill",
-          ", ".join(f"{name} {seconds:.1f} s" if seconds is not None else f"{name} never"
-                    for name, seconds in recovery.items()),
+          _seconds(recovery) + "; the first of those asked for after the kill: "
+          + _seconds(kills["asked_after"]),
           all(s is not None and s <= RECOVERY_S for s in recovery.values()))
-    during = kills["during_redis"]
+    back = kills["nginx_back"]
+    check("kills", f"nginx killed: a new master within {NGINX_BACK_S} s, nothing lost but what "
+          "it held at the kill", (f"new master in {back:.1f} s" if back is not None else
+                                  "no new master") + f"; {kills['nginx_lost']} lost of "
+          f"{kills['nginx_held']} in flight at the kill, {kills['nginx_refused']} sent after it; "
+          f"slowest page around it {kills['nginx_slowest']:.2f} s",
+          back is not None and back <= NGINX_BACK_S and kills["nginx_refused"] == 0)
+    during, errors = kills["during_redis"], kills["letter_errors"]
     check("kills", "letters while Redis is stopped",
-          f"{during.count(200)} of {len(during)} served, {kills['errors']} errors overall",
-          bool(during) and set(during) <= {200} and kills["errors"] == 0)
+          f"{during.count(200)} of {len(during)} served, {len(errors)} errors overall"
+          + (f" ({', '.join(statuses(errors))})" if errors else ""),
+          bool(during) and set(during) <= {200} and not errors)
 
     print("load: text versions ...", flush=True)
     text = stage_text(port)
@@ -352,7 +338,8 @@ def check_all(check, stack) -> None:
 
     print("load: progress ...", flush=True)
     progress = stage_progress(port)
-    check("progress", f"{PROGRESS_CLIENTS} clients posting a 206 KB case to the progress page: "
+    check("progress", f"{PROGRESS_CLIENTS} clients posting a {len(big_case()) // 1000} KB case to "
+          "the progress page: "
           f"page p95 < {PROGRESS_PAGE_P95_MS} ms", f"{progress['p95']:.0f} ms, "
           f"{progress['failed']} of {progress['pages']} failed; their answers "
           f"{progress['answers']}",

@@ -5,11 +5,16 @@ subreaper" of everything under it (prctl PR_SET_CHILD_SUBREAPER, which exec keep
 process whose parent is killed (an nginx worker whose master was killed) is handed to
 supervisord, not to init: it stays inside the stack, is reaped, and can be found.
 
-``python -m deploy.launch nginx SOCKET PATH ARGS...``: before nginx starts again after its
-master was killed, the workers that master left behind (children of supervisord now, named
-nginx) are asked to finish the requests they hold and go (SIGQUIT: they close the listening
-socket at once), and the Unix socket file the killed master could not remove (SOCKET, or "-"
-for none) is removed, so the new master can listen there.
+``python -m deploy.launch nginx SOCKET PATH ARGS...``: when nginx's master was killed, its
+worker goes on serving (it holds the listening sockets and every connection), and is now a
+child of supervisord. Before the new master starts, this takes a copy of each listening
+socket the old worker holds (pidfd_getfd, Linux 5.6 and later) and hands them to the new
+master as nginx's own binary upgrade does (the NGINX environment variable), then asks the old
+worker to finish the requests it holds and go (SIGQUIT). The sockets never close, so a
+connection arriving at any moment of the restart waits in the listen queue for the new
+worker instead of being refused. Where no socket can be copied (an older kernel, the worker
+gone too), the Unix socket file the killed master left (SOCKET, or "-" for none) is removed
+so the new master can listen there, and a connection sent in that moment is refused.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
+SYS_PIDFD_GETFD = 438  # the same number on every architecture Linux added it to
+
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def become_subreaper() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+    if _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         print(f"launch: could not become a subreaper (errno {ctypes.get_errno()})",
               file=sys.stderr)
 
@@ -48,18 +56,62 @@ def orphaned_nginx(supervisor: int) -> list[int]:
     return found
 
 
+def listening_sockets(pids: list[int]) -> list[socket.socket]:
+    """A copy of each listening socket the processes hold, once each."""
+    found, seen = [], set()
+    for pid in pids:
+        try:
+            pidfd = os.pidfd_open(pid)
+            entries = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        try:
+            for entry in entries:
+                try:
+                    target = os.readlink(entry)
+                except OSError:
+                    continue
+                if not target.startswith("socket:") or target in seen:
+                    continue
+                fd = _libc.syscall(SYS_PIDFD_GETFD, pidfd, int(entry.name), 0)
+                if fd < 0:
+                    continue
+                sock = socket.socket(fileno=fd)
+                if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+                    seen.add(target)
+                    found.append(sock)
+                else:
+                    sock.close()
+        finally:
+            os.close(pidfd)
+    return found
+
+
+def hand_over(sockets: list[socket.socket]) -> None:
+    """Keep the sockets open across exec and name them to nginx (NGINX="fd;fd;")."""
+    for sock in sockets:
+        os.set_inheritable(sock.fileno(), True)
+    os.environ["NGINX"] = "".join(f"{sock.fileno()};" for sock in sockets)
+
+
 def main(argv: list[str]) -> None:
     what, *argv = argv
     if what == "supervisord":
         become_subreaper()
     elif what == "nginx":
         stale, *argv = argv
-        for pid in orphaned_nginx(os.getppid()):
+        os.environ.pop("NGINX", None)
+        orphans = orphaned_nginx(os.getppid())
+        sockets = listening_sockets(orphans)
+        if sockets:
+            hand_over(sockets)
+        for pid in orphans:
             try:
                 os.kill(pid, signal.SIGQUIT)
             except ProcessLookupError:
                 pass
-        if stale != "-":
+        inherited = {sock.getsockname() for sock in sockets}
+        if stale != "-" and stale not in inherited:
             Path(stale).unlink(missing_ok=True)
     else:
         raise SystemExit(f"launch: unknown program {what!r}")

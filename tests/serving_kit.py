@@ -89,23 +89,3 @@ def letter(url: str, source: str = "127.0.0.1", kind: str = "iwf", timeout: floa
 def page(url: str, source: str = "127.0.0.1", path: str = "/platforms/instagram",
          timeout: float = 30) -> Answer:
     return fetch(url, path=path, source=source, timeout=timeout)
-
-
-def at_once(count: int, call) -> list:
-    """Run call(i) in count threads started together; return the results in order."""
-    results = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = call(i)
-        except Exception as error:  # noqa: BLE001 - a test reports what went wrong
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results

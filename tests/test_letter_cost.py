@@ -6,45 +6,17 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from takedown import letters, letterwork, platforms
-from takedown.case import MAX_LOCATIONS, MAX_REFERENCE, MAX_REPORTS, parse_case
+from takedown.case import MAX_LOCATIONS, parse_case
 from tests.helpers import new_app, normalize_spaces, page_checks, pdf_text
+from tests.logged_cases import largest_case, logged_case
 
 LIMIT = 256 * 1024  # the body limit: the largest case a client can send
-SLUGS = ("instagram", "tiktok", "snapchat", "facebook", "youtube", "reddit", "discord",
-         "telegram", "x", "whatsapp")
 CPU_BOUND_S = 5.0
-
-
-def logged_case(places: int, reports: int, hours_ago: float = 200, slugs=SLUGS,
-                reference: int = 12, long_places: bool = False) -> dict:
-    """A valid case of ``places`` places (on ``slugs`` in turn), each with ``reports`` reports
-    logged, the first ``hours_ago`` hours ago, each reference ``reference`` characters long."""
-    first = datetime.now(UTC) - timedelta(hours=hours_ago)
-    locations = []
-    for i in range(places):
-        logged = [{"channel": "in-app", "at": (first + timedelta(minutes=i * 40 + j)).isoformat(
-            timespec="seconds"), "reference": f"R{i}-{j}-".ljust(reference, "x")}
-            for j in range(reports)]
-        place = {"platform": slugs[i % len(slugs)], "account": f"@account{i}", "reports": logged}
-        if long_places:
-            place["description"] = "d " * 150
-        locations.append(place)
-    return {"schema": "takedown-case/2", "reference": "TD-7KQ2-M9XP", "jurisdiction": "england",
-            "requester": {"role": "parent", "name": "Sam Carter", "email": "sam@example.com",
-                          "address": "1 Road\nTown"},
-            "person": {"under_18": True, "age": 14, "name": "Alex", "school": "Hill School"},
-            "concerns": {"threats": True}, "locations": locations}
-
-
-def largest_case() -> dict:
-    """The largest valid case: 20 places, 30 reports each, every reference at its limit,
-    every place described, and still under the body limit."""
-    return logged_case(MAX_LOCATIONS, MAX_REPORTS, reference=MAX_REFERENCE, long_places=True)
 
 
 @pytest.fixture

@@ -26,11 +26,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.clients import at_once
 from deploy import serve
 from takedown import letters
 from takedown.case import parse_case
 from tests.helpers import a_case, a_letter_case
-from tests.serving_kit import at_once, fetch, letter, new_visitor, page, raw, status_of
+from tests.serving_kit import fetch, letter, new_visitor, page, raw, status_of
 
 ROOT = Path(__file__).resolve().parent.parent
 API_LIMIT = 20

@@ -267,15 +267,15 @@ def _fake_steps(case: Case, where: Jurisdiction) -> list[Step]:
         return []
     you = reader(case) == "you"
     under_18 = case.person.under_18
-    covered = any(item.topic == "fake-image"
-                  for item in law.laws_for(case.jurisdiction, under_18, fake=True))
+    covering = [item.citation for item in law.laws_for(case.jurisdiction, under_18, fake=True)
+                if item.topic == "fake-image"]
     like = "you" if you else ("someone under 18" if under_18 else "someone")
-    if covered and under_18:
+    if covering and under_18:
         law_says = (f" Sharing a sexual image made to look like {like} is against the law where "
-                    "you are, as it is for a real one.")
-    elif covered:
+                    f"you are, as it is for a real one ({covering[0]}).")
+    elif covering:
         law_says = (f" Sharing a sexual image made to look like {like} without their consent can "
-                    "be a crime where you are, as it can for a real one.")
+                    f"be a crime where you are, as it can for a real one ({covering[0]}).")
     else:
         law_says = ""
     body = [f"It does not matter that it is fake.{law_says} It can be reported and removed in "

@@ -14,8 +14,10 @@ A sexual image of an under-18 must never be screenshotted in the UK, so the scre
 of the messages and the account only. Read 2026-12-07: the same NCA alert, as republished there,
 on a payment already made ("If you have paid, don't panic but don't pay anything more") and on
 the image ("This could be a real photo taken by the victim, or a fake image created of them by
-the offender"); Lancashire Constabulary's own sextortion page, on images "faked using AI
-generators or other image altering technology"
+the offender"), each again word for word in a second copy read 2026-12-07 (the payment in the
+alert as carried by youthworkunit.com, the image in the NCA's press release of 29 April 2024 as
+carried by wired-gov.net); Lancashire Constabulary's own sextortion page, on images "faked using
+AI generators or other image altering technology"
 (https://lancashire.police.uk/help-advice/online-safety/financially-motivated-sexual-extortion-sextortion/).
 Neither point is the FBI's: its list has neither, so neither is attributed to anyone here.
 """

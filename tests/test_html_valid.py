@@ -109,6 +109,13 @@ def _states(client) -> dict[str, str]:
     long_ago = "2026-10-01T10:00:00+00:00"  # removed, and its week to check again long past
     settled = a_case(locations=[{"url": "https://www.instagram.com/p/abc", "reports": [
         {"channel": "in-app", "at": long_ago, "outcome": "removed", "outcome_at": long_ago}]}])
+    threat = a_case(locations=[], concerns={"threats": True, "threat_account": "@blackmailer",
+                                            "threat_platform": "instagram"})
+    fake = a_case(jurisdiction="scotland", requester={
+        "role": "school", "is_dsl": True, "name": "Morag Reid", "email": "dsl@school.example"},
+        concerns={"image": "fake", "shared_at_school": True, "made_by": "Three pupils in S2",
+                  "made_with": "A nudify app"},
+        locations=[{"platform": "snapchat", "account": "s2.group.chat"}])
     browser.get("/case/open")
     token = browser.page.select_one("input[name=csrf_token]")["value"]
     for name, path, data in (
@@ -127,6 +134,12 @@ def _states(client) -> dict[str, str]:
             ("send page: the next-step letter's services", "/letters/text", {
                 "case": json.dumps(logged), "letter": "escalation/tiktok"}),
             ("progress: nothing to remind", "/case/progress", {"case": json.dumps(settled)}),
+            ("send page: the letter about a threatening account", "/letters/text", {
+                "case": json.dumps(threat), "letter": "platform/instagram"}),
+            ("send page: a fake image", "/letters/text", {
+                "case": json.dumps(fake), "letter": "platform/snapchat"}),
+            ("send page: the safeguarding record for a fake image", "/letters/text", {
+                "case": json.dumps(fake), "letter": "school/"}),
             ("report form: a date typed that is not one", "/case/progress/log", {
                 "case": json.dumps(logged), "place": "0", "channel": "email",
                 "at": "31/11/2026 14:00"}),
@@ -139,6 +152,9 @@ def _states(client) -> dict[str, str]:
     assert 'id="route-appeal"' in pages["send page: the review letter, with the platform's own route"]
     assert 'id="next-services"' in pages["send page: the next-step letter's services"]
     assert "nothing to remind" in pages["progress: nothing to remind"]
+    assert "Request to act on an account" in pages["send page: the letter about a threatening account"]
+    assert "pseudo-photograph" in pages["send page: a fake image"]
+    assert "Three pupils in S2" in pages["send page: the safeguarding record for a fake image"]
     pages["report form: timed out"] = client.post("/case/progress/log", data={
         "case": json.dumps(logged), "place": "0", "at": "soon"}).get_data(as_text=True)
     return pages

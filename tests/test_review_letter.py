@@ -14,7 +14,7 @@ from takedown import jurisdictions, letters, platforms
 from takedown.case import parse_case
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-URLS = {"instagram": "https://www.instagram.com/p/ABC123/", "whatsapp": None,
+URLS = {"instagram": "https://www.instagram.com/p/ABC123/", "whatsapp": None, "snapchat": None,
         "x": "https://x.com/someone/status/1", "tiktok": "https://www.tiktok.com/@a/video/1"}
 
 
@@ -240,3 +240,33 @@ def test_the_send_page_goes_back_to_the_progress_page_once_something_is_logged(c
     browser.press("#send-review-instagram")
     browser.press("#back-to-progress")
     assert browser.heading == "Your progress" and "IG-2026-4471" in browser.text
+
+
+@pytest.mark.parametrize("slug, listed", [("snapchat", True), ("instagram", True),
+                                          ("whatsapp", False)])
+def test_the_eu_next_step_offers_the_commission_s_list_of_out_of_court_bodies_only_for_an_online_platform(
+        make_app, slug, listed):
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()
+    page = client.post("/letters/text", data={
+        "case": json.dumps(refused_case("eu", slug)), "letter": f"escalation/{slug}"},
+    ).get_data(as_text=True)
+    assert 'id="next-services"' in page
+    link = "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-court-dispute-settlement"
+    assert (link in page) is listed
+
+
+@pytest.mark.parametrize("jurisdiction", jurisdictions.names())
+@pytest.mark.parametrize("age", [15, 30])
+def test_no_next_step_record_describes_its_recipients_to_themselves(jurisdiction, age):
+    """The record goes to the hotline, regulator or police the rule names: what each of those
+    does is for the family's own pages, never repeated to them in the record."""
+    from takedown import deadlines
+    case = parse_case(refused_case(jurisdiction, age=age))
+    rule = deadlines.rule_for(case, None, "refusal", platform="instagram")
+    if rule is None or rule.letter != "escalation":
+        return  # no record after a refusal here (the UK for an adult)
+    text = " ".join(letters.make_text("escalation", case, "instagram", NOW.date(), NOW)
+                    .text.split())
+    for service in deadlines.routes_for(rule, case):
+        assert " ".join(service.what.split()) not in text, (jurisdiction, service.slug)
+    assert "Revenge Porn" not in text or age >= 18

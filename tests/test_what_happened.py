@@ -324,8 +324,8 @@ def test_each_letter_kind_cites_the_law_on_fakes_only_and_always_for_a_fake(plac
             continue
         made += 1
         text = " ".join(text.split())
-        for sentence in sentences:
-            assert (sentence in text) == (image == "fake"), (kind, slug, sentence[:60])
+        for sentence in sentences:  # and said once: a letter that repeats the law reads as padding
+            assert text.count(sentence) == (image == "fake"), (kind, slug, sentence[:60])
     assert made >= (6 if age < 18 else 4)
     pack = " ".join(letters.make_text("pack", case, None, golden_cases.TODAY,
                                       golden_cases.NOW).text.split())

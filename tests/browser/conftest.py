@@ -118,6 +118,7 @@ def _new_context(chromium, live_server, **options):
     options.setdefault("locale", "en-GB")
     context = chromium.new_context(base_url=live_server.url, accept_downloads=True,
                                    service_workers="block", **options)
+    context.javascript = options.get("java_script_enabled", True)  # axe needs it (kit.py)
     # Generous: on a loaded machine a letter's render can pass 15 s; these check what a person
     # sees, not speed, and a hang still fails.
     context.set_default_timeout(45_000)

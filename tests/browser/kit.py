@@ -22,6 +22,8 @@ def axe_violations(page) -> str:
 
 
 def assert_no_axe_violations(page, where: str) -> None:
+    # With JavaScript off a page runs no timers, and axe's run waits on one: it would never end.
+    assert getattr(page.context, "javascript", True), f"axe on {where} needs JavaScript on"
     report = axe_violations(page)
     assert not report, f"axe on {where} ({page.url}):\n{report}"
 

@@ -47,6 +47,9 @@ def pytest_collection_modifyitems(config, items):
     if getattr(config.option, "loadgroup", False):  # in a pytest-xdist worker
         for item in items:
             _put_group_in_id(item)
+        # The groups first: xdist hands out the largest groups first and single tests in this
+        # order, and a group of one (a stack for one test) would otherwise start at the end.
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 def _put_group_in_id(item) -> None:

@@ -362,6 +362,9 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+# Its own stack, not the module's; in the module's group only so that it starts early in the
+# run (a group goes before single tests), not in the last minute.
+@pytest.mark.xdist_group("tests/test_serving.py")
 def test_make_serve_starts_everything_and_ctrl_c_leaves_nothing():
     port = serve.free_port()
     process = subprocess.Popen([sys.executable, "-m", "deploy.serve", "--port", str(port)],

@@ -272,10 +272,11 @@ def _fake_steps(case: Case, where: Jurisdiction) -> list[Step]:
     like = "you" if you else ("someone under 18" if under_18 else "someone")
     if covering and under_18:
         law_says = (f" Sharing a sexual image made to look like {like} is against the law where "
-                    f"you are, as it is for a real one ({covering[0]}).")
+                    f"you are, as it is for a real one. The law that says so: {covering[0]}.")
     elif covering:
         law_says = (f" Sharing a sexual image made to look like {like} without their consent can "
-                    f"be a crime where you are, as it can for a real one ({covering[0]}).")
+                    "be a crime where you are, as it can for a real one. The law that says so: "
+                    f"{covering[0]}.")
     else:
         law_says = ""
     body = [f"It does not matter that it is fake.{law_says} It can be reported and removed in "

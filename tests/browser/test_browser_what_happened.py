@@ -178,7 +178,7 @@ def test_a_scottish_safeguarding_lead_records_an_ai_made_image(new_context, scre
     plan = squash(page.inner_text("main"))
     assert "A fake image is dealt with like a real one" in plan
     assert "It does not matter that it is fake." in plan
-    assert "Civic Government (Scotland) Act 1982, section 52(2A) and (2B)" in plan
+    assert "The law that says so: Civic Government (Scotland) Act 1982, section 52(2A) and (2B)." in plan
     assert "National Guidance for Child Protection in Scotland" in plan
     _axe(phone, javascript, "plan: a fake image")
     if javascript:

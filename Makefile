@@ -47,8 +47,8 @@ serve: $(STAMP_RUN) ## Serve as in production on 127.0.0.1:8000: nginx, page, le
 lint: $(STAMP_DEV) ## Lint the whole tree with ruff (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .
 
-# The suite in TEST_WORKERS processes (pytest-xdist); a module's tests that share a server, a
-# serving stack or a browser stay in one (tests/conftest.py). TEST_WORKERS=0: one process.
+# The suite in TEST_WORKERS processes (pytest-xdist); a module's tests that share a serving
+# stack stay in one, started first (tests/conftest.py). TEST_WORKERS=0: one process.
 # The slowest ten tests are printed at the end, so a slow new one is seen.
 TEST_WORKERS ?= 3
 

@@ -369,9 +369,9 @@ def main() -> int:
     say(f"\nTakedown load test, {time.strftime('%Y-%m-%d %H:%M %Z')}; {cores} cores, "
         f"{memory:.1f} GiB; background CPU before the run {background * 100:.0f}%; "
         f"{time.monotonic() - started:.0f} s")
-    say(f"  {'stage':<8}{'result':<6} target: figure")
+    say(f"  {'stage':<9}{'result':<6} target: figure")
     for stage, text, ok in rows:
-        say(f"  {stage:<8}{'PASS' if ok else 'FAIL':<6} {text}")
+        say(f"  {stage:<9}{'PASS' if ok else 'FAIL':<6} {text}")
     if mixed_cpu:
         say("\n  mixed: requests a second: " + ", ".join(
             f"{group} {value:.1f}" for group, value in sorted(rate.items())))

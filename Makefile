@@ -19,13 +19,14 @@ help: ## List the targets
 # browser tools (requirements-dev.txt, and the Nu checker from npm). make run and make serve
 # install only the first; make test both. Both locks carry hashes, so pip checks every file.
 $(STAMP_RUN): requirements.txt
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh run
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
 	@touch $(STAMP_RUN)
 
 $(STAMP_DEV): $(STAMP_RUN) requirements-dev.txt package-lock.json
+	@bash scripts/system-deps.sh test
 	$(PY) -m pip install -q -r requirements-dev.txt
 	@# npm ci empties node_modules first: a link to another checkout's is left as it is
 	@if [ -L node_modules ]; then echo "node_modules is a link: not reinstalled"; \

@@ -71,3 +71,18 @@ def test_every_pin_has_its_hashes_and_says_why():
         assert len(pins) == len(_pins(lock))
         for pin in pins:
             assert "--hash=sha256:" in pin and "# via" in pin, (lock, pin.splitlines()[0])
+
+
+def _system_packages(name: str) -> set[str]:
+    script = (ROOT / "scripts" / "system-deps.sh").read_text()
+    return set(re.search(rf"^{name}=\(([^)]*)\)", script, re.MULTILINE).group(1).split())
+
+
+def test_the_site_installs_no_system_package_only_the_tests_use():
+    run, test = _system_packages("run"), _system_packages("test")
+    assert {"chromium-headless-shell", "openjdk-17-jre-headless", "nodejs", "poppler-utils"} <= test
+    assert not run & test
+    assert {"nginx", "redis-server", "libpango-1.0-0"} <= run
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(STAMP_RUN): requirements.txt\n\t@bash scripts/system-deps.sh run\n" in makefile
+    assert "scripts/system-deps.sh test" in makefile

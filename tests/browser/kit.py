@@ -159,6 +159,14 @@ def heading(page) -> str:
     return squash(page.inner_text("h1"))
 
 
+def open_case_file(driver, page, path) -> None:
+    """Open a saved case file at /case/open; it lands on its progress page."""
+    page.goto("/case/open")
+    driver.attach("#case_file", str(path))
+    driver.submit("#open")
+    assert heading(page) == "Your progress"
+
+
 def fill_questions(driver, answers: dict) -> None:
     """Answer every question on one page (from step 1, the "one page" link leads there), in
     page order, adding places as needed; stop before Continue."""

@@ -18,6 +18,7 @@ from tests.browser.kit import (
     download_json,
     download_pdf,
     heading,
+    open_case_file,
     squash,
 )
 
@@ -36,13 +37,6 @@ def _wall(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
 
 
-def _open(driver, page, path):
-    page.goto("/case/open")
-    driver.attach("#case_file", str(path))
-    driver.submit("#open")
-    assert heading(page) == "Your progress"
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshots, tmp_path,
                                                           javascript):
@@ -50,7 +44,7 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     driver = Mouse(page)
     v1 = tmp_path / "takedown-case-TD-7KQ2-M9XP.json"
     v1.write_text(json.dumps(V1), encoding="utf-8")
-    _open(driver, page, v1)
+    open_case_file(driver, page, v1)
 
     reported = (datetime.now(UTC) - timedelta(hours=50)).replace(second=0, microsecond=0)
     driver.submit("#log-0")
@@ -115,6 +109,6 @@ def test_a_caseworker_chases_an_overdue_instagram_report(new_context, screenshot
     assert [r["reference"] for r in saved["locations"][0]["reports"]] == ["IG-2026-4471"]
     again = tmp_path / name
     again.write_text(json.dumps(saved), encoding="utf-8")
-    _open(driver, page, again)
+    open_case_file(driver, page, again)
     text = squash(page.inner_text("main"))
     assert "IG-2026-4471" in text and "Refused" in text and "hours left" in text

@@ -15,7 +15,7 @@ from tests.browser.kit import (
     assert_no_axe_violations,
     download_json,
     download_pdf,
-    heading,
+    open_case_file,
     squash,
 )
 
@@ -38,13 +38,6 @@ def _case(slug: str, url: str, reference: str) -> dict:
     }
 
 
-def _open(driver, page, path):
-    page.goto("/case/open")
-    driver.attach("#case_file", str(path))
-    driver.submit("#open")
-    assert heading(page) == "Your progress"
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_caseworker_asks_instagram_to_look_again(new_context, screenshots, tmp_path,
                                                     javascript):
@@ -53,7 +46,7 @@ def test_a_caseworker_asks_instagram_to_look_again(new_context, screenshots, tmp
     data = _case("instagram", "https://www.instagram.com/p/C0ffee123/", "IG-2026-4471")
     path = tmp_path / "takedown-case-TD-7KQ2-M9XP.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    _open(driver, page, path)
+    open_case_file(driver, page, path)
     place = squash(page.inner_text("#place-0"))
     assert "Refused" in place and "IG-2026-4471" in place
 
@@ -75,7 +68,7 @@ def test_a_caseworker_asks_instagram_to_look_again(new_context, screenshots, tmp
         assert_no_axe_violations(page, "the send page for a review letter")
 
     # The reminders: the refusal, the next morning at 09:00 in London.
-    _open(driver, page, path)
+    open_case_file(driver, page, path)
     summary = squash(page.inner_text("#reminders-summary"))
     assert "1 reminder" in summary
     download = driver.download("#calendar")
@@ -89,7 +82,7 @@ def test_a_caseworker_asks_instagram_to_look_again(new_context, screenshots, tmp
     assert saved["locations"][0]["reports"][0]["reference"] == "IG-2026-4471"
     again = tmp_path / name
     again.write_text(json.dumps(saved), encoding="utf-8")
-    _open(driver, page, again)
+    open_case_file(driver, page, again)
     assert "IG-2026-4471" in page.inner_text("#place-0")
 
 
@@ -102,7 +95,7 @@ def test_the_send_page_at_375_px(new_context, screenshots, tmp_path, slug, url):
     driver = Mouse(page)
     path = tmp_path / "case.json"
     path.write_text(json.dumps(_case(slug, url, "R-1")), encoding="utf-8")
-    _open(driver, page, path)
+    open_case_file(driver, page, path)
     driver.submit(f"#send-review-{slug}")
     assert page.locator("#where-it-goes").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

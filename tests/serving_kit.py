@@ -98,23 +98,46 @@ def page(url: str, source: str = "127.0.0.1", path: str = "/platforms/instagram"
 def kill(stack: serve.Stack) -> None:
     """End a stack at once (SIGKILL); fail if any process of it or its run directory is left."""
     # For module stacks, whose tests are not about stopping: stopping gently is make serve's
-    # own test's, and stopping an instance the two-instance test's. Everything is frozen
-    # first (SIGSTOP), so no master starts a worker or supervisord a program meanwhile.
+    # own test's, and stopping an instance the two-instance test's. Every process of the stack
+    # is in supervisord's session. All are frozen first (SIGSTOP), so no master starts a worker
+    # meanwhile, and supervisord is killed last: while it lives no process group under it is
+    # orphaned, which would have the kernel wake a frozen master with SIGHUP (for nginx and
+    # gunicorn a reload: new workers) and SIGCONT.
     supervisor = stack.supervisor.pid
-    frozen = {supervisor}
     os.kill(supervisor, signal.SIGSTOP)
-    while found := serve.descendants(supervisor) - frozen:
+    frozen: set[int] = set()
+    while found := in_session(supervisor) - frozen - {supervisor}:
         for pid in found:
             _signal(pid, signal.SIGSTOP)
         frozen |= found
     for pid in frozen:
         _signal(pid, signal.SIGKILL)
+    _wait_until(lambda: not any(alive(pid) for pid in frozen))
+    _signal(supervisor, signal.SIGKILL)
     stack.stop()
-    deadline = time.monotonic() + 10
-    while (left := [pid for pid in frozen if alive(pid)]) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not left, f"processes of the stack left running: {left}"
+    _wait_until(lambda: not in_session(supervisor))
+    assert not in_session(supervisor), f"processes of the stack left: {in_session(supervisor)}"
     assert not stack.run.exists()
+
+
+def in_session(sid: int) -> set[int]:
+    """The live processes (not zombies) in session sid."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z" and int(fields[3]) == sid:
+                found.add(int(entry.name))
+    return found
+
+
+def _wait_until(done, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _signal(pid: int, signum: int) -> None:

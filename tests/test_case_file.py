@@ -14,11 +14,6 @@ from takedown.case import JURISDICTIONS, ROLES, SCHEMA, case_to_dict, parse_case
 from tests.helpers import Browser, answer, new_app, normalize_spaces, page_checks
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
 def save(browser) -> dict:
     browser.press("#save")
     response = browser.response

@@ -5,20 +5,26 @@ A helper module like tests/helpers.py (which it builds on), not a test module.
 
 import json
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 
 from tests.helpers import normalize_spaces as squash
 from tests.helpers import pdf_pages
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-_axe = Axe()
+_AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 
 def axe_violations(page) -> str:
-    """Run axe-core at WCAG 2.2 A/AA; return a readable report, empty when there is nothing."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                      "resultTypes": ["violations"]})
-    return results.generate_report() if results.violations_count else ""
+    """Run axe-core at WCAG 2.2 A/AA; return a readable report, empty when there is nothing.
+
+    axe's source (570 KB) goes into a page once, not again for a second run on it; only the
+    violations come back (a whole result is some 40 KB, for a report made of the violations).
+    """
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)",
+                               _AXE_OPTIONS)
+    return AxeResults({"violations": violations}).generate_report() if violations else ""
 
 
 def assert_no_axe_violations(page, where: str) -> None:

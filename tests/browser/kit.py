@@ -63,13 +63,52 @@ def focus_state(page):
     return page.evaluate(_FOCUS_STATE)
 
 
-def assert_focus_visible(page, state=None) -> dict:
+# Each Tab's keyup (focus has moved, and scrolled into view, by then) records where focus went,
+# so a walk reads its stops back every few Tabs rather than after each one. "stop" numbers each
+# element in the order first reached.
+_RECORD_TAB_STOPS = f"""() => {{
+  if (window.tabStops) {{ return; }}
+  const stops = window.tabStops = [];
+  const reached = [];
+  const state = {_FOCUS_STATE};
+  addEventListener('keyup', event => {{
+    if (event.key !== 'Tab') {{ return; }}
+    const now = state();
+    if (now) {{
+      if (!reached.includes(document.activeElement)) {{ reached.push(document.activeElement); }}
+      now.stop = reached.indexOf(document.activeElement);
+    }}
+    stops.push(now);
+  }}, true);
+}}"""
+_TAKE_TAB_STOPS = "() => window.tabStops.splice(0)"
+
+
+def tab_round(page, key: str = "Tab", limit: int = 120) -> list[dict]:
+    """Press key (Tab, or Shift+Tab) until focus comes back to the first element it reached, or
+    limit times; return the focus state at each stop on the way (none where focus left the
+    page)."""
+    page.evaluate(_RECORD_TAB_STOPS)
+    page.evaluate(_TAKE_TAB_STOPS)
+    stops = []
+    for pressed in range(1, limit + 1):
+        page.keyboard.press(key)
+        if pressed % 10 and pressed < limit:
+            continue
+        for state in page.evaluate(_TAKE_TAB_STOPS):
+            if state and stops and state["stop"] == next(s for s in stops if s)["stop"]:
+                return stops
+            stops.append(state)
+    return stops
+
+
+def assert_focus_visible(page, state=None, where: str = "") -> dict:
     """The focused element shows a focus indicator and is not hidden (WCAG 2.4.7, 2.4.11).
-    state: focus_state(page) when the caller has just read it."""
+    state: focus_state(page), or a stop from tab_round, when the caller has it already."""
     state = focus_state(page) if state is None else state
-    assert state is not None, "nothing has focus"
-    assert state["outline"] or state["shadow"], f"no visible focus indicator on {state}"
-    assert state["inView"] and not state["covered"], f"focused element is hidden: {state}"
+    assert state is not None, f"nothing has focus {where}"
+    assert state["outline"] or state["shadow"], f"no visible focus indicator {where} on {state}"
+    assert state["inView"] and not state["covered"], f"focused element is hidden {where}: {state}"
     return state
 
 

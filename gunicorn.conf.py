@@ -56,6 +56,9 @@ def on_starting(server):
 
 def post_worker_init(worker):
     """Load WeasyPrint, its fonts and caches before the worker takes its first request."""
+    # Test stacks that render few letters start theirs cold (deploy/serve.py, warm_up=False).
+    if os.environ.get("TAKEDOWN_WARM_UP") == "0":
+        return
     from takedown import letters
 
     letters.warm_up()

@@ -167,7 +167,7 @@ class Stack:
                  echo: bool = False, page_workers: int | None = None,
                  letter_workers: int | None = None, conn_per_client: int = CONN_PER_CLIENT,
                  letter_queue: int = LETTER_QUEUE, letter_nice: int = LETTER_NICE,
-                 unlimited: tuple[str, ...] = ()):
+                 unlimited: tuple[str, ...] = (), warm_up: bool = True):
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.instances = instances
@@ -183,6 +183,9 @@ class Stack:
         # Client addresses neither nginx nor the app's rate limits ever cap (make load's own
         # load generator, one address for every simulated visitor); none in production.
         self.unlimited = tuple(unlimited)
+        # Letter and pack workers render a pack as they start (gunicorn.conf.py); a test stack
+        # that renders few letters starts them cold (warm_up=False). Never in production.
+        self.warm_up = warm_up
         self.run = Path(tempfile.mkdtemp(prefix="takedown-serve-"))
         os.chmod(self.run, 0o700)
         self.secret_key = "k" + secrets.token_hex(32)
@@ -243,15 +246,17 @@ class Stack:
                 nice = nice_of.get(pool, 0)
                 # The pack pool is a letter pool on its own socket: the same configuration.
                 config = "gunicorn_pages.py" if pool in PAGE_POOLS else "gunicorn_letters.py"
+                environment = {
+                    "TAKEDOWN_BIND": f"unix:{self.pool_socket(instance, pool)}",
+                    "TAKEDOWN_WORKERS": str(workers_of.get(pool, page_workers)),
+                    "TAKEDOWN_LETTER_QUEUE": str(self.letter_queue)}
+                if not self.warm_up:
+                    environment["TAKEDOWN_WARM_UP"] = "0"
                 programs[f"{pool}-{instance}"] = {
                     "command": [*(["nice", "-n", str(nice)] if nice else []),
                                 str(VENV_BIN / "gunicorn"), "-c", str(DEPLOY / config),
                                 "--no-control-socket", "app:app"],
-                    "priority": 20,
-                    "environment": {
-                        "TAKEDOWN_BIND": f"unix:{self.pool_socket(instance, pool)}",
-                        "TAKEDOWN_WORKERS": str(workers_of.get(pool, page_workers)),
-                        "TAKEDOWN_LETTER_QUEUE": str(self.letter_queue)}}
+                    "priority": 20, "environment": environment}
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         stale = str(self.run / "http.sock") if STREAM_MODULE.exists() else "-"
         programs["nginx"] = {"command": [
@@ -505,8 +510,13 @@ class Stack:
         self._wait(self._redis_ping, "redis")
 
     def stop_instance(self, instance: int) -> None:
-        for pool in POOLS:
-            self.stop_program(f"{pool}-{instance}")
+        """Stop every pool of one instance at once, each gracefully; wait until all have."""
+        # All at once, as when the machine an instance runs on goes away.
+        names = [f"{pool}-{instance}" for pool in POOLS]
+        for name in names:
+            self.control("stopProcess", name, False)
+        self._wait(lambda: all(self.control("getProcessInfo", name)["statename"] == "STOPPED"
+                               for name in names), f"instance {instance} stopping")
 
     # --- stopping --------------------------------------------------------------------
 
@@ -579,8 +589,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--page-workers", type=int, help="page workers of each instance, "
+                        "shared by its two page pools (default: one per core)")
+    parser.add_argument("--letter-workers", type=int, help="workers of each instance's letter "
+                        "pool, and of its pack pool (default: one per core)")
     args = parser.parse_args(argv)
-    stack = Stack(port=args.port, instances=args.instances, echo=True)
+    stack = Stack(port=args.port, instances=args.instances, echo=True,
+                  page_workers=args.page_workers, letter_workers=args.letter_workers)
     stopping = threading.Event()
 
     def on_signal(signum, frame):

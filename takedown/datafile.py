@@ -110,9 +110,11 @@ class Entry:
             self.fail(field, "must be true or false")
         return value
 
-    def choice(self, field: str, allowed) -> str:
+    def choice(self, field: str, allowed, required: bool = True) -> str | None:
         """Exactly one of ``allowed``."""
-        value = self.text(field)
+        value = self.text(field, required)
+        if value is None and not required:
+            return None
         if value not in allowed:
             self.fail(field, f"must be one of {', '.join(allowed)}, not {value!r}")
         return value

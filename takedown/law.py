@@ -87,6 +87,9 @@ class Law:
     # The sentence a letter prints for this law, where no topic's wording fits it (a place's
     # own offence, worded as its statute is).
     letter_says: str | None = None
+    # A topic whose own sentence this law's letter_says already says, with the same section
+    # (a fake's "shows, or appears to show"): a letter citing this one prints only this.
+    in_place_of: str | None = None
     read: Source | None = None  # where it was read: the copy, its date, and why if secondary
 
     def applies(self, jurisdiction: str, under_18: bool) -> bool:
@@ -111,6 +114,7 @@ def _law(reader: Entry, slug: str) -> Law:
         in_force=reader.date("in_force", required=False),
         plan_note=reader.text("plan_note", required=False),
         letter_says=reader.text("letter_says", required=False),
+        in_place_of=reader.choice("in_place_of", TOPICS, required=False),
         read=source,
     )
 

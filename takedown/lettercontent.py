@@ -55,6 +55,10 @@ class _Laws:
     def has(self, *topics: str) -> bool:
         return bool(self.topic(*topics))
 
+    def said(self, topic: str) -> bool:
+        """True when another law's own sentence already says what ``topic``'s would."""
+        return any(item.in_place_of == topic for item in self.all if item.letter_says)
+
     def own(self, *topics: str) -> bool:
         """True when a law of these topics is the family's own jurisdiction's, not only one
         that reaches the platform where it is based."""

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from deploy import serve
 from tests.helpers import a_letter_case
 
 _next_address = [10]
@@ -89,3 +93,40 @@ def letter(url: str, source: str = "127.0.0.1", kind: str = "iwf", timeout: floa
 def page(url: str, source: str = "127.0.0.1", path: str = "/platforms/instagram",
          timeout: float = 30) -> Answer:
     return fetch(url, path=path, source=source, timeout=timeout)
+
+
+def kill(stack: serve.Stack) -> None:
+    """End a stack at once (SIGKILL); fail if any process of it or its run directory is left."""
+    # For module stacks, whose tests are not about stopping: stopping gently is make serve's
+    # own test's, and stopping an instance the two-instance test's. Everything is frozen
+    # first (SIGSTOP), so no master starts a worker or supervisord a program meanwhile.
+    supervisor = stack.supervisor.pid
+    frozen = {supervisor}
+    os.kill(supervisor, signal.SIGSTOP)
+    while found := serve.descendants(supervisor) - frozen:
+        for pid in found:
+            _signal(pid, signal.SIGSTOP)
+        frozen |= found
+    for pid in frozen:
+        _signal(pid, signal.SIGKILL)
+    stack.stop()
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in frozen if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes of the stack left running: {left}"
+    assert not stack.run.exists()
+
+
+def _signal(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def alive(pid: int) -> bool:
+    """Whether pid is a process that has not exited (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

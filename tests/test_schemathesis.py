@@ -20,6 +20,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.pytest.lazy import get_all_tests
 
 from tests.helpers import a_case, new_app
 
@@ -46,14 +47,28 @@ def live_server(serve):
 # schemathesis.pytest.from_fixture (load it from the live server) fails under pytest 9
 # (it sets Function._nodeid, which pytest 9 no longer has). The test below checks that
 # the live server serves this same document.
-DOCUMENT = api_app().test_client().get("/api/v1/openapi.json").get_json()
+API_CLIENT = api_app().test_client()
+DOCUMENT = API_CLIENT.get("/api/v1/openapi.json").get_json()
 schema = schemathesis.openapi.from_dict(DOCUMENT)
+OPERATIONS = [(method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item]
 
 
-@schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi_document(case, live_server):
+def _conforms(case, live_server):
     case.call_and_validate(base_url=live_server, checks=CHECKS)
+
+
+@pytest.mark.parametrize("method, path", OPERATIONS)
+def test_api_conforms_to_its_openapi_document(live_server, method, path):
+    """Schemathesis's phases (examples, coverage, fuzzing) for one operation, as its pytest
+    plugin (schema.parametrize) runs them, with the same settings and checks; built here, by
+    the helper its lazy schemas use, so the one worker that runs this test builds them, not
+    every worker at collection (the coverage cases took ~2.5 CPU-s a worker)."""
+    [built] = get_all_tests(schema=schema.include(method=method, path=path), test_func=_conforms,
+                            settings=None, given_kwargs=None)
+    operation, run = built.ok()
+    assert (operation.method.upper(), operation.path) == (method, path)
+    run(live_server=live_server)
 
 
 def test_the_live_server_serves_the_document_tested(live_server):
@@ -70,8 +85,7 @@ def test_the_live_server_serves_the_document_tested(live_server):
 
 # --- the success paths random data rarely reaches, checked the same way ----------------------
 
-SLUGS = [entry["slug"] for entry in api_app().test_client().get("/api/v1/platforms")
-         .get_json()["platforms"]]
+SLUGS = [entry["slug"] for entry in API_CLIENT.get("/api/v1/platforms").get_json()["platforms"]]
 FULL_CASE = a_case(locations=[{"url": "https://www.instagram.com/p/abc/"},
                               {"platform": "tiktok", "account": "some.account"}])
 

@@ -16,16 +16,17 @@ from bs4 import BeautifulSoup
 
 from deploy import serve
 from tests.helpers import ANSWERS
-from tests.serving_kit import fetch, letter, new_visitor
+from tests.serving_kit import fetch, kill, letter, new_visitor
 
 API_LIMIT = 12
 
 
 @pytest.fixture(scope="module")
 def stack():
-    with serve.Stack(instances=2, page_workers=1, letter_workers=1,
-                     env={"TAKEDOWN_RATELIMIT_API": f"{API_LIMIT} per minute"}) as running:
-        yield running
+    running = serve.Stack(instances=2, page_workers=1, letter_workers=1, warm_up=False,
+                          env={"TAKEDOWN_RATELIMIT_API": f"{API_LIMIT} per minute"}).start()
+    yield running
+    kill(running)
 
 
 def on_instance(stack, instance: int, method: str, path: str, body: bytes | None = None,

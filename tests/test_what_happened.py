@@ -250,6 +250,27 @@ def test_a_platform_letter_cites_the_law_on_fakes_only_and_always_for_a_fake(pla
     assert ("made to look like a person under 18" in text) == (image == "fake")
 
 
+@pytest.mark.parametrize("place", list(JURISDICTIONS))
+@pytest.mark.parametrize("under_18", [True, False])
+def test_a_fake_s_letter_cites_a_section_once_where_its_own_sentence_says_it_all(place, under_18):
+    """Where a fake's "shows, or appears to show" sentence names the same offence as sharing
+    without consent, the letter says only that one; for a real image, only the plain one."""
+    stands_in = {item.in_place_of for item in law.laws_for(place, under_18, fake=True)
+                 if item.letter_says and item.in_place_of}
+    plain = [item for item in law.laws_for(place, under_18) if item.topic in stands_in]
+    for image in ("real", "fake"):
+        case = parse_case(a_case(jurisdiction=place, concerns={"image": image},
+                                 person={"under_18": under_18, "age": 15 if under_18 else 19},
+                                 requester={"role": "parent" if under_18 else "young-person",
+                                            "name": "Sam Taylor", "email": "sam@example.com"}))
+        text = " ".join(letters.make_text("platform", case, "instagram", TODAY, NOW).text.split())
+        for item in plain:
+            assert (f"criminal offence under {item.citation}." in text) == (image == "real"), (
+                item.slug, image)
+    if place in ("england", "wales", "scotland"):
+        assert stands_in == {"intimate-offence"}
+
+
 @pytest.mark.parametrize("place", ["england", "scotland", "northern-ireland"])
 def test_uk_letters_say_photograph_or_pseudo_photograph_as_the_statutes_do(place):
     case = parse_case(a_case(jurisdiction=place, requester={

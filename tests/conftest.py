@@ -20,7 +20,7 @@ settings.load_profile("takedown")
 
 # Module-wide fixtures that cost next to nothing to make again in another worker: an app or a
 # test client is one create_app (about 16 ms).
-_CHEAP_SHARED_FIXTURES = {"make_app", "no_network", "app", "client"}
+_CHEAP_SHARED_FIXTURES = {"make_app", "no_network", "shared_app", "app", "client"}
 
 
 def pytest_configure(config):
@@ -106,9 +106,20 @@ def make_app():
     return new_app
 
 
-@pytest.fixture
-def app(make_app):
+@pytest.fixture(scope="module")
+def shared_app(make_app):
+    """The app of a module's tests that take `app` or `client`: made, and its templates
+    loaded, once a module rather than once a test."""
     return make_app()
+
+
+@pytest.fixture
+def app(shared_app):
+    """The module's app, with test settings; a test that needs others makes its own app with
+    make_app(...), and one that changes the shared app's settings fails."""
+    settings = dict(shared_app.config)
+    yield shared_app
+    assert dict(shared_app.config) == settings, "a test changed the shared app: use make_app"
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ from takedown.case import JURISDICTIONS, ROLES, SCHEMA, case_to_dict, parse_case
 from tests.helpers import Browser, answer, new_app, normalize_spaces, page_checks
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
 def save(browser) -> dict:
     browser.press("#save")
     response = browser.response
@@ -181,15 +176,16 @@ def valid_cases(draw):
 
 
 @cache
-def _client():
-    return new_app().test_client()
+def _client_and_token():
+    """One client for the run, and the CSRF token its session takes (the open page gives it)."""
+    client = new_app().test_client()
+    return client, _token(client)
 
 
 @given(valid_cases())
 def test_any_valid_case_survives_save_and_open(case):
-    client = _client()
-    saved = client.post("/case/save", data={"case": json.dumps(case),
-                                            "csrf_token": _token(client)})
+    client, token = _client_and_token()
+    saved = client.post("/case/save", data={"case": json.dumps(case), "csrf_token": token})
     assert saved.status_code == 200 and saved.mimetype == "application/json"
     assert json.loads(saved.data) == case
     browser = open_file(Browser(client), saved.data)

@@ -2,6 +2,7 @@
 
 import io
 import re
+from functools import cache
 
 import pytest
 from pypdf import PdfReader
@@ -105,8 +106,15 @@ def platform_pdf(**changes) -> bytes:
     return letters.render_pdf("platform", make_case(**changes), "instagram", TODAY)
 
 
+@cache
+def letter_case_platform_pdf(jurisdiction: str = "england") -> bytes:
+    """platform_pdf() of the letter case, changed only in where the family lives, made once:
+    many tests read it. A test that changes the directory or the law file makes its own."""
+    return platform_pdf(jurisdiction=jurisdiction)
+
+
 def test_platform_letter_has_date_subject_places_and_under_18_statement():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert "25 November 2026" in text
     assert "Request to remove a sexual image of a person under 18" in text
     assert "https://www.instagram.com/p/ABC123/" in text
@@ -130,7 +138,7 @@ def test_every_page_has_the_reference_and_page_x_of_y():
 
 
 def test_platform_letter_asks_for_removal_hashing_preservation_reporting_and_confirmation():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert "Remove the image at every place" in text
     assert "hash-matching" in text
     assert "Preserve the evidence" in text
@@ -143,14 +151,14 @@ def test_platform_letter_asks_for_removal_hashing_preservation_reporting_and_con
 
 
 def test_platform_letter_says_the_image_is_not_attached_and_why():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert "The image is not attached to this letter." in text
     assert "not copied" in text
     assert "can itself be a criminal offence" in text
 
 
 def test_platform_letter_has_good_faith_statement_sender_and_signature():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert "I believe in good faith that the information in this letter is accurate" in text
     assert "Sam Taylor" in text
     assert "Parent or carer" in text
@@ -160,8 +168,8 @@ def test_platform_letter_has_good_faith_statement_sender_and_signature():
 
 
 def test_platform_letter_is_addressed_to_the_entity_for_the_family_s_region():
-    assert "Example Ireland Limited" in pdf_text(platform_pdf())
-    assert "Example US Inc." in pdf_text(platform_pdf(jurisdiction="us"))
+    assert "Example Ireland Limited" in pdf_text(letter_case_platform_pdf())
+    assert "Example US Inc." in pdf_text(letter_case_platform_pdf("us"))
 
 
 def test_platform_with_no_known_entity_goes_to_its_trust_and_safety_team():
@@ -193,9 +201,9 @@ def test_page_size_is_a4_by_default_and_us_letter_for_us_cases():
         box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
         return round(float(box.width)), round(float(box.height))
 
-    assert size(platform_pdf()) == (595, 842)
-    assert size(platform_pdf(jurisdiction="us")) == (612, 792)
-    assert "November 25, 2026" in pdf_text(platform_pdf(jurisdiction="us"))
+    assert size(letter_case_platform_pdf()) == (595, 842)
+    assert size(letter_case_platform_pdf("us")) == (612, 792)
+    assert "November 25, 2026" in pdf_text(letter_case_platform_pdf("us"))
 
 
 # --- the law cited ----------------------------------------------------------------------
@@ -239,7 +247,7 @@ def test_letter_cites_no_law_of_another_jurisdiction():
 
 
 def test_us_based_platform_gets_take_it_down_elements_in_a_uk_letter():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert ("You may also treat this letter as a request under the TAKE IT DOWN Act (Pub. L. "
             "119-12), section 3" in text)
     assert "This is a removal request" not in text
@@ -254,7 +262,7 @@ def test_platform_not_based_in_the_us_gets_no_us_law():
 
 
 def test_law_not_yet_in_force_is_not_cited():
-    assert "Future Act 2099" not in pdf_text(platform_pdf())
+    assert "Future Act 2099" not in pdf_text(letter_case_platform_pdf())
 
 
 def test_letter_reads_correctly_with_no_law_file(small_directory):
@@ -381,7 +389,7 @@ def real_law_file(monkeypatch):
 
 
 def test_us_letter_says_the_provider_s_own_report_is_the_preservation_request():
-    text = pdf_text(platform_pdf(jurisdiction="us"))
+    text = pdf_text(letter_case_platform_pdf("us"))
     assert ("A completed submission of that report is treated as a request to preserve the "
             "contents provided in it for 1 year after the submission (subsection (h)(1))") in text
     assert "once NCMEC confirms" not in text
@@ -407,7 +415,7 @@ def test_northern_ireland_possession_is_article_15_of_the_1988_order_not_article
 
 
 def test_england_possession_is_cited_to_section_160():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert ("Possessing an indecent photograph or pseudo-photograph of a child is a criminal offence under Criminal "
             "Justice Act 1988, section 160.") in text
     assert "Taking, making, distributing or showing an indecent photograph or pseudo-photograph of a child is a " \
@@ -517,7 +525,7 @@ def test_an_element_without_a_known_place_is_an_error(elements, problem):
 
 
 def test_take_it_down_letter_does_not_claim_48_hours_from_the_letter():
-    text = pdf_text(platform_pdf(jurisdiction="us"))
+    text = pdf_text(letter_case_platform_pdf("us"))
     assert "the TAKE IT DOWN Act (Pub. L. 119-12), section 3 (47 U.S.C. § 223a)" in text
     assert ("no later than 48 hours after you receive a valid request made through that process "
             "(47 U.S.C. § 223a(a)(1)(A) and (a)(3))") in text
@@ -525,7 +533,7 @@ def test_take_it_down_letter_does_not_claim_48_hours_from_the_letter():
             "this letter is our written record of the request") in text
     assert "48 hours after receiving this request" not in text
     assert "within 48 hours of receiving this letter" not in text
-    uk = pdf_text(platform_pdf())
+    uk = pdf_text(letter_case_platform_pdf())
     assert "Please treat this letter alongside any request made through that process" in uk
 
 
@@ -548,7 +556,7 @@ def test_dsa_notice_does_not_claim_actual_knowledge_and_is_the_electronic_notice
 
 
 def test_uk_take_down_duty_is_a_duty_to_run_systems_regulated_by_ofcom():
-    text = pdf_text(platform_pdf())
+    text = pdf_text(letter_case_platform_pdf())
     assert "designed to take such content down swiftly once a person alerts you to it" in text
     assert "Ofcom regulates how providers meet that duty" in text
     assert "requires you to take it down swiftly once you are alerted" not in text

@@ -157,8 +157,8 @@ def test_healthz(client):
     assert response.json == {"status": "ok"}
 
 
-def test_server_error_page_is_friendly_and_has_no_trace(app):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_server_error_page_is_friendly_and_has_no_trace(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():

@@ -4,21 +4,28 @@ A helper module like tests/helpers.py (which it builds on), not a test module.
 """
 
 import json
+import re
 
-from axe_playwright_python.sync_playwright import Axe
+import pymupdf
+from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 
 from tests.helpers import normalize_spaces as squash
-from tests.helpers import pdf_pages
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-_axe = Axe()
+_AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 
 def axe_violations(page) -> str:
-    """Run axe-core at WCAG 2.2 A/AA; return a readable report, empty when there is nothing."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                      "resultTypes": ["violations"]})
-    return results.generate_report() if results.violations_count else ""
+    """Run axe-core at WCAG 2.2 A/AA; return a readable report, empty when there is nothing.
+
+    axe's source (570 KB) goes into a page once, not again for a second run on it; only the
+    violations come back (a whole result is some 40 KB, for a report made of the violations).
+    """
+    if not page.evaluate("() => typeof axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)",
+                               _AXE_OPTIONS)
+    return AxeResults({"violations": violations}).generate_report() if violations else ""
 
 
 def assert_no_axe_violations(page, where: str) -> None:
@@ -57,13 +64,52 @@ def focus_state(page):
     return page.evaluate(_FOCUS_STATE)
 
 
-def assert_focus_visible(page, state=None) -> dict:
+# Each Tab's keyup (focus has moved, and scrolled into view, by then) records where focus went,
+# so a walk reads its stops back every few Tabs rather than after each one. "stop" numbers each
+# element in the order first reached.
+_RECORD_TAB_STOPS = f"""() => {{
+  if (window.tabStops) {{ return; }}
+  const stops = window.tabStops = [];
+  const reached = [];
+  const state = {_FOCUS_STATE};
+  addEventListener('keyup', event => {{
+    if (event.key !== 'Tab') {{ return; }}
+    const now = state();
+    if (now) {{
+      if (!reached.includes(document.activeElement)) {{ reached.push(document.activeElement); }}
+      now.stop = reached.indexOf(document.activeElement);
+    }}
+    stops.push(now);
+  }}, true);
+}}"""
+_TAKE_TAB_STOPS = "() => window.tabStops.splice(0)"
+
+
+def tab_round(page, key: str = "Tab", limit: int = 120) -> list[dict]:
+    """Press key (Tab, or Shift+Tab) until focus comes back to the first element it reached, or
+    limit times; return the focus state at each stop on the way (none where focus left the
+    page)."""
+    page.evaluate(_RECORD_TAB_STOPS)
+    page.evaluate(_TAKE_TAB_STOPS)
+    stops = []
+    for pressed in range(1, limit + 1):
+        page.keyboard.press(key)
+        if pressed % 10 and pressed < limit:
+            continue
+        for state in page.evaluate(_TAKE_TAB_STOPS):
+            if state and stops and state["stop"] == next(s for s in stops if s)["stop"]:
+                return stops
+            stops.append(state)
+    return stops
+
+
+def assert_focus_visible(page, state=None, where: str = "") -> dict:
     """The focused element shows a focus indicator and is not hidden (WCAG 2.4.7, 2.4.11).
-    state: focus_state(page) when the caller has just read it."""
+    state: focus_state(page), or a stop from tab_round, when the caller has it already."""
     state = focus_state(page) if state is None else state
-    assert state is not None, "nothing has focus"
-    assert state["outline"] or state["shadow"], f"no visible focus indicator on {state}"
-    assert state["inView"] and not state["covered"], f"focused element is hidden: {state}"
+    assert state is not None, f"nothing has focus {where}"
+    assert state["outline"] or state["shadow"], f"no visible focus indicator {where} on {state}"
+    assert state["inView"] and not state["covered"], f"focused element is hidden {where}: {state}"
     return state
 
 
@@ -241,12 +287,20 @@ class Pdf:
         self.filename = download.suggested_filename
         with open(download.path(), "rb") as file:
             self.data = file.read()
-        pages = pdf_pages(self.data)
+        pages = _pdf_pages(self.data)
         self.pages = len(pages)
         self.text = squash(" ".join(pages))
 
     def __contains__(self, text):
         return squash(text) in self.text
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    """Each page's text, as tests.helpers.pdf_pages reads it (a line broken after a hyphen joined
+    up), read by MuPDF (a test-only dependency) rather than pypdf: a tenth of the CPU, and the
+    same text for our letters and packs."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        return [re.sub(r"\s+", " ", re.sub(r"-\n", "-", page.get_text())) for page in document]
 
 
 def download_pdf(driver, selector) -> Pdf:

@@ -24,8 +24,7 @@ def exit_page(new_context, neutral_site):
 
 def _to_case(page):
     """Into the middle of a case: the check-your-answers page, full of personal details."""
-    page.goto("/")
-    Mouse(page).submit("#start")
+    page.goto("/case/start")
     fill_questions(Mouse(page), ANSWERS)
     Mouse(page).submit("#continue")
     assert heading(page) == "Check your answers"

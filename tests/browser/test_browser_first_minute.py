@@ -34,9 +34,8 @@ def test_threats_panel_is_on_the_first_phone_screen(new_context, screenshots, ja
     page = new_context(java_script_enabled=javascript, **PHONE).new_page()
     page.goto("/")
     assert page.evaluate("scrollY") == 0
-    if javascript:
+    if javascript:  # the whole page at 375 px is test_browser_screenshots' start-phone.png
         page.screenshot(path=str(screenshots / "first-minute-start-375.png"))
-        page.screenshot(path=str(screenshots / "first-minute-start-375-full.png"), full_page=True)
     dont_pay = page.get_by_text("Do not pay, and do not send anything more", exact=False)
     assert dont_pay.is_visible()
     assert _in_first_screen(page, "#threats li:first-child")

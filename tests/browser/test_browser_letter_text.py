@@ -13,8 +13,7 @@ ANSWERS = {
 
 def _send_page(page):
     driver = Mouse(page)
-    page.goto("/")
-    driver.submit("#start")
+    page.goto("/case/start")
     fill_questions(driver, ANSWERS)
     driver.submit("#continue")
     driver.submit("#continue")

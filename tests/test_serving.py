@@ -312,13 +312,23 @@ def test_redis_going_away_fails_no_request_and_is_logged(stack):
 # --- a letter worker killed mid-render ------------------------------------------------------
 
 
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def test_a_letter_worker_killed_mid_render_costs_no_page_and_letters_recover(stack):
-    workers = stack.worker_pids(0, "letters")
-    answers = {}
+    """Two packs at once keep both workers of the pack pool (letter workers on a socket of
+    their own) rendering; one is killed once it has spent CPU on its pack. Its pack gets the
+    busy page, every page is served, and the pool renders again."""
+    workers = stack.worker_pids(0, "packs")
+    idle = _cpu_ticks(workers[0])
 
     def run(i):
         if i == 0:
-            time.sleep(0.3)  # the letters are rendering
+            deadline = time.monotonic() + 30
+            while _cpu_ticks(workers[0]) < idle + 10 and time.monotonic() < deadline:
+                time.sleep(0.02)  # until it has rendered for 0.1 s of CPU
             os.kill(workers[0], signal.SIGKILL)
             return None
         if i <= 2:
@@ -327,15 +337,17 @@ def test_a_letter_worker_killed_mid_render_costs_no_page_and_letters_recover(sta
 
     answers = at_once(6, run)
     assert all(status == 200 for pages in answers[3:] for status in pages)
-    assert {a.status for a in answers[1:3]} <= {200, 503}
+    packs = [a.status for a in answers[1:3]]
+    assert 503 in packs and set(packs) <= {200, 503}  # the killed one's: the busy page
     deadline = time.monotonic() + 10
     while True:
-        answer = letter(stack.url, new_visitor())
+        answer = letter(stack.url, new_visitor(), kind="pack")
         if answer.status == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     assert answer.status == 200
     assert time.monotonic() <= deadline
+    assert workers[0] not in stack.worker_pids(0, "packs")
 
 
 # --- make serve starts and stops ---------------------------------------------------------

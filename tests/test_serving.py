@@ -312,22 +312,18 @@ def test_redis_going_away_fails_no_request_and_is_logged(stack):
 # --- a letter worker killed mid-render ------------------------------------------------------
 
 
-def _cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def test_a_letter_worker_killed_mid_render_costs_no_page_and_letters_recover(stack):
     """Two packs at once keep both workers of the pack pool (letter workers on a socket of
     their own) rendering; one is killed once it has spent CPU on its pack. Its pack gets the
     busy page, every page is served, and the pool renders again."""
     workers = stack.worker_pids(0, "packs")
-    idle = _cpu_ticks(workers[0])
+    idle = serve.process_table()[workers[0]][1]  # CPU ticks
 
     def run(i):
         if i == 0:
             deadline = time.monotonic() + 30
-            while _cpu_ticks(workers[0]) < idle + 10 and time.monotonic() < deadline:
+            while (serve.process_table()[workers[0]][1] < idle + 10
+                   and time.monotonic() < deadline):
                 time.sleep(0.02)  # until it has rendered for 0.1 s of CPU
             os.kill(workers[0], signal.SIGKILL)
             return None

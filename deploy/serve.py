@@ -558,17 +558,28 @@ class Stack:
         return sorted(pid for pid, (parent, _) in process_table().items() if parent == master)
 
 
+def stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command's name (state, parent, group,
+    session ...), or None when there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def process_stats() -> dict[int, list[str]]:
+    """Every process's stat fields (see stat_fields), by pid."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := stat_fields(int(entry.name))) is not None:
+            found[int(entry.name)] = fields
+    return found
+
+
 def process_table() -> dict[int, tuple[int, int]]:
     """Every live process: pid -> (parent pid, CPU ticks used so far, user and system)."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
+    return {pid: (int(fields[1]), int(fields[11]) + int(fields[12]))
+            for pid, fields in process_stats().items()}
 
 
 def descendants(pid: int) -> set[int]:

@@ -15,7 +15,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from deploy import serve
 from tests.helpers import a_letter_case
@@ -122,16 +121,8 @@ def kill(stack: serve.Stack) -> None:
 
 def in_session(sid: int) -> set[int]:
     """The live processes (not zombies) in session sid."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z" and int(fields[3]) == sid:
-                found.add(int(entry.name))
-    return found
+    return {pid for pid, fields in serve.process_stats().items()
+            if fields[0] != "Z" and int(fields[3]) == sid}
 
 
 def _wait_until(done, seconds: float = 10) -> None:
@@ -149,7 +140,5 @@ def _signal(pid: int, signum: int) -> None:
 
 def alive(pid: int) -> bool:
     """Whether pid is a process that has not exited (a zombie has)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    fields = serve.stat_fields(pid)
+    return fields is not None and fields[0] != "Z"

@@ -349,22 +349,6 @@ def test_a_letter_worker_killed_mid_render_costs_no_page_and_letters_recover(sta
 # --- make serve starts and stops ---------------------------------------------------------
 
 
-def descendants(pid: int) -> set[int]:
-    found, frontier = set(), {pid}
-    while frontier:
-        parents, frontier = frontier, set()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-                if parent in parents and int(entry.name) not in found:
-                    found.add(int(entry.name))
-                    frontier.add(int(entry.name))
-    return found
-
-
 # Its own stack, not the module's; in the module's group only so that it starts early in the
 # run (a group goes before single tests), not in the last minute.
 @pytest.mark.xdist_group("tests/test_serving.py")
@@ -383,7 +367,7 @@ def test_make_serve_starts_everything_and_ctrl_c_leaves_nothing():
         assert run_dir is not None and run_dir.is_dir()
         assert page(f"http://127.0.0.1:{port}").status == 200
         assert letter(f"http://127.0.0.1:{port}").status == 200
-        children = descendants(process.pid)
+        children = serve.descendants(process.pid)
         names = {Path(f"/proc/{pid}/comm").read_text().strip() for pid in children}
         assert "nginx" in names and any(name.startswith("redis") for name in names)
         assert sum("gunicorn" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
